@@ -1,0 +1,1 @@
+"""Plantrack: public tracking of national strategy commitments."""

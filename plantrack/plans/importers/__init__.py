@@ -1,0 +1,1 @@
+"""Plan importers: one parser per source format, all producing ``ParsedPlan``."""

@@ -1,0 +1,65 @@
+"""The neutral shape every plan parser produces.
+
+A parser reads one kind of source document and returns a ``ParsedPlan``; the
+import service (``plans.services.plan_import``) turns that into database rows.
+Parsers never touch the database, so they are fast to test against the seeds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported; ``str(exc)`` tells the user why and what to do.
+
+    ``line`` is the 1-based line number the problem was found on, when it applies.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line else message)
+
+
+@dataclass
+class ParsedResponsibility:
+    organisation: str  # canonical display name, e.g. "Ministry of Digital Development, Innovation and Communications"
+    role: str = "stakeholder"  # "lead" | "partner" | "stakeholder"
+    acronym: str = ""  # e.g. "MDDIC"; "" when the body has none
+    # one of: government, law_enforcement, cso, international, private, academia, parliament, other
+    kind: str = "other"
+
+
+@dataclass
+class ParsedItem:
+    code: str  # unique within the plan, e.g. "7.3.13", "7.1.I", "7.1.I.2", "3", "3.4"
+    kind: str  # goal, objective, stage, expected_result, area, section, activity, recommendation
+    title: str  # plain text (no HTML, no Markdown); an activity's full sentence
+    label: str = ""  # short heading shown before the title, e.g. "Stage I", "Armed forces", "First"
+    parent_code: str | None = None  # None for a top-level item
+    body: str = ""  # longer plain text; paragraphs separated by "\n\n"
+    start_year: int | None = None
+    end_year: int | None = None
+    responsibilities: list[ParsedResponsibility] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)  # plain text, one entry each
+    source_line: int | None = None  # 1-based line in the source where the item starts
+
+
+@dataclass
+class ParsedPlan:
+    title: str
+    short_name: str  # used for the slug, e.g. "vision-2050-goal-7"
+    items: list[ParsedItem]  # in document order; a parent always before its children
+    issuer: str = ""
+    adopted_on: datetime.date | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    description: str = ""  # plain text, paragraphs separated by "\n\n"
+    languages: tuple[str, ...] = ("en",)
+    title_mn: str = ""
+    format_name: str = ""  # which parser read it, for messages
+
+    def count(self, kind: str) -> int:
+        return sum(1 for item in self.items if item.kind == kind)
