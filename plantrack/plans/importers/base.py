@@ -45,6 +45,13 @@ class ParsedItem:
     responsibilities: list[ParsedResponsibility] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)  # plain text, one entry each
     source_line: int | None = None  # 1-based line in the source where the item starts
+    # Mongolian text, when the source carries it (the CSV/XLSX template does; the seeds do not).
+    title_mn: str = ""
+    label_mn: str = ""
+    body_mn: str = ""
+    status: str = ""  # a plans.Status value, "" to leave the stored status alone
+    progress: float | None = None
+    weight: float | None = None
 
 
 @dataclass
@@ -59,6 +66,7 @@ class ParsedPlan:
     description: str = ""  # plain text, paragraphs separated by "\n\n"
     languages: tuple[str, ...] = ("en",)
     title_mn: str = ""
+    description_mn: str = ""
     format_name: str = ""  # which parser read it, for messages
 
     def count(self, kind: str) -> int:

@@ -1,0 +1,39 @@
+"""Content held in Mongolian and English, shown in the reader's language.
+
+A bilingual field is stored as two columns, ``<name>_mn`` and ``<name>_en``.
+``pick`` returns the one for the active language and falls back to the other,
+so content that exists in only one language is still shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import translation
+
+CONTENT_LANGUAGES = ("mn", "en")
+
+
+def active_content_language() -> str:
+    language = (translation.get_language() or "mn")[:2]
+    return language if language in CONTENT_LANGUAGES else "mn"
+
+
+def pick(obj: Any, name: str) -> str:
+    first = active_content_language()
+    order = (first, *(lang for lang in CONTENT_LANGUAGES if lang != first))
+    for lang in order:
+        value = getattr(obj, f"{name}_{lang}", "")
+        if value:
+            return str(value)
+    return ""
+
+
+def picked_language(obj: Any, name: str) -> str:
+    """The language code of the text ``pick`` returns, for the ``lang`` attribute."""
+    first = active_content_language()
+    order = (first, *(lang for lang in CONTENT_LANGUAGES if lang != first))
+    for lang in order:
+        if getattr(obj, f"{name}_{lang}", ""):
+            return lang
+    return first

@@ -1,0 +1,271 @@
+"""The canonical CSV / XLSX plan template (documented in docs/import-template.md).
+
+One row per item, parents before children. Lines before the header that start
+with ``#`` carry the plan's own fields as ``# key: value``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterable, Sequence
+
+from .base import ImportRefused, ParsedItem, ParsedPlan, ParsedResponsibility
+
+REQUIRED_COLUMNS = ("code", "kind", "title")
+OPTIONAL_COLUMNS = (
+    "parent_code",
+    "title_mn",
+    "label",
+    "label_mn",
+    "body",
+    "body_mn",
+    "organisations",
+    "start_year",
+    "end_year",
+    "status",
+    "progress",
+    "weight",
+    "indicators",
+)
+PLAN_KEYS = (
+    "title",
+    "title_mn",
+    "short_name",
+    "issuer",
+    "adopted_on",
+    "start_year",
+    "end_year",
+    "description",
+    "description_mn",
+    "languages",
+)
+ROLES = ("lead", "partner", "stakeholder")
+_ORG_RE = re.compile(
+    r"^(?P<name>.+?)\s*(?:\((?P<acronym>[^()]{1,40})\))?\s*(?:\[(?P<role>\w+)\])?$"
+)
+_CODE_RE = re.compile(r"^[\w.\-]{1,40}$")
+
+
+def looks_like_csv(text: str) -> bool:
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        header = [cell.strip().lower() for cell in next(csv.reader([line]))]
+        return all(column in header for column in REQUIRED_COLUMNS)
+    return False
+
+
+def parse_csv(text: str) -> ParsedPlan:
+    lines = text.splitlines(keepends=True)
+    # Plan fields before the header are kept whole: a description may contain commas.
+    lead = 0
+    while lead < len(lines) and (lines[lead].startswith("#") or not lines[lead].strip()):
+        lead += 1
+    rows: list[list[str]] = [[line.rstrip("\r\n")] for line in lines[:lead]]
+    try:
+        rows += list(csv.reader(io.StringIO("".join(lines[lead:]))))
+    except csv.Error as exc:
+        raise ImportRefused(f"the CSV could not be read ({exc})") from exc
+    return _parse_rows(rows)
+
+
+def parse_xlsx(data: bytes) -> ParsedPlan:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise ImportRefused(f"the XLSX workbook could not be opened ({exc})") from exc
+    sheet = workbook.worksheets[0]
+    rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return _parse_rows(rows)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    return str(value)
+
+
+def _int(value: str, column: str, line: int) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(float(value))
+    except ValueError as exc:
+        raise ImportRefused(f"{column} must be a whole number, not {value!r}", line=line) from exc
+
+
+def _float(value: str, column: str, line: int) -> float | None:
+    value = value.strip().rstrip("%")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImportRefused(f"{column} must be a number, not {value!r}", line=line) from exc
+
+
+def _organisations(cell: str, line: int) -> list[ParsedResponsibility]:
+    result = []
+    for part in filter(None, (p.strip() for p in cell.split(";"))):
+        match = _ORG_RE.match(part)
+        if not match:
+            raise ImportRefused(f"cannot read organisation {part!r}", line=line)
+        role = (match["role"] or "lead").lower()
+        if role not in ROLES:
+            raise ImportRefused(
+                f"role {role!r} for {match['name']!r} is not one of {', '.join(ROLES)}", line=line
+            )
+        result.append(
+            ParsedResponsibility(
+                organisation=match["name"].strip(), role=role, acronym=(match["acronym"] or "")
+            )
+        )
+    return result
+
+
+def _plan_meta(lines: Iterable[tuple[int, str]]) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for number, text in lines:
+        key, sep, value = text.lstrip("#").partition(":")
+        key = key.strip().lower()
+        if not sep or key not in PLAN_KEYS:
+            raise ImportRefused(
+                f"a '#' line before the header must be '# key: value' with key one of "
+                f"{', '.join(PLAN_KEYS)}",
+                line=number,
+            )
+        meta[key] = value.strip()
+    return meta
+
+
+def _header(rows: Sequence[Sequence[str]]) -> tuple[int, dict[str, int], list[tuple[int, str]]]:
+    comments: list[tuple[int, str]] = []
+    for index, row in enumerate(rows):
+        first = (row[0] if row else "").strip()
+        if first.startswith("#"):
+            comments.append((index + 1, first))
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        header = {cell.strip().lower(): pos for pos, cell in enumerate(row) if cell.strip()}
+        missing = [column for column in REQUIRED_COLUMNS if column not in header]
+        if missing:
+            raise ImportRefused(
+                f"the header row lacks the column(s) {', '.join(missing)}", line=index + 1
+            )
+        unknown = set(header) - set(REQUIRED_COLUMNS) - set(OPTIONAL_COLUMNS)
+        if unknown:
+            raise ImportRefused(
+                f"unknown column(s) {', '.join(sorted(unknown))}; see docs/import-template.md",
+                line=index + 1,
+            )
+        return index, header, comments
+    raise ImportRefused("no header row found; the first row must name the columns")
+
+
+def _row_item(row: Sequence[str], header: dict[str, int], line: int) -> ParsedItem:
+    def get(column: str) -> str:
+        pos = header.get(column)
+        return row[pos].strip() if pos is not None and pos < len(row) else ""
+
+    code, title = get("code"), get("title")
+    if not _CODE_RE.match(code):
+        raise ImportRefused(
+            f"code {code!r} must be 1-40 letters, digits, dots or dashes", line=line
+        )
+    if not title and not get("title_mn"):
+        raise ImportRefused(f"item {code} has no title", line=line)
+    return ParsedItem(
+        code=code,
+        kind=get("kind").lower().replace(" ", "_"),
+        title=title,
+        title_mn=get("title_mn"),
+        label=get("label"),
+        label_mn=get("label_mn"),
+        parent_code=get("parent_code") or None,
+        body=get("body"),
+        body_mn=get("body_mn"),
+        start_year=_int(get("start_year"), "start_year", line),
+        end_year=_int(get("end_year"), "end_year", line),
+        status=get("status").lower().replace(" ", "_"),
+        progress=_float(get("progress"), "progress", line),
+        weight=_float(get("weight"), "weight", line),
+        responsibilities=_organisations(get("organisations"), line),
+        indicators=[part.strip() for part in get("indicators").split("|") if part.strip()],
+        source_line=line,
+    )
+
+
+def _parse_rows(rows: Sequence[Sequence[str]]) -> ParsedPlan:
+    start, header, comments = _header(rows)
+    meta = _plan_meta(comments)
+    items = [
+        _row_item(row, header, index + 1)
+        for index, row in enumerate(rows)
+        if index > start and any(cell.strip() for cell in row)
+    ]
+    if not items:
+        raise ImportRefused("the table has a header but no item rows", line=start + 1)
+    adopted = meta.get("adopted_on", "")
+    try:
+        adopted_on = datetime.date.fromisoformat(adopted) if adopted else None
+    except ValueError as exc:
+        raise ImportRefused(f"adopted_on must be a date like 2020-05-13, not {adopted!r}") from exc
+    languages = tuple(meta.get("languages", "en").replace(" ", "").split(",")) or ("en",)
+    return ParsedPlan(
+        title=meta.get("title", "") or meta.get("short_name", ""),
+        title_mn=meta.get("title_mn", ""),
+        short_name=meta.get("short_name", ""),
+        items=items,
+        issuer=meta.get("issuer", ""),
+        adopted_on=adopted_on,
+        start_year=_int(meta.get("start_year", ""), "start_year", 0),
+        end_year=_int(meta.get("end_year", ""), "end_year", 0),
+        description=meta.get("description", ""),
+        description_mn=meta.get("description_mn", ""),
+        languages=languages,
+        format_name="Plan template (CSV/XLSX)",
+    )
+
+
+def write_csv(plan: ParsedPlan) -> str:
+    """The template form of a parsed plan; used by the benchmark and the export tests."""
+    out = io.StringIO()
+    for key in ("title", "title_mn", "short_name", "issuer", "start_year", "end_year"):
+        value = getattr(plan, key)
+        if value:
+            out.write(f"# {key}: {value}\n")
+    writer = csv.writer(out, lineterminator="\n")
+    columns = ["code", "parent_code", "kind", "label", "title", "body", "start_year", "end_year"]
+    writer.writerow([*columns, "organisations", "indicators"])
+    for item in plan.items:
+        orgs = "; ".join(
+            f"{r.organisation}{f' ({r.acronym})' if r.acronym else ''} [{r.role}]"
+            for r in item.responsibilities
+        )
+        writer.writerow(
+            [
+                item.code,
+                item.parent_code or "",
+                item.kind,
+                item.label,
+                item.title,
+                item.body,
+                item.start_year or "",
+                item.end_year or "",
+                orgs,
+                " | ".join(item.indicators),
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,226 @@
+"""Plans and the tree of their items.
+
+The tree is a materialised path: every item stores ``path``, the fixed-width
+positions of its ancestors and itself (``00001.00003``), so a subtree is one
+indexed ``path LIKE 'prefix%'`` query and document order is ``ORDER BY path``.
+Rolled-up figures (progress, status counts) are stored on parents by the
+services, so pages read them without walking the tree.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from plantrack.lib.bilingual import pick, picked_language
+
+PATH_STEP = 5  # digits per level: up to 99,999 children under one parent
+
+
+def path_segment(position: int) -> str:
+    return f"{position:0{PATH_STEP}d}"
+
+
+class Plan(models.Model):
+    slug = models.SlugField(max_length=120, unique=True)
+    short_name = models.CharField(_("short name"), max_length=120)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    title_mn = models.CharField(_("title (Mongolian)"), max_length=400, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_mn = models.TextField(_("description (Mongolian)"), blank=True)
+    issuer = models.CharField(_("issuer"), max_length=300, blank=True)
+    adopted_on = models.DateField(_("adoption date"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    languages = models.CharField(_("languages"), max_length=20, default="en")
+    source_name = models.CharField(_("source document"), max_length=255, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="managed_plans"
+    )
+    # Rolled up from the items by services.plan_rollup.
+    progress = models.FloatField(null=True, blank=True)
+    tracked_count = models.PositiveIntegerField(default=0)
+    status_counts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True)
+                | models.Q(end_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                name="plan_period_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return pick(self, "title") or self.short_name
+
+    @property
+    def title_lang(self) -> str:
+        return picked_language(self, "title")
+
+    @property
+    def description(self) -> str:
+        return pick(self, "description")
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", args=[self.slug])
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    DELAYED = "delayed", _("Delayed")
+    CANCELLED = "cancelled", _("Cancelled")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Item(models.Model):
+    class Kind(models.TextChoices):
+        GOAL = "goal", _("Goal")
+        OBJECTIVE = "objective", _("Objective")
+        STAGE = "stage", _("Stage")
+        EXPECTED_RESULT = "expected_result", _("Expected result")
+        AREA = "area", _("Area")
+        SECTION = "section", _("Section")
+        ACTIVITY = "activity", _("Activity")
+        RECOMMENDATION = "recommendation", _("Recommendation")
+
+    # Kinds whose implementation is tracked with a status and a progress figure.
+    TRACKED_KINDS = (Kind.ACTIVITY, Kind.RECOMMENDATION)
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveIntegerField(default=1)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=40)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    label_mn = models.CharField(_("label (Mongolian)"), max_length=200, blank=True)
+    title_en = models.TextField(_("title (English)"), blank=True)
+    title_mn = models.TextField(_("title (Mongolian)"), blank=True)
+    body_en = models.TextField(_("description (English)"), blank=True)
+    body_mn = models.TextField(_("description (Mongolian)"), blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    progress = models.FloatField(
+        _("progress (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    weight = models.FloatField(
+        _("weight"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(1000)]
+    )
+    # Rolled up over tracked descendants by services.plan_rollup.
+    tracked_count = models.PositiveIntegerField(default=0)
+    status_counts = models.JSONField(default=dict, blank=True)
+    # Bumped on every edit so two people editing the same item cannot overwrite each other.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan", "path"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="item_code_unique_in_plan"),
+            models.UniqueConstraint(fields=["plan", "path"], name="item_path_unique_in_plan"),
+            models.CheckConstraint(
+                condition=models.Q(progress__isnull=True)
+                | models.Q(progress__gte=0, progress__lte=100),
+                name="item_progress_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True)
+                | models.Q(end_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                name="item_period_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "kind", "status"], name="item_plan_kind_status"),
+            models.Index(fields=["plan", "depth", "path"], name="item_plan_depth_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"[:120]
+
+    @property
+    def title(self) -> str:
+        return pick(self, "title")
+
+    @property
+    def title_lang(self) -> str:
+        return picked_language(self, "title")
+
+    @property
+    def label(self) -> str:
+        return pick(self, "label")
+
+    @property
+    def body(self) -> str:
+        return pick(self, "body")
+
+    @property
+    def is_tracked(self) -> bool:
+        return self.kind in self.TRACKED_KINDS
+
+    @property
+    def progress_whole(self) -> int | None:
+        return None if self.progress is None else round(self.progress)
+
+    def ancestor_paths(self) -> list[str]:
+        step = PATH_STEP + 1  # segment plus the dot
+        return [self.path[: n * step - 1] for n in range(1, self.depth)]
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:item", args=[self.plan.slug, self.code])
+
+
+class Responsibility(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        PARTNER = "partner", _("Partner")
+        STAKEHOLDER = "stakeholder", _("Stakeholder")
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="responsibilities")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEAD)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "role", "organisation"]
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "organisation", "role"], name="responsibility_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.role}) — {self.item.code}"

@@ -1,0 +1,99 @@
+"""Full-text search over items: SQLite FTS5 or PostgreSQL text search, one interface.
+
+Both index the code, titles and descriptions in both languages. Words are
+matched by prefix, case-insensitively, in Cyrillic and Latin script alike
+(FTS5's ``unicode61`` tokenizer and PostgreSQL's ``simple`` configuration fold
+case without stemming, which suits a mixed-language corpus).
+
+The SQLite index is an external-content FTS5 table kept in step by triggers
+(migration 0002); the PostgreSQL one is a GIN index on the same expression the
+query uses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from .models import Item
+
+MAX_TERMS = 8
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+PG_DOCUMENT = (
+    "to_tsvector('simple', coalesce(code, '') || ' ' || coalesce(title_en, '') || ' ' || "
+    "coalesce(title_mn, '') || ' ' || coalesce(body_en, '') || ' ' || coalesce(body_mn, ''))"
+)
+
+
+@dataclass
+class SearchPage:
+    query: str
+    items: list[Item]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+    @property
+    def next_offset(self) -> int:
+        return self.offset + self.limit
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(self.offset - self.limit, 0) if self.offset else None
+
+
+def terms(query: str) -> list[str]:
+    return [word.lower() for word in _WORD_RE.findall(query)][:MAX_TERMS]
+
+
+def _sqlite_ids(words: list[str], limit: int, offset: int) -> tuple[list[int], int]:
+    match = " ".join(f'"{word}"*' for word in words)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM plans_item_fts WHERE plans_item_fts MATCH %s", [match])
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT rowid FROM plans_item_fts WHERE plans_item_fts MATCH %s "
+            "ORDER BY bm25(plans_item_fts, 10.0, 5.0, 5.0, 1.0, 1.0), rowid LIMIT %s OFFSET %s",
+            [match, limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()], total
+
+
+def _postgres_ids(words: list[str], limit: int, offset: int) -> tuple[list[int], int]:
+    query = " & ".join(f"{word}:*" for word in words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM plans_item WHERE {PG_DOCUMENT} @@ to_tsquery('simple', %s)",
+            [query],
+        )
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT id FROM plans_item WHERE {PG_DOCUMENT} @@ to_tsquery('simple', %s) "
+            f"ORDER BY ts_rank({PG_DOCUMENT}, to_tsquery('simple', %s)) DESC, id "
+            "LIMIT %s OFFSET %s",
+            [query, query, limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()], total
+
+
+def search_items(query: str, *, limit: int = 20, offset: int = 0) -> SearchPage:
+    words = terms(query)
+    if not words:
+        return SearchPage(query=query, items=[], total=0, offset=0, limit=limit)
+    finder = _postgres_ids if connection.vendor == "postgresql" else _sqlite_ids
+    ids, total = finder(words, limit, offset)
+    found = Item.objects.select_related("plan").in_bulk(ids)
+    return SearchPage(
+        query=query,
+        items=[found[pk] for pk in ids if pk in found],
+        total=total,
+        offset=offset,
+        limit=limit,
+    )

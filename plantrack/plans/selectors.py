@@ -1,0 +1,161 @@
+"""Reads for plan pages. Each returns everything a page needs in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
+
+from plantrack.organisations.models import Organisation
+
+from .models import Item, Plan, Responsibility, Status
+
+# A plan page lists activities inline up to this many; bigger plans link to them per branch.
+INLINE_ACTIVITY_LIMIT = 300
+# Structural items (goal, objectives, stages, results …) shown on one plan page at most.
+STRUCTURE_LIMIT = 500
+ATTENTION_LIMIT = 25
+PAGE_SIZE = 100
+
+
+@dataclass
+class Node:
+    item: Item
+    children: list[Node] = field(default_factory=list)
+    activities: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class PlanTree:
+    plan: Plan
+    roots: list[Node]
+    inline: bool  # True when every tracked item is listed inline in the tree
+    attention: list[Item]  # delayed or unknown items, for plans too big to list inline
+    structure_truncated: bool
+
+
+def _responsibility_prefetch() -> Prefetch:
+    return Prefetch(
+        "responsibilities",
+        queryset=Responsibility.objects.select_related("organisation").order_by(
+            "role", "organisation__name_en"
+        ),
+    )
+
+
+def _tracked(plan: Plan) -> QuerySet[Item]:
+    return (
+        Item.objects.filter(plan=plan, kind__in=Item.TRACKED_KINDS)
+        .order_by("path")
+        .prefetch_related(_responsibility_prefetch())
+    )
+
+
+def plan_list() -> QuerySet[Plan]:
+    return Plan.objects.order_by("slug")
+
+
+def plan_tree(*, plan: Plan) -> PlanTree:
+    """The plan page: structure down to expected results, activities inline when few."""
+    structure = list(
+        Item.objects.filter(plan=plan)
+        .exclude(kind__in=Item.TRACKED_KINDS)
+        .order_by("path")[: STRUCTURE_LIMIT + 1]
+    )
+    truncated = len(structure) > STRUCTURE_LIMIT
+    structure = structure[:STRUCTURE_LIMIT]
+    inline = plan.tracked_count <= INLINE_ACTIVITY_LIMIT
+    if inline:
+        tracked = list(_tracked(plan))
+        attention: list[Item] = []
+    else:
+        # Same two queries as the inline case, so the query count does not depend on size.
+        tracked = []
+        attention = list(
+            _tracked(plan)
+            .filter(status__in=[Status.DELAYED, Status.UNKNOWN])
+            .order_by("-updated_at", "path")[:ATTENTION_LIMIT]
+        )
+    nodes = {item.pk: Node(item) for item in structure}
+    roots: list[Node] = []
+    for item in structure:
+        parent = nodes.get(item.parent_id) if item.parent_id else None
+        (parent.children if parent else roots).append(nodes[item.pk])
+    for item in tracked:
+        parent = nodes.get(item.parent_id) if item.parent_id else None
+        if parent is not None:
+            parent.activities.append(item)
+        else:
+            roots.append(Node(item))
+    return PlanTree(plan, roots, inline, attention, truncated)
+
+
+@dataclass
+class ItemPage:
+    item: Item
+    ancestors: list[Item]
+    structure: list[Item]  # non-tracked children
+    tracked: Page  # tracked children, paginated
+    responsibilities: list[Responsibility]
+    indicators: list
+
+
+def item_page(*, item: Item, page_number: str | int | None = 1) -> ItemPage:
+    ancestors = list(
+        Item.objects.filter(plan_id=item.plan_id, path__in=item.ancestor_paths()).order_by("path")
+    )
+    structure = list(item.children.exclude(kind__in=Item.TRACKED_KINDS).order_by("path"))
+    tracked_children = (
+        Item.objects.filter(parent=item, kind__in=Item.TRACKED_KINDS)
+        .order_by("path")
+        .prefetch_related(_responsibility_prefetch())
+    )
+    page = Paginator(tracked_children, PAGE_SIZE).get_page(page_number)
+    responsibilities = list(
+        item.responsibilities.select_related("organisation").order_by("role", "organisation__name_en")
+    )
+    indicators = list(item.indicators.order_by("position"))
+    return ItemPage(item, ancestors, structure, page, responsibilities, indicators)
+
+
+def plan_activities(
+    *,
+    plan: Plan,
+    status: str = "",
+    organisation: Organisation | None = None,
+    within: Item | None = None,
+    page_number: str | int | None = 1,
+) -> Page:
+    """Tracked items of a plan, filtered; the plan page's filter form lists these."""
+    items = _tracked(plan)
+    if status:
+        items = items.filter(status=status)
+    if organisation is not None:
+        items = items.filter(responsibilities__organisation=organisation).distinct()
+    if within is not None:
+        items = items.filter(path__startswith=within.path + ".")
+    return Paginator(items, PAGE_SIZE).get_page(page_number)
+
+
+def plan_filter_choices(*, plan: Plan) -> tuple[list[Organisation], list[Item]]:
+    organisations = list(
+        Organisation.objects.filter(responsibilities__item__plan=plan).distinct().order_by("name_en")
+    )
+    branches = list(
+        Item.objects.filter(plan=plan, depth__lte=2)
+        .exclude(kind__in=Item.TRACKED_KINDS)
+        .order_by("path")[:200]
+    )
+    return organisations, branches
+
+
+def organisation_responsibilities(
+    *, organisation: Organisation, page_number: str | int | None = 1
+) -> Page:
+    rows = (
+        Responsibility.objects.filter(organisation=organisation)
+        .select_related("item", "item__plan")
+        .order_by("item__plan__slug", "item__path", "role")
+    )
+    return Paginator(rows, PAGE_SIZE).get_page(page_number)

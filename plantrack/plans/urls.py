@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("plans/", views.plan_list, name="list"),
+    path("plans/import/", views.plan_import, name="import"),
+    path("plans/import/confirm/", views.plan_import_confirm, name="import_confirm"),
+    path("plans/<slug:slug>/", views.plan_detail, name="detail"),
+    path("plans/<slug:slug>/edit/", views.plan_edit, name="edit"),
+    path("plans/<slug:slug>/items/<str:code>/", views.item_detail, name="item"),
+    path("plans/<slug:slug>/items/<str:code>/edit/", views.item_edit, name="item_edit"),
+    path(
+        "plans/<slug:slug>/items/<str:code>/responsibilities/add/",
+        views.responsibility_add,
+        name="responsibility_add",
+    ),
+    path(
+        "plans/<slug:slug>/items/<str:code>/responsibilities/<int:pk>/remove/",
+        views.responsibility_remove,
+        name="responsibility_remove",
+    ),
+    path("search/", views.search, name="search"),
+]

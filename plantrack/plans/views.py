@@ -1,0 +1,252 @@
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from plantrack.organisations.models import Organisation
+
+from . import selectors, services
+from .forms import ActivityFilterForm, ImportForm, ItemForm, PlanForm, ResponsibilityForm
+from .importers.base import ImportRefused, ParsedPlan
+from .importers.detect import parse_bytes
+from .models import Item, Plan, Responsibility
+from .permissions import can_import_plans, can_manage_plan, get_item_for_user, get_plan_for_user
+from .search import search_items
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.plan_list())
+    return render(request, "plans/home.html", {"plans": plans})
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.plan_list())
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": plans, "can_import": can_import_plans(request.user)},
+    )
+
+
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    if any(request.GET.get(key) for key in ("status", "organisation", "within")):
+        return _plan_filtered(request, plan)
+    organisations, branches = selectors.plan_filter_choices(plan=plan)
+    context = {
+        "plan": plan,
+        "tree": selectors.plan_tree(plan=plan),
+        "filter_form": ActivityFilterForm(organisations=organisations, branches=branches),
+        "can_manage": can_manage_plan(request.user, plan),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def _plan_filtered(request: HttpRequest, plan: Plan) -> HttpResponse:
+    organisations, branches = selectors.plan_filter_choices(plan=plan)
+    form = ActivityFilterForm(request.GET, organisations=organisations, branches=branches)
+    page = None
+    if form.is_valid():
+        data = form.cleaned_data
+        page = selectors.plan_activities(
+            plan=plan,
+            status=data["status"],
+            organisation=Organisation.objects.filter(slug=data["organisation"]).first()
+            if data["organisation"]
+            else None,
+            within=Item.objects.filter(plan=plan, code=data["within"]).first()
+            if data["within"]
+            else None,
+            page_number=request.GET.get("page"),
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/plan_filtered.html",
+        {"plan": plan, "filter_form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def item_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    item = get_item_for_user(request.user, plan, code)
+    context = {
+        "plan": plan,
+        "page": selectors.item_page(item=item, page_number=request.GET.get("page")),
+        "can_manage": can_manage_plan(request.user, plan),
+    }
+    return render(request, "plans/item_detail.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    try:
+        offset = max(int(request.GET.get("offset", "0")), 0)
+    except ValueError:
+        offset = 0
+    results = search_items(query, offset=offset) if query else None
+    return render(request, "plans/search.html", {"query": query, "results": results})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug, write=True)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        services.plan_update(plan=plan, values=form.cleaned_data, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("The plan was saved."))
+        return redirect(plan)
+    return render(request, "plans/plan_form.html", {"plan": plan, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug, write=True)
+    item = get_item_for_user(request.user, plan, code, write=True)
+    form = ItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.item_update(
+                item=item,
+                version=form.cleaned_data["version"],
+                values=values,
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The item was saved."))
+            return redirect("plans:item", plan.slug, item.code)
+    responsibilities = item.responsibilities.select_related("organisation").order_by("role")
+    return render(
+        request,
+        "plans/item_form.html",
+        {
+            "plan": plan,
+            "item": item,
+            "form": form,
+            "responsibilities": list(responsibilities),
+            "responsibility_form": ResponsibilityForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def responsibility_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug, write=True)
+    item = get_item_for_user(request.user, plan, code, write=True)
+    form = ResponsibilityForm(request.POST)
+    if form.is_valid():
+        services.responsibility_add(
+            item=item,
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("The organisation was added."))
+    else:
+        messages.error(request, _("Choose an organisation and a role."))
+    return redirect("plans:item_edit", plan.slug, item.code)
+
+
+@login_required
+@require_POST
+def responsibility_remove(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug, write=True)
+    item = get_item_for_user(request.user, plan, code, write=True)
+    responsibility = get_object_or_404(Responsibility, pk=pk, item=item)
+    services.responsibility_remove(responsibility=responsibility, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The organisation was removed from this item."))
+    return redirect("plans:item_edit", plan.slug, item.code)
+
+
+# -- Import: upload, preview, confirm ------------------------------------------------------
+
+_STAGING = "import-staging"
+
+
+def _staging_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / _STAGING
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _staged(token: str) -> Path | None:
+    if not token.isalnum() or len(token) != 32:
+        return None
+    path = _staging_dir() / token
+    return path if path.exists() else None
+
+
+def _preview(request: HttpRequest, parsed: ParsedPlan, data: bytes, name: str, slug: str):  # type: ignore[no-untyped-def]
+    result = services.plan_import(parsed=parsed, slug=slug or None, dry_run=True)
+    token = secrets.token_hex(16)
+    (_staging_dir() / token).write_bytes(data)
+    return render(
+        request,
+        "plans/import_preview.html",
+        {"parsed": parsed, "result": result, "token": token, "name": name, "slug": slug},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest) -> HttpResponse:
+    if not can_import_plans(request.user):
+        raise PermissionDenied("Only plan managers may import plans.")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(settings.PLANTRACK_MAX_IMPORT_BYTES + 1)
+        try:
+            parsed = parse_bytes(data, max_bytes=settings.PLANTRACK_MAX_IMPORT_BYTES)
+            return _preview(request, parsed, data, upload.name, form.cleaned_data["slug"])
+        except ImportRefused as exc:
+            form.add_error("file", str(exc))
+    return render(request, "plans/import_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def plan_import_confirm(request: HttpRequest) -> HttpResponse:
+    if not can_import_plans(request.user):
+        raise PermissionDenied("Only plan managers may import plans.")
+    staged = _staged(request.POST.get("token", ""))
+    if staged is None:
+        messages.error(request, _("That preview has expired. Upload the file again."))
+        return redirect("plans:import")
+    data = staged.read_bytes()
+    slug = request.POST.get("slug", "")
+    try:
+        parsed = parse_bytes(data, max_bytes=settings.PLANTRACK_MAX_IMPORT_BYTES)
+        existing = Plan.objects.filter(slug=slug or parsed.short_name).first()
+        if existing is not None and not can_manage_plan(request.user, existing):
+            raise PermissionDenied("Only this plan's managers may update it.")
+        result = services.plan_import(
+            parsed=parsed,
+            slug=slug or None,
+            source_name=request.POST.get("name", "")[:255],
+            source_bytes=data,
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ImportRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("plans:import")
+    finally:
+        staged.unlink(missing_ok=True)
+    messages.success(request, _("Import finished: %(summary)s.") % {"summary": result.summary()})
+    return redirect(result.plan)

@@ -1,0 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from plantrack.plans import views as plan_views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", RedirectView.as_view(url="/static/plantrack/favicon.svg", permanent=True)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", plan_views.home, name="home"),
+    path("", include("plantrack.plans.urls")),
+    path("", include("plantrack.organisations.urls")),
+    path("accounts/", include("plantrack.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)

@@ -1,0 +1,187 @@
+"""The recommendation-list parser against seed 001 (2015 conference) and broken texts."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import plantrack
+from plantrack.plans.importers import recommendations
+from plantrack.plans.importers.base import ImportRefused, ParsedItem, ParsedPlan
+
+SEEDS = Path(plantrack.__file__).parent / "plans" / "seeds"
+SEED = SEEDS / "001_2125384cf4ad98ca.txt"
+
+ORDINALS = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh"]
+PER_SECTION = [6, 6, 7, 7, 5, 7, 12]
+
+
+@cache
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@cache
+def plan() -> ParsedPlan:
+    return recommendations.parse(seed_text())
+
+
+def items(kind: str) -> list[ParsedItem]:
+    return [item for item in plan().items if item.kind == kind]
+
+
+def by_code(code: str) -> ParsedItem:
+    return next(item for item in plan().items if item.code == code)
+
+
+# --- the plan -----------------------------------------------------------------
+
+
+def test_it_reads_the_plan_title_issuer_and_date() -> None:
+    parsed = plan()
+    assert parsed.title == (
+        "Recommendations of the International Scientific Conference "
+        "“Cooperation between Law Enforcement Organizations”"
+    )
+    assert parsed.title_mn == (
+        "“Хууль сахиулах байгууллага хоорондын хамтын ажиллагаа” "
+        "олон улсын эрдэм шинжилгээний бага хурлын зөвлөмж"
+    )
+    assert parsed.short_name == "law-enforcement-cooperation-2015"
+    assert parsed.issuer == "Law Enforcement University of Mongolia"
+    assert parsed.adopted_on == datetime.date(2015, 7, 18)
+    assert (parsed.start_year, parsed.end_year) == (2015, None)
+    assert parsed.format_name == "Recommendation list"
+
+
+def test_the_description_is_the_introduction_reflowed_into_paragraphs() -> None:
+    paragraphs = plan().description.split("\n\n")
+    assert len(paragraphs) == 5
+    assert paragraphs[0].startswith("Under mandate of Ministry of Justice Law Enforcement")
+    assert paragraphs[0].endswith("Khuvsgul on July 17th - 18th, 2015.")
+    assert paragraphs[3] == (
+        "• Scientific research, study and professional training of law enforcement sector\n"
+        "• Cooperation between law enforcement organizations in practice"
+    )
+    assert paragraphs[4].endswith("the following recommendation has been developed")
+    assert "First." not in plan().description
+    assert all("  " not in line for line in plan().description.splitlines())
+
+
+# --- sections -----------------------------------------------------------------
+
+
+def test_it_finds_seven_sections_labelled_by_their_ordinal() -> None:
+    sections = items("section")
+    assert [section.code for section in sections] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert [section.label for section in sections] == ORDINALS
+    assert {section.parent_code for section in sections} == {None}
+
+
+def test_a_section_title_drops_the_ordinal_and_the_colon() -> None:
+    assert by_code("1").title == (
+        "Cooperation between law enforcement organizations during the law reform"
+    )
+    assert by_code("2").title == "Cooperation on regional and border security"  # "Second.Coop…"
+
+
+def test_the_seventh_section_title_is_joined_across_its_line_break() -> None:
+    assert by_code("7").title == (
+        "Cooperation on development of innovation, scientific research and training "
+        "of law enforcement sector"
+    )
+
+
+# --- recommendations -------------------------------------------------------------
+
+
+def test_it_finds_50_recommendations_numbered_within_their_section() -> None:
+    found = items("recommendation")
+    assert len(found) == 50
+    expected = [
+        f"{section}.{n}"
+        for section, count in enumerate(PER_SECTION, 1)
+        for n in range(1, count + 1)
+    ]
+    assert [item.code for item in found] == expected
+    assert Counter(item.parent_code for item in found) == {
+        str(section): count for section, count in enumerate(PER_SECTION, 1)
+    }
+
+
+def test_a_wrapped_recommendation_is_one_item_with_its_full_text() -> None:
+    assert by_code("1.2").title == (
+        "Integrate law enforcement acts and its reform with Law sector policy and development "
+        "program; organize the cooperation between law enforcement organizations in "
+        "international level;"
+    )
+
+
+def test_words_hyphenated_across_line_breaks_are_joined() -> None:
+    assert "administrative measures against them" in by_code("1.3").title
+    assert "personnel by special order;" in by_code("2.1").title
+    assert "border violation investigation where" in by_code("6.1").title
+    everything = " ".join(item.title for item in items("recommendation"))
+    assert not re.search(r"\b(mea|or|inves)- ", everything)
+
+
+def test_the_stray_footnote_number_after_order_is_removed() -> None:
+    assert by_code("2.1").title.endswith("personnel by special order;")
+    assert "19" not in by_code("2.1").title
+
+
+def test_text_is_whitespace_normalised_and_curly_quotes_kept() -> None:
+    assert by_code("3.4").title.endswith("in the stages of interrogation and crime recording;")
+    assert "“Border commission”" in by_code("2.6").title
+    assert "can’t reach" in by_code("2.5").title
+    for item in plan().items:
+        assert item.title == " ".join(item.title.split()), item.code
+
+
+def test_no_title_carries_markdown_or_html() -> None:
+    for item in plan().items:
+        assert not re.search(r"\*\*|#|<[a-z/]|^- ", item.title), item.code
+
+
+def test_source_line_points_at_the_heading_or_the_bullet() -> None:
+    lines = seed_text().splitlines()
+    for item in plan().items:
+        line = lines[(item.source_line or 0) - 1]
+        expected = f"{item.label}." if item.kind == "section" else "- "
+        assert line.startswith(expected), item.code
+
+
+# --- refusing what it cannot read --------------------------------------------------
+
+
+def test_it_refuses_a_text_without_section_headings() -> None:
+    with pytest.raises(ImportRefused, match="no section heading"):
+        recommendations.parse("RECOMMENDATION\n\nSome prose without any structure.\n")
+
+
+def test_it_refuses_a_truncated_text_naming_the_empty_section() -> None:
+    truncated = "\n".join(seed_text().splitlines()[:86])  # cut right after "Second."
+    with pytest.raises(ImportRefused, match=re.escape("section 'Second.' has no '- '")) as refused:
+        recommendations.parse(truncated)
+    assert refused.value.line == 85
+
+
+def test_it_refuses_a_skipped_ordinal_naming_its_line() -> None:
+    with pytest.raises(
+        ImportRefused, match=re.escape("expected 'Fourth.' but found 'Fifth.'")
+    ) as refused:
+        recommendations.parse(seed_text().replace("Fourth. ", "Fifth. "))
+    assert refused.value.line == 159
+
+
+# --- recognising the format ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda path: path.name[:3])
+def test_looks_like_is_true_only_for_the_recommendations_seed(seed: Path) -> None:
+    assert recommendations.looks_like(seed.read_text(encoding="utf-8")) is (seed == SEED)
