@@ -147,4 +147,3 @@ def item_rollup_ancestors(*, item: Item) -> None:
         _summarise(nodes[ancestor_id], kids)
     _save_changed(nodes, before)
     _save_plan(item.plan, [n for n in nodes.values() if n.parent_id is None])
-

@@ -113,7 +113,9 @@ def item_page(*, item: Item, page_number: str | int | None = 1) -> ItemPage:
     )
     page = Paginator(tracked_children, PAGE_SIZE).get_page(page_number)
     responsibilities = list(
-        item.responsibilities.select_related("organisation").order_by("role", "organisation__name_en")
+        item.responsibilities.select_related("organisation").order_by(
+            "role", "organisation__name_en"
+        )
     )
     indicators = list(item.indicators.order_by("position"))
     return ItemPage(item, ancestors, structure, page, responsibilities, indicators)
@@ -140,7 +142,9 @@ def plan_activities(
 
 def plan_filter_choices(*, plan: Plan) -> tuple[list[Organisation], list[Item]]:
     organisations = list(
-        Organisation.objects.filter(responsibilities__item__plan=plan).distinct().order_by("name_en")
+        Organisation.objects.filter(responsibilities__item__plan=plan)
+        .distinct()
+        .order_by("name_en")
     )
     branches = list(
         Item.objects.filter(plan=plan, depth__lte=2)

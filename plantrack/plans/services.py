@@ -33,6 +33,9 @@ IMPORTED_FIELDS = (
 )
 
 
+TREE_FIELDS = ("status", "progress", "weight", "path", "depth", "position", "parent", "version")
+
+
 @dataclass
 class ImportResult:
     plan: Plan
@@ -119,7 +122,9 @@ def _plan_for(parsed: ParsedPlan, slug: str) -> tuple[Plan, bool]:
         defaults.update(title_mn=parsed.title_mn, description_mn=parsed.description_mn)
     plan, created = Plan.objects.get_or_create(slug=slug, defaults=defaults)
     if not created:
-        changed = [name for name, value in defaults.items() if value and getattr(plan, name) != value]
+        changed = [
+            name for name, value in defaults.items() if value and getattr(plan, name) != value
+        ]
         for name in changed:
             setattr(plan, name, defaults[name])
         if changed:
@@ -210,8 +215,7 @@ def _sync_items(plan: Plan, parsed: ParsedPlan, result: ImportResult) -> dict[st
         item.path = paths[item.code][0]
     Item.objects.bulk_update(
         to_update,
-        [*IMPORTED_FIELDS, "status", "progress", "weight", "path", "depth", "position"]
-        + ["parent", "version"],
+        [*IMPORTED_FIELDS, *TREE_FIELDS],
         batch_size=500,
     )
     result.kept = sorted(set(existing) - set(by_code))

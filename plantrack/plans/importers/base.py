@@ -25,7 +25,8 @@ class ImportRefused(ValueError):
 
 @dataclass
 class ParsedResponsibility:
-    organisation: str  # canonical display name, e.g. "Ministry of Digital Development, Innovation and Communications"
+    # canonical display name, e.g. "Ministry of Digital Development, Innovation and Communications"
+    organisation: str
     role: str = "stakeholder"  # "lead" | "partner" | "stakeholder"
     acronym: str = ""  # e.g. "MDDIC"; "" when the body has none
     # one of: government, law_enforcement, cso, international, private, academia, parliament, other

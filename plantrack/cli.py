@@ -1,0 +1,36 @@
+"""The ``plantrack`` command: friendly names for the project's management commands.
+
+``plantrack demo``, ``serve``, ``import`` and ``bench`` are Plantrack's own;
+anything else goes to Django, so ``plantrack migrate`` or ``plantrack shell`` work.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {"import": "importplan"}
+USAGE = """usage: plantrack COMMAND [options]
+
+  demo     set up a SQLite database with the seed plans and serve the site
+  serve    serve the site (waitress) on --host/--port
+  import   import plan documents:  plantrack import FILE [--plan SLUG] [--dry-run]
+  bench    measure page and import speed:  plantrack bench --scale 100
+  help     list every command (Django's too)
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print(USAGE)
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plantrack.settings")
+    from django.core.management import execute_from_command_line
+
+    command = ALIASES.get(args[0], args[0])
+    execute_from_command_line(["plantrack", command, *args[1:]])
+
+
+if __name__ == "__main__":
+    main()

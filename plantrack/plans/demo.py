@@ -1,0 +1,135 @@
+"""Demo data: the bundled seed plans plus generated statuses, leads and users.
+
+Generated values are deterministic (a fixed random seed) and only written to
+items nobody has touched, so running the demo again changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from plantrack.accounts.models import User
+from plantrack.organisations.services import organisation_get_or_create
+
+from .importers.detect import parse_bytes
+from .models import Item, Plan, Responsibility, Status
+from .permissions import MANAGER_GROUP
+from .rollup import plan_rollup
+from .services import ImportResult, plan_import
+
+SEED_DIR = Path(__file__).resolve().parent / "seeds"
+PLAN_SEEDS = ("000_9b10a168590abdd1.txt", "001_2125384cf4ad98ca.txt", "002_99bd07660585a0bf.txt")
+
+# Plausible lead agencies per Vision 2050 objective; demo data, marked as such on the item.
+VISION_LEADS = {
+    "7.1": ("Ministry of Defence", "MOD", "government"),
+    "7.2": ("General Authority for Border Protection", "GABP", "law_enforcement"),
+    "7.3": ("National Police Agency", "NPA", "law_enforcement"),
+    "7.4": ("Ministry of Justice and Home Affairs", "MoJHA", "government"),
+    "7.5": (
+        "Ministry of Digital Development, Innovation and Communications",
+        "MDDIC",
+        "government",
+    ),
+}
+DEMO_PASSWORD = "plantrack-demo-2050"
+
+
+@dataclass
+class DemoAccount:
+    role: str
+    email: str
+    password: str
+
+
+def import_seed_plans() -> list[ImportResult]:
+    results = []
+    for name in PLAN_SEEDS:
+        data = (SEED_DIR / name).read_bytes()
+        results.append(plan_import(parsed=parse_bytes(data), source_name=name, source_bytes=data))
+    return results
+
+
+def _untouched(plan: Plan) -> bool:
+    tracked = Item.objects.filter(plan=plan, kind__in=Item.TRACKED_KINDS)
+    return not tracked.exclude(status=Status.NOT_STARTED, progress__isnull=True).exists()
+
+
+def _generated_state(rng: random.Random) -> tuple[str, float | None]:
+    roll = rng.random()
+    if roll < 0.25:
+        return Status.NOT_STARTED, 0.0
+    if roll < 0.65:
+        return Status.IN_PROGRESS, float(rng.randrange(10, 95, 5))
+    if roll < 0.8:
+        return Status.COMPLETED, 100.0
+    if roll < 0.93:
+        return Status.DELAYED, float(rng.randrange(5, 60, 5))
+    return Status.UNKNOWN, None
+
+
+@transaction.atomic
+def generate_statuses(plan: Plan, *, seed: int) -> bool:
+    if not _untouched(plan):
+        return False
+    rng = random.Random(seed)
+    items = list(Item.objects.filter(plan=plan, kind__in=Item.TRACKED_KINDS).order_by("path"))
+    for item in items:
+        item.status, item.progress = _generated_state(rng)
+    Item.objects.bulk_update(items, ["status", "progress"], batch_size=500)
+    plan_rollup(plan=plan)
+    return True
+
+
+@transaction.atomic
+def assign_vision_leads(plan: Plan) -> None:
+    for code, (name, acronym, kind) in VISION_LEADS.items():
+        organisation = organisation_get_or_create(name=name, acronym=acronym, kind=kind)
+        activities = Item.objects.filter(
+            plan=plan, kind=Item.Kind.ACTIVITY, parent__code=code
+        ).exclude(responsibilities__role=Responsibility.Role.LEAD)
+        Responsibility.objects.bulk_create(
+            [Responsibility(item=a, organisation=organisation) for a in activities],
+            ignore_conflicts=True,
+        )
+
+
+def _account(email: str, name: str, *, superuser: bool = False) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, display_name=name, is_staff=superuser, is_superuser=superuser)
+    user.set_password(DEMO_PASSWORD)
+    user.is_active = True
+    user.save()
+    return user
+
+
+@transaction.atomic
+def demo_accounts() -> list[DemoAccount]:
+    admin = _account("admin@plantrack.local", "Demo administrator", superuser=True)
+    manager = _account("manager@plantrack.local", "Demo plan manager")
+    manager.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
+    for plan in Plan.objects.filter(
+        slug__in=["vision-2050-goal-7", "law-enforcement-cooperation-2015"]
+    ):
+        plan.managers.add(manager)
+    return [
+        DemoAccount("site administrator", admin.email, DEMO_PASSWORD),
+        DemoAccount(
+            "plan manager (Vision 2050, 2015 recommendations)", manager.email, DEMO_PASSWORD
+        ),
+    ]
+
+
+def build_demo() -> tuple[list[ImportResult], list[DemoAccount]]:
+    results = import_seed_plans()
+    for index, result in enumerate(results):
+        if result.plan.slug == "vision-2050-goal-7":
+            assign_vision_leads(result.plan)
+        generate_statuses(result.plan, seed=2050 + index)
+    return results, demo_accounts()

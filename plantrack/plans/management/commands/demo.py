@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from plantrack.plans.demo import build_demo
+
+from .serve import serve
+
+
+class Command(BaseCommand):
+    help = "Create the demo database (seed plans, demo users) and serve the site."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="set up the data, then stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        results, accounts = build_demo()
+        for result in results:
+            self.stdout.write(f"  {result.plan.slug}: {result.summary()}")
+        self.stdout.write("Demo sign-in (change these before any real use):")
+        for account in accounts:
+            self.stdout.write(f"  {account.role}: {account.email} / {account.password}")
+        if not options["no_serve"]:
+            serve(self, options["host"], options["port"])

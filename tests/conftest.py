@@ -1,0 +1,58 @@
+"""Shared fixtures: the seed plans loaded once per test database, and personas."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from plantrack.accounts.models import User
+from plantrack.plans.demo import import_seed_plans
+from plantrack.plans.models import Plan
+from plantrack.plans.permissions import MANAGER_GROUP
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Every database test starts from the three seed plans, rolled back after each test."""
+    with django_db_blocker.unblock():
+        import_seed_plans()
+
+
+@pytest.fixture
+def vision(db) -> Plan:  # type: ignore[no-untyped-def]
+    return Plan.objects.get(slug="vision-2050-goal-7")
+
+
+@pytest.fixture
+def dice(db) -> Plan:  # type: ignore[no-untyped-def]
+    return Plan.objects.get(slug="dice-inclusive-digitalization-roadmap")
+
+
+@pytest.fixture
+def alice(db, vision) -> User:  # type: ignore[no-untyped-def]
+    """Alice manages the Vision 2050 plan."""
+    user = User.objects.create_user("alice@example.org", "correct-horse-1", display_name="Alice")
+    user.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
+    vision.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def bob(db) -> User:  # type: ignore[no-untyped-def]
+    """Bob is a plan manager who manages no plan yet."""
+    user = User.objects.create_user("bob@example.org", "correct-horse-2", display_name="Bob")
+    user.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def charlie(db) -> User:  # type: ignore[no-untyped-def]
+    """Charlie is a citizen with an account and no roles."""
+    return User.objects.create_user(
+        "charlie@example.org", "correct-horse-3", display_name="Charlie"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
