@@ -16,6 +16,7 @@ USAGE = """usage: plantrack COMMAND [options]
   serve    serve the site (waitress) on --host/--port
   import   import plan documents:  plantrack import FILE [--plan SLUG] [--dry-run]
   bench    measure page and import speed:  plantrack bench --scale 100
+           (its own temporary SQLite database; PLANTRACK_BENCH_DATABASE_URL for PostgreSQL)
   help     list every command (Django's too)
 """
 
@@ -29,7 +30,27 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     command = ALIASES.get(args[0], args[0])
+    if command == "bench":
+        args = _bench_environment(args)
     execute_from_command_line(["plantrack", command, *args[1:]])
+
+
+def _bench_environment(args: list[str]) -> list[str]:
+    """The benchmark fills a database of its own, never the demo's or production's."""
+    import tempfile
+
+    data_dir = None
+    if "--data-dir" in args:
+        index = args.index("--data-dir")
+        data_dir = args[index + 1] if index + 1 < len(args) else None
+        args = args[:index] + args[index + 2 :]
+    os.environ["PLANTRACK_DATA_DIR"] = data_dir or tempfile.mkdtemp(prefix="plantrack-bench-")
+    bench_url = os.environ.get("PLANTRACK_BENCH_DATABASE_URL")
+    if bench_url:
+        os.environ["DATABASE_URL"] = bench_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    return args
 
 
 if __name__ == "__main__":

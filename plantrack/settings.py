@@ -107,7 +107,12 @@ def _database() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "plantrack.sqlite3"}
+        config = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "plantrack.sqlite3",
+            # Keep connections: each new one would re-run the PRAGMAs below.
+            "CONN_MAX_AGE": 600,
+        }
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Concurrent writers wait for the lock instead of failing with "database is locked":
         # WAL lets readers run beside one writer, IMMEDIATE takes the write lock at BEGIN.

@@ -37,3 +37,18 @@ def picked_language(obj: Any, name: str) -> str:
         if getattr(obj, f"{name}_{lang}", ""):
             return lang
     return first
+
+
+def language_order() -> tuple[str, ...]:
+    """The active content language first, then the others: for picking in a tight loop."""
+    first = active_content_language()
+    return (first, *(lang for lang in CONTENT_LANGUAGES if lang != first))
+
+
+def pick_in(obj: Any, name: str, order: tuple[str, ...]) -> tuple[str, str]:
+    """(text, language) like ``pick``/``picked_language``, with the order looked up once."""
+    for lang in order:
+        value = getattr(obj, f"{name}_{lang}", "")
+        if value:
+            return str(value), lang
+    return "", order[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from plantrack.organisations.models import Organisation
 
@@ -33,23 +33,52 @@ class PlanTree:
     inline: bool  # True when every tracked item is listed inline in the tree
     attention: list[Item]  # delayed or unknown items, for plans too big to list inline
     structure_truncated: bool
+    structure: list[Item] = field(default_factory=list)
 
 
-def _responsibility_prefetch() -> Prefetch:
-    return Prefetch(
-        "responsibilities",
-        queryset=Responsibility.objects.select_related("organisation").order_by(
-            "role", "organisation__name_en"
-        ),
-    )
+# The columns a tree or list row shows; bodies and timestamps stay in the database.
+ROW_FIELDS = (
+    "id",
+    "plan_id",
+    "parent_id",
+    "path",
+    "depth",
+    "kind",
+    "code",
+    "label_en",
+    "label_mn",
+    "title_en",
+    "title_mn",
+    "status",
+    "progress",
+    "tracked_count",
+    "status_counts",
+)
 
 
 def _tracked(plan: Plan) -> QuerySet[Item]:
-    return (
-        Item.objects.filter(plan=plan, kind__in=Item.TRACKED_KINDS)
-        .order_by("path")
-        .prefetch_related(_responsibility_prefetch())
+    return Item.objects.filter(plan=plan, kind__in=Item.TRACKED_KINDS).order_by("path")
+
+
+def attach_organisations(items: list[Item]) -> list[Item]:
+    """Give each row ``org_links`` (slug, short name) in one query, without model objects."""
+    by_id = {item.pk: item for item in items}
+    for item in items:
+        item.org_links = []  # type: ignore[attr-defined]
+    rows = (
+        Responsibility.objects.filter(item_id__in=list(by_id))
+        .order_by("item_id", "role", "organisation__name_en")
+        .values_list(
+            "item_id",
+            "organisation__slug",
+            "organisation__acronym",
+            "organisation__name_en",
+            "organisation__name_mn",
+        )
     )
+    for item_id, slug, acronym, name_en, name_mn in rows:
+        by_id[item_id].org_links.append((slug, acronym or name_en or name_mn))  # type: ignore[attr-defined]
+    return items
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -61,21 +90,25 @@ def plan_tree(*, plan: Plan) -> PlanTree:
     structure = list(
         Item.objects.filter(plan=plan)
         .exclude(kind__in=Item.TRACKED_KINDS)
+        .only(*ROW_FIELDS)
         .order_by("path")[: STRUCTURE_LIMIT + 1]
     )
     truncated = len(structure) > STRUCTURE_LIMIT
     structure = structure[:STRUCTURE_LIMIT]
     inline = plan.tracked_count <= INLINE_ACTIVITY_LIMIT
     if inline:
-        tracked = list(_tracked(plan))
+        tracked = attach_organisations(list(_tracked(plan).only(*ROW_FIELDS)))
         attention: list[Item] = []
     else:
         # Same two queries as the inline case, so the query count does not depend on size.
         tracked = []
-        attention = list(
-            _tracked(plan)
-            .filter(status__in=[Status.DELAYED, Status.UNKNOWN])
-            .order_by("-updated_at", "path")[:ATTENTION_LIMIT]
+        attention = attach_organisations(
+            list(
+                _tracked(plan)
+                .filter(status__in=[Status.DELAYED, Status.UNKNOWN])
+                .only(*ROW_FIELDS)
+                .order_by("-updated_at", "path")[:ATTENTION_LIMIT]
+            )
         )
     nodes = {item.pk: Node(item) for item in structure}
     roots: list[Node] = []
@@ -88,7 +121,7 @@ def plan_tree(*, plan: Plan) -> PlanTree:
             parent.activities.append(item)
         else:
             roots.append(Node(item))
-    return PlanTree(plan, roots, inline, attention, truncated)
+    return PlanTree(plan, roots, inline, attention, truncated, structure)
 
 
 @dataclass
@@ -108,10 +141,11 @@ def item_page(*, item: Item, page_number: str | int | None = 1) -> ItemPage:
     structure = list(item.children.exclude(kind__in=Item.TRACKED_KINDS).order_by("path"))
     tracked_children = (
         Item.objects.filter(parent=item, kind__in=Item.TRACKED_KINDS)
+        .only(*ROW_FIELDS)
         .order_by("path")
-        .prefetch_related(_responsibility_prefetch())
     )
     page = Paginator(tracked_children, PAGE_SIZE).get_page(page_number)
+    page.object_list = attach_organisations(list(page.object_list))
     responsibilities = list(
         item.responsibilities.select_related("organisation").order_by(
             "role", "organisation__name_en"
@@ -130,27 +164,36 @@ def plan_activities(
     page_number: str | int | None = 1,
 ) -> Page:
     """Tracked items of a plan, filtered; the plan page's filter form lists these."""
-    items = _tracked(plan)
+    items = _tracked(plan).only(*ROW_FIELDS)
     if status:
         items = items.filter(status=status)
     if organisation is not None:
         items = items.filter(responsibilities__organisation=organisation).distinct()
     if within is not None:
         items = items.filter(path__startswith=within.path + ".")
-    return Paginator(items, PAGE_SIZE).get_page(page_number)
+    page = Paginator(items, PAGE_SIZE).get_page(page_number)
+    page.object_list = attach_organisations(list(page.object_list))
+    return page
 
 
-def plan_filter_choices(*, plan: Plan) -> tuple[list[Organisation], list[Item]]:
+def plan_filter_choices(
+    *, plan: Plan, structure: list[Item] | None = None
+) -> tuple[list[Organisation], list[Item]]:
+    """Organisations with work in the plan, and its top branches, for the filter form."""
     organisations = list(
         Organisation.objects.filter(responsibilities__item__plan=plan)
+        .only("slug", "name_en", "name_mn")
         .distinct()
         .order_by("name_en")
     )
-    branches = list(
-        Item.objects.filter(plan=plan, depth__lte=2)
-        .exclude(kind__in=Item.TRACKED_KINDS)
-        .order_by("path")[:200]
-    )
+    if structure is None:
+        structure = list(
+            Item.objects.filter(plan=plan, depth__lte=2)
+            .exclude(kind__in=Item.TRACKED_KINDS)
+            .only(*ROW_FIELDS)
+            .order_by("path")[:200]
+        )
+    branches = [item for item in structure if item.depth <= 2][:200]
     return organisations, branches
 
 

@@ -41,10 +41,11 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
     if any(request.GET.get(key) for key in ("status", "organisation", "within")):
         return _plan_filtered(request, plan)
-    organisations, branches = selectors.plan_filter_choices(plan=plan)
+    tree = selectors.plan_tree(plan=plan)
+    organisations, branches = selectors.plan_filter_choices(plan=plan, structure=tree.structure)
     context = {
         "plan": plan,
-        "tree": selectors.plan_tree(plan=plan),
+        "tree": tree,
         "filter_form": ActivityFilterForm(organisations=organisations, branches=branches),
         "can_manage": can_manage_plan(request.user, plan),
     }

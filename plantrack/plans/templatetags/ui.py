@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 from django.forms import BoundField
 from django.template.context import Context
 from django.urls import translate_url
 from django.utils.translation import gettext as _
 
-from plantrack.plans.models import Status
+from plantrack.plans.models import Item, Plan, Status
+from plantrack.plans.render import Renderer
+from plantrack.plans.selectors import PlanTree
 
 register = template.Library()
 
@@ -69,3 +73,13 @@ def widget(field: BoundField) -> str:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def plan_tree(tree: PlanTree, labelled_by: str) -> str:
+    return Renderer(tree.plan).tree(tree, labelled_by)
+
+
+@register.simple_tag
+def activity_list(plan: Plan, items: Iterable[Item]) -> str:
+    return Renderer(plan).activities(list(items))

@@ -1,0 +1,220 @@
+"""``plantrack bench``: measure imports and pages on generated data and print a table.
+
+It runs against its own database: ``plantrack bench`` points PLANTRACK_DATA_DIR at
+a fresh temporary folder (see plantrack/cli.py) unless --data-dir is given, so the
+demo database is never touched. Page times are server time inside Django (the test
+client, no network), the figure the product's quality bar is stated in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from plantrack.organisations.models import Organisation
+from plantrack.plans.demo import PLAN_SEEDS, SEED_DIR, build_demo, generate_statuses
+from plantrack.plans.generate import renamed, scaled_vision
+from plantrack.plans.importers.base import ImportRefused
+from plantrack.plans.importers.detect import parse_bytes
+from plantrack.plans.importers.table import write_csv
+from plantrack.plans.services import plan_import
+
+ALL_SEEDS = (*PLAN_SEEDS, "003_8a0f78df4ed7b134.txt", "004_a753d303f7349415.txt")
+TARGET_PAGE_MS = 50.0
+TARGET_PAGE_KB = 60.0
+TARGET_JS_KB = 20.0
+
+
+def _timed(action: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def _asset_sizes() -> tuple[int, int]:
+    """Compressed bytes of the CSS and JS every page loads."""
+    css = js = 0
+    for name in ("plantrack/site.css",):
+        path = finders.find(name)
+        if path:
+            css += len(gzip.compress(Path(str(path)).read_bytes()))
+    static = Path(settings.BASE_DIR) / "static"
+    for script in static.rglob("*.js"):
+        js += len(gzip.compress(script.read_bytes()))
+    return css, js
+
+
+class Command(BaseCommand):
+    help = "Generate data at a scale and print import and page figures."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=int, default=1, help="1 = the seed plans; 100 = 100×")
+        parser.add_argument("--runs", type=int, default=40, help="timed requests per page")
+        parser.add_argument("--activities", type=int, default=10_000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        scale = max(1, options["scale"])
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(f"Database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
+        rows: list[tuple[str, str, str]] = []
+        rows += self._seed_import()
+        rows += self._big_file_import(options["activities"])
+        self._scale_up(scale)
+        self._print_imports(rows)
+        self._print_pages(scale, options["runs"])
+
+    # -- imports ------------------------------------------------------------------------
+
+    def _seed_import(self) -> list[tuple[str, str, str]]:
+        def run() -> None:
+            for name in ALL_SEEDS:
+                # 003 and 004 are refused: they belong to the assessments module.
+                with contextlib.suppress(ImportRefused):
+                    plan_import(parsed=parse_bytes((SEED_DIR / name).read_bytes()))
+
+        seconds = _timed(run)
+        again = _timed(run)
+        build_demo()
+        return [
+            ("5 seed documents, first import", f"{seconds:.2f} s", "≤ 2 s"),
+            ("5 seed documents, re-import (0 changes)", f"{again:.2f} s", "≤ 2 s"),
+        ]
+
+    def _big_file_import(self, activities: int) -> list[tuple[str, str, str]]:
+        parsed = scaled_vision(activities // 116 + 1, short_name="bench-10k")
+        keep, count = [], 0
+        for item in parsed.items:
+            if item.kind == "activity":
+                count += 1
+                if count > activities:
+                    continue
+            keep.append(item)
+        parsed.items = keep
+        folder = Path(tempfile.mkdtemp(prefix="plantrack-bench-"))
+        path = folder / "plan-10k.csv"
+        path.write_text(write_csv(parsed), encoding="utf-8")
+        seconds = _timed(lambda: plan_import(parsed=parse_bytes(path.read_bytes())))
+        again = _timed(lambda: plan_import(parsed=parse_bytes(path.read_bytes())))
+        size = path.stat().st_size // 1024
+        return [
+            (f"{activities:,}-activity CSV ({size:,} KB), import", f"{seconds:.2f} s", "≤ 10 s"),
+            (f"{activities:,}-activity CSV, re-import (0 changes)", f"{again:.2f} s", "≤ 10 s"),
+        ]
+
+    def _scale_up(self, scale: int) -> None:
+        big = plan_import(parsed=scaled_vision(scale, short_name="vision-2050-big")).plan
+        generate_statuses(big, seed=7)
+        parsed = [parse_bytes((SEED_DIR / name).read_bytes()) for name in PLAN_SEEDS]
+        for copy in range(1, scale):
+            for plan in parsed:
+                result = plan_import(parsed=renamed(plan, f"copy-{copy}"))
+                generate_statuses(result.plan, seed=copy)
+        originals = list(Organisation.objects.all())
+        Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    slug=f"{org.slug}-copy-{copy}",
+                    name_en=f"{org.name_en or org.name_mn} (copy {copy})",
+                    kind=org.kind,
+                )
+                for copy in range(1, scale)
+                for org in originals
+            ],
+            batch_size=1000,
+        )
+
+    def _print_imports(self, rows: list[tuple[str, str, str]]) -> None:
+        self.stdout.write("")
+        self._table(["import", "time", "goal"], [list(row) for row in rows])
+
+    # -- pages --------------------------------------------------------------------------
+
+    def _pages(self) -> list[tuple[str, str]]:
+        return [
+            ("home", "/en/"),
+            ("plan list", "/en/plans/"),
+            ("Vision 2050 plan", "/en/plans/vision-2050-goal-7/"),
+            ("big plan (×scale)", "/en/plans/vision-2050-big/"),
+            ("big plan objective", "/en/plans/vision-2050-big/items/7.4/"),
+            ("item", "/en/plans/vision-2050-goal-7/items/7.3.13/"),
+            ("organisation", "/en/organisations/mddic/"),
+            ("organisation list", "/en/organisations/"),
+            ("search", "/en/search/?q=border"),
+        ]
+
+    def _print_pages(self, scale: int, runs: int) -> None:
+        from plantrack.plans.models import Item, Plan
+
+        client = Client()
+        css, js = _asset_sizes()
+        self.stdout.write(
+            f"\nData: {Plan.objects.count():,} plans, {Item.objects.count():,} items, "
+            f"{Organisation.objects.count():,} organisations (scale {scale})\n"
+        )
+        rows = []
+        for name, url in self._pages():
+            for _ in range(3):
+                client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, f"{url} answered {response.status_code}"
+            # Count now: later requests reset the connection's query log.
+            query_count = len(queries.captured_queries)
+            times = [_timed(lambda url=url: client.get(url)) * 1000 for _ in range(runs)]
+            html = len(gzip.compress(response.content))
+            total_kb = (html + css + js) / 1024
+            p95 = _percentile(times, 95)
+            ok = p95 <= TARGET_PAGE_MS and total_kb <= TARGET_PAGE_KB
+            rows.append(
+                [
+                    name,
+                    f"{statistics.median(times):.1f}",
+                    f"{p95:.1f}",
+                    str(query_count),
+                    f"{len(response.content) / 1024:.0f}",
+                    f"{total_kb:.1f}",
+                    "yes" if ok else "NO",
+                ]
+            )
+        self._table(
+            ["page", "p50 ms", "p95 ms", "queries", "HTML KB", "gzip KB (+css/js)", "meets goal"],
+            rows,
+        )
+        self.stdout.write(
+            f"\nGoals: p95 ≤ {TARGET_PAGE_MS:.0f} ms; page ≤ {TARGET_PAGE_KB:.0f} KB compressed "
+            f"with CSS and JS (CSS {css / 1024:.1f} KB, JS {js / 1024:.1f} KB, "
+            f"JS goal ≤ {TARGET_JS_KB:.0f} KB)."
+        )
+
+    def _table(self, header: list[str], rows: list[list[str]]) -> None:
+        widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+        line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+        self.stdout.write(line)
+        self.stdout.write("  ".join("-" * w for w in widths))
+        for row in rows:
+            self.stdout.write(
+                "  ".join(
+                    str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                    for i, (c, w) in enumerate(zip(row, widths, strict=True))
+                )
+            )

@@ -1,0 +1,124 @@
+"""HTML for the plan tree and activity rows, written in Python for speed.
+
+The plan page lists hundreds of rows. Through template includes each row cost
+about a millisecond (context pushes, one URL reversal per link); built here
+with escaped f-strings the whole tree renders in a few milliseconds, which is
+what keeps the plan page inside its 50 ms budget. The markup is the same the
+templates used: semantic lists, ``<details>`` for sections, text beside every bar.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from plantrack.lib.bilingual import language_order, pick_in
+
+from .models import Item, Plan, Status
+from .selectors import Node, PlanTree
+
+_CODE = "__code__"
+
+
+class Renderer:
+    """Renders rows of one plan; URL patterns and labels are looked up once per page."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.item_url = reverse("plans:item", args=[plan.slug, _CODE])
+        self.org_url = reverse("organisations:detail", args=[_CODE])
+        self.status_labels = {value: str(label) for value, label in Status.choices}
+        self.kind_labels = {value: str(label) for value, label in Item.Kind.choices}
+        self.activity_word = _("Activity")
+        self.no_progress = _("no progress reported")
+        self.order = language_order()
+
+    def url(self, item: Item) -> str:
+        return self.item_url.replace(_CODE, quote(item.code, safe=""))
+
+    def progress(self, value: float | None) -> str:
+        if value is None:
+            text = self.no_progress
+            return f'<span class="progress"><span class="progress-text">{text}</span></span>'
+        whole = round(value)
+        return (
+            f'<span class="progress"><progress max="100" value="{whole}" aria-hidden="true">'
+            f'</progress> <span class="progress-text">{whole} %</span></span>'
+        )
+
+    def status(self, value: str) -> str:
+        label = escape(self.status_labels.get(value, value))
+        return f'<span class="status status-{escape(value)}">{label}</span>'
+
+    def organisations(self, item: Item) -> str:
+        links = [
+            f'<a href="{self.org_url.replace(_CODE, quote(slug))}">{escape(name)}</a>'
+            for slug, name in getattr(item, "org_links", ())
+        ]
+        return f'<span class="orgs">{", ".join(links)}</span>' if links else ""
+
+    def activity(self, item: Item) -> str:
+        title, lang = pick_in(item, "title", self.order)
+        return (
+            f'<li class="activity"><a class="code" href="{self.url(item)}" lang="{lang}">'
+            f'<span class="visually-hidden">{self.activity_word} </span>{escape(item.code)}</a> '
+            f'<span class="activity-title" lang="{lang}">{escape(title)}</span>'
+            f'<span class="activity-meta">{self.status(item.status)} '
+            f"{self.progress(item.progress)} {self.organisations(item)}</span></li>"
+        )
+
+    def activities(self, items: list[Item]) -> SafeString:
+        rows = "".join(self.activity(item) for item in items)
+        return mark_safe(f'<ul class="activities">{rows}</ul>' if rows else "")
+
+    def _heading(self, item: Item) -> str:
+        label = pick_in(item, "label", self.order)[0] or self.kind_labels.get(item.kind, "")
+        title, lang = pick_in(item, "title", self.order)
+        return (
+            f'<span class="kind">{escape(label)}</span> <a href="{self.url(item)}" '
+            f'lang="{lang}">{escape(title)}</a>'
+        )
+
+    def _more_link(self, item: Item) -> str:
+        text = ngettext(
+            "See the %(count)s activity of %(code)s",
+            "See the %(count)s activities of %(code)s",
+            item.tracked_count,
+        ) % {"count": item.tracked_count, "code": item.code}
+        return f'<p class="more"><a href="{self.url(item)}#activities">{escape(text)}</a></p>'
+
+    def node(self, node: Node, inline: bool) -> str:
+        item = node.item
+        if not (node.children or node.activities or item.tracked_count):
+            if item.is_tracked:
+                return self.activity(item)
+            return f'<li class="node node-{item.kind}">{self._heading(item)}</li>'
+        count = ""
+        if item.tracked_count:
+            count = ngettext("%(count)s activity", "%(count)s activities", item.tracked_count) % {
+                "count": item.tracked_count
+            }
+            count += " · "
+        parts = [
+            f'<li class="node node-{item.kind}"><details{" open" if item.depth <= 2 else ""}>',
+            f'<summary>{self._heading(item)} <span class="node-meta">{count}'
+            f"{self.progress(item.progress)}</span></summary>",
+        ]
+        if node.children:
+            inner = "".join(self.node(child, inline) for child in node.children)
+            parts.append(f'<ul class="tree">{inner}</ul>')
+        if node.activities:
+            parts.append(self.activities(node.activities))
+        elif item.tracked_count and not inline:
+            parts.append(self._more_link(item))
+        parts.append("</details></li>")
+        return "".join(parts)
+
+    def tree(self, tree: PlanTree, labelled_by: str) -> SafeString:
+        inner = "".join(self.node(node, tree.inline) for node in tree.roots)
+        return mark_safe(f'<ul class="tree" aria-labelledby="{labelled_by}">{inner}</ul>')

@@ -1,0 +1,216 @@
+"""Browser tests: a real Plantrack server on its own SQLite file, driven by Debian's Chromium.
+
+The server runs for the whole session (one per xdist worker), independent of pytest-django's
+test database: ``plantrack demo --no-serve`` fills a temporary data folder, then
+``plantrack serve`` answers on a free port. Even when the rest of the suite runs on
+PostgreSQL, the browser tests use their own SQLite file.
+
+Without /usr/bin/chromium or the ``playwright`` package, every test here is skipped.
+Never run ``playwright install``: these tests only use the system Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SKIP_MESSAGE = (
+    "Chromium not found at /usr/bin/chromium: browser tests skipped (apt-get install -y chromium)"
+)
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parents[1]
+SERVER_START_SECONDS = 30
+
+MANAGER_EMAIL = "manager@plantrack.local"
+DEMO_PASSWORD = "plantrack-demo-2050"
+
+
+def _browser_available() -> bool:
+    if not CHROMIUM.exists():
+        return False
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+BROWSER_AVAILABLE = _browser_available()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip (not fail) every browser test when Chromium or Playwright is missing."""
+    if BROWSER_AVAILABLE:
+        return
+    skip = pytest.mark.skip(reason=SKIP_MESSAGE)
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(skip)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(data_dir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)  # always our own SQLite file, even in the PostgreSQL CI run
+    env["PLANTRACK_DATA_DIR"] = data_dir
+    env["PLANTRACK_ENV"] = "development"
+    env["DEBUG"] = "0"  # the real 404 page, not Django's debug page
+    env.pop("ALLOWED_HOSTS", None)
+    env["DJANGO_SETTINGS_MODULE"] = "plantrack.settings"
+    return env
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[str]:
+    """Base URL (no trailing slash) of a real Plantrack server with the demo data."""
+    if not BROWSER_AVAILABLE:
+        pytest.skip(SKIP_MESSAGE)
+    data_dir = tempfile.mkdtemp(prefix="plantrack-browser-")
+    env = _server_env(data_dir)
+    demo = subprocess.run(
+        [sys.executable, "-m", "plantrack.cli", "demo", "--no-serve"],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if demo.returncode != 0:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        pytest.fail(
+            f"`plantrack demo --no-serve` failed (exit {demo.returncode}):\n"
+            f"{demo.stdout}\n{demo.stderr}",
+            pytrace=False,
+        )
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = Path(data_dir) / "server.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "plantrack.cli", "serve", "--port", str(port)],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not _answers(f"{base_url}/en/"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                state = (
+                    f"exited with code {server.returncode}"
+                    if server.poll() is not None
+                    else f"did not answer within {SERVER_START_SECONDS} s"
+                )
+                pytest.fail(
+                    f"The Plantrack server on {base_url} {state}. Its output:\n"
+                    f"{log_path.read_text(errors='replace')}",
+                    pytrace=False,
+                )
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium (Debian's) for the whole session."""
+    if not BROWSER_AVAILABLE:
+        pytest.skip(SKIP_MESSAGE)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser: Browser, site: str) -> Iterator[Page]:
+    """A fresh page in a fresh browser context (no cookies) for each test."""
+    context = browser.new_context(base_url=site)
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def manager_state(browser: Browser, site: str) -> Any:
+    """Cookies of the demo plan manager, signed in once through the real sign-in form."""
+    context = browser.new_context(base_url=site)
+    try:
+        page = context.new_page()
+        page.goto("/en/accounts/sign-in/")
+        page.fill("#id_username", MANAGER_EMAIL)
+        page.fill("#id_password", DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        if "/accounts/sign-in/" in page.url:
+            pytest.fail("The demo plan manager could not sign in.", pytrace=False)
+        return context.storage_state()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def manager_page(browser: Browser, site: str, manager_state: Any) -> Iterator[Page]:
+    """A fresh page signed in as the demo plan manager."""
+    context = browser.new_context(base_url=site, storage_state=manager_state)
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -1,0 +1,195 @@
+"""Every page type, in both languages, passes axe-core's WCAG 2.1 A/AA rules in Chromium.
+
+Each page is also checked for the basics axe does not insist on: exactly one <h1>,
+a skip link whose target exists, and ``<html lang>`` matching the language of the URL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import pytest
+
+import plantrack
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ("mn", "en")
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+SEED_FILE = Path(plantrack.__file__).resolve().parent / "plans" / "seeds" / "001_2125384cf4ad98ca.txt"
+VISION = "plans/vision-2050-goal-7/"
+RECOMMENDATIONS = "plans/law-enforcement-cooperation-2015/"
+DICE = "plans/dice-inclusive-digitalization-roadmap/"
+NODES_SHOWN = 3
+
+
+def _submit_main_form(page: Page) -> None:
+    """Submit the first form inside <main> and wait for the answer to load."""
+    with page.expect_navigation():
+        page.locator("main form").first.locator("button[type=submit]").click()
+
+
+def _failed_sign_in(page: Page, lang: str) -> None:
+    page.fill("#id_username", "nobody@example.org")
+    page.fill("#id_password", "not-the-password")
+    _submit_main_form(page)
+
+
+def _plan_without_titles(page: Page, lang: str) -> None:
+    page.fill("#id_title_mn", "")
+    page.fill("#id_title_en", "")
+    _submit_main_form(page)
+
+
+def _progress_over_100(page: Page, lang: str) -> None:
+    page.fill("#id_progress", "150")
+    _submit_main_form(page)
+
+
+def _upload_empty_file(page: Page, lang: str) -> None:
+    page.set_input_files(
+        "#id_file", files=[{"name": "empty.txt", "mimeType": "text/plain", "buffer": b""}]
+    )
+    _submit_main_form(page)
+
+
+def _upload_seed_file(page: Page, lang: str) -> None:
+    page.set_input_files("#id_file", str(SEED_FILE))
+    page.fill("#id_slug", f"browser-preview-{lang}-{uuid.uuid4().hex[:8]}")
+    _submit_main_form(page)
+
+
+@dataclass(frozen=True)
+class PageCase:
+    id: str
+    path: str  # after the language prefix
+    manager: bool = False
+    status: int = 200
+    then: Callable[[Page, str], None] | None = None  # e.g. submit a form
+    expect: str | None = None  # a CSS selector that shows we reached the intended state
+
+
+CASES = [
+    PageCase("home", ""),
+    PageCase("plan-list", "plans/"),
+    PageCase("plan-vision-2050", VISION, expect=".tree"),
+    PageCase("plan-recommendations-2015", RECOMMENDATIONS, expect=".tree"),
+    PageCase("plan-dice", DICE, expect=".tree"),
+    PageCase("plan-filtered", f"{VISION}?status=delayed", expect=".activities"),
+    PageCase("plan-invalid-filter", f"{VISION}?status=nonsense", expect="#error-summary"),
+    PageCase("item-activity", f"{VISION}items/7.3.13/"),
+    PageCase("item-objective", f"{VISION}items/7.1/", expect=".activities"),
+    PageCase("item-stage", f"{VISION}items/7.1.I/"),
+    PageCase("item-dice-area", f"{DICE}items/1/", expect=".activities"),
+    PageCase("item-dice-activity-indicators", f"{DICE}items/1.4/", expect=".indicators"),
+    PageCase("item-recommendation", f"{RECOMMENDATIONS}items/1.1/"),
+    PageCase("organisation-list", "organisations/"),
+    PageCase("organisation-detail", "organisations/mddic/", expect="table"),
+    PageCase("search-results", "search/?q=border", expect=".results"),
+    PageCase("search-results-cyrillic", f"search/?q={quote('хил')}", expect=".results"),
+    PageCase("search-no-results", "search/?q=zzqqxxnothing"),
+    PageCase("sign-in", "accounts/sign-in/"),
+    PageCase(
+        "sign-in-failed", "accounts/sign-in/", then=_failed_sign_in, expect="#error-summary"
+    ),
+    PageCase("not-found", "no-such-page/", status=404),
+    PageCase("plan-edit", f"{VISION}edit/", manager=True),
+    PageCase(
+        "plan-edit-invalid",
+        f"{VISION}edit/",
+        manager=True,
+        then=_plan_without_titles,
+        expect="#error-summary",
+    ),
+    PageCase("item-edit", f"{VISION}items/7.3.13/edit/", manager=True),
+    PageCase(
+        "item-edit-invalid",
+        f"{VISION}items/7.3.13/edit/",
+        manager=True,
+        then=_progress_over_100,
+        expect="#error-summary",
+    ),
+    PageCase("import", "plans/import/", manager=True),
+    PageCase(
+        "import-empty-file",
+        "plans/import/",
+        manager=True,
+        then=_upload_empty_file,
+        expect="#error-summary",
+    ),
+    PageCase(
+        "import-preview", "plans/import/", manager=True, then=_upload_seed_file, expect=".preview"
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def axe() -> Any:
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def _describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}")
+        for node in violation["nodes"][:NODES_SHOWN]:
+            lines.append(f"    {node['target']}  {node['html'][:160]}")
+        if len(violation["nodes"]) > NODES_SHOWN:
+            lines.append(f"    … and {len(violation['nodes']) - NODES_SHOWN} more")
+    return "\n".join(lines)
+
+
+def _structure_problems(page: Page, lang: str) -> list[str]:
+    problems = []
+    html_lang = page.get_attribute("html", "lang")
+    if html_lang != lang:
+        problems.append(f'<html lang="{html_lang}">, expected "{lang}"')
+    h1_count = page.locator("h1").count()
+    if h1_count != 1:
+        problems.append(f"{h1_count} <h1> elements, expected exactly one")
+    skip = page.locator("a.skip-link")
+    if skip.count() != 1:
+        problems.append(f"{skip.count()} skip links, expected one")
+    else:
+        href = skip.get_attribute("href") or ""
+        target = href.removeprefix("#")
+        if not href.startswith("#") or page.locator(f"[id='{target}']").count() != 1:
+            problems.append(f'the skip link points to "{href}", which is not an element here')
+    return problems
+
+
+@pytest.mark.parametrize(
+    ("case", "lang"),
+    [pytest.param(case, lang, id=f"{case.id}-{lang}") for case in CASES for lang in LANGUAGES],
+)
+def test_page_is_accessible(
+    case: PageCase, lang: str, request: pytest.FixtureRequest, axe: Any
+) -> None:
+    page: Page = request.getfixturevalue("manager_page" if case.manager else "page")
+    response = page.goto(f"/{lang}/{case.path}")
+    assert response is not None
+    if case.then is None:
+        assert response.status == case.status, f"{page.url} answered {response.status}"
+    else:
+        case.then(page, lang)
+    if case.expect:
+        assert page.locator(case.expect).count(), f"{page.url} shows no {case.expect}"
+
+    problems = _structure_problems(page, lang)
+    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+    if violations:
+        problems.append(f"axe-core found {len(violations)} violation(s):\n{_describe(violations)}")
+    assert not problems, f"{page.url}:\n" + "\n".join(problems)
