@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -101,15 +102,16 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = env("DATABASE_URL")
+    config: dict[str, Any]
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     else:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "plantrack.sqlite3",
+            "NAME": str(DATA_DIR / "plantrack.sqlite3"),
             # Keep connections: each new one would re-run the PRAGMAs below.
             "CONN_MAX_AGE": 600,
         }

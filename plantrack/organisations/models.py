@@ -37,7 +37,9 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(name_en="", name_mn=""), name="organisation_has_a_name"
+                condition=~models.Q(name_en="", name_mn=""),
+                name="organisation_has_a_name",
+                violation_error_message=_("Give the organisation a name in Mongolian or English."),
             )
         ]
 

@@ -31,7 +31,10 @@ class PlanForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean() or {}
         if not data.get("title_mn") and not data.get("title_en"):
-            raise forms.ValidationError(_("Give the plan a title in Mongolian or English."))
+            self.add_error(None, _("Give the plan a title in Mongolian or English."))
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The last year cannot be before the first year."))
         return data
 
 
@@ -76,7 +79,7 @@ class ItemForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean() or {}
         if not data.get("title_mn") and not data.get("title_en"):
-            raise forms.ValidationError(_("Give the item a title in Mongolian or English."))
+            self.add_error(None, _("Give the item a title in Mongolian or English."))
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("The last year cannot be before the first year."))
@@ -113,9 +116,13 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args, organisations=(), branches=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("Any organisation"))] + [
+        organisation_field = self.fields["organisation"]
+        within_field = self.fields["within"]
+        assert isinstance(organisation_field, forms.ChoiceField)
+        assert isinstance(within_field, forms.ChoiceField)
+        organisation_field.choices = [("", _("Any organisation"))] + [
             (org.slug, org.name) for org in organisations
         ]
-        self.fields["within"].choices = [("", _("Whole plan"))] + [
+        within_field.choices = [("", _("Whole plan"))] + [
             (item.code, f"{item.code} {item.label or item.title}"[:90]) for item in branches
         ]

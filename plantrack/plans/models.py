@@ -58,6 +58,7 @@ class Plan(models.Model):
                 | models.Q(end_year__isnull=True)
                 | models.Q(end_year__gte=models.F("start_year")),
                 name="plan_period_in_order",
+                violation_error_message=_("The last year cannot be before the first year."),
             )
         ]
 
@@ -151,12 +152,14 @@ class Item(models.Model):
                 condition=models.Q(progress__isnull=True)
                 | models.Q(progress__gte=0, progress__lte=100),
                 name="item_progress_0_to_100",
+                violation_error_message=_("Progress must be between 0 and 100 %."),
             ),
             models.CheckConstraint(
                 condition=models.Q(start_year__isnull=True)
                 | models.Q(end_year__isnull=True)
                 | models.Q(end_year__gte=models.F("start_year")),
                 name="item_period_in_order",
+                violation_error_message=_("The last year cannot be before the first year."),
             ),
         ]
         indexes = [

@@ -65,7 +65,7 @@ class Renderer:
     def activity(self, item: Item) -> str:
         title, lang = pick_in(item, "title", self.order)
         return (
-            f'<li class="activity"><a class="code" href="{self.url(item)}" lang="{lang}">'
+            f'<li class="activity"><a class="code" href="{self.url(item)}">'
             f'<span class="visually-hidden">{self.activity_word} </span>{escape(item.code)}</a> '
             f'<span class="activity-title" lang="{lang}">{escape(title)}</span>'
             f'<span class="activity-meta">{self.status(item.status)} '

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from plantrack.accounts.models import User
 from plantrack.organisations.services import organisation_get_or_create
@@ -340,8 +341,10 @@ def item_update(*, item: Item, version: int, values: dict[str, Any], by: User) -
     )
     if not updated:
         raise ValidationError(
-            "Someone else saved this item while you were editing it. "
-            "Reload the page to see their changes, then make yours again.",
+            _(
+                "Someone else saved this item while you were editing it. "
+                "Reload the page to see their changes, then make yours again."
+            ),
             code="stale",
         )
     item.version = version + 1

@@ -27,7 +27,9 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
-SEED_FILE = Path(plantrack.__file__).resolve().parent / "plans" / "seeds" / "001_2125384cf4ad98ca.txt"
+SEED_FILE = (
+    Path(plantrack.__file__).resolve().parent / "plans" / "seeds" / "001_2125384cf4ad98ca.txt"
+)
 VISION = "plans/vision-2050-goal-7/"
 RECOMMENDATIONS = "plans/law-enforcement-cooperation-2015/"
 DICE = "plans/dice-inclusive-digitalization-roadmap/"
@@ -100,9 +102,7 @@ CASES = [
     PageCase("search-results-cyrillic", f"search/?q={quote('хил')}", expect=".results"),
     PageCase("search-no-results", "search/?q=zzqqxxnothing"),
     PageCase("sign-in", "accounts/sign-in/"),
-    PageCase(
-        "sign-in-failed", "accounts/sign-in/", then=_failed_sign_in, expect="#error-summary"
-    ),
+    PageCase("sign-in-failed", "accounts/sign-in/", then=_failed_sign_in, expect="#error-summary"),
     PageCase("not-found", "no-such-page/", status=404),
     PageCase("plan-edit", f"{VISION}edit/", manager=True),
     PageCase(

@@ -31,18 +31,18 @@ def _snapshot() -> dict[str, list[tuple]]:
 @pytest.mark.parametrize(
     ("seed", "slug", "counts"),
     [
-        (VISION, "vision-2050-goal-7", {"goal": 1, "objective": 5, "stage": 15,
-                                         "expected_result": 53, "activity": 116}),
-        (RECOMMENDATIONS, "law-enforcement-cooperation-2015",
-         {"section": 7, "recommendation": 50}),
+        (
+            VISION,
+            "vision-2050-goal-7",
+            {"goal": 1, "objective": 5, "stage": 15, "expected_result": 53, "activity": 116},
+        ),
+        (RECOMMENDATIONS, "law-enforcement-cooperation-2015", {"section": 7, "recommendation": 50}),
         (DICE, "dice-inclusive-digitalization-roadmap", {"area": 5, "activity": 55}),
     ],
 )
 def test_the_seed_plans_are_stored_with_the_exact_counts(db, seed, slug, counts):  # type: ignore[no-untyped-def]
     plan = Plan.objects.get(slug=slug)
-    stored = {
-        kind: Item.objects.filter(plan=plan, kind=kind).count() for kind in counts
-    }
+    stored = {kind: Item.objects.filter(plan=plan, kind=kind).count() for kind in counts}
     assert stored == counts
     assert Item.objects.filter(plan=plan).count() == sum(counts.values())
 
@@ -88,9 +88,10 @@ def test_reordered_items_get_new_paths_without_clashing(db, vision):  # type: ig
     a, b = parsed.items.index(first), parsed.items.index(second)
     parsed.items[a], parsed.items[b] = second, first
     plan_import(parsed=parsed)
-    assert Item.objects.get(plan=vision, code="7.1.2").path < Item.objects.get(
-        plan=vision, code="7.1.1"
-    ).path
+    assert (
+        Item.objects.get(plan=vision, code="7.1.2").path
+        < Item.objects.get(plan=vision, code="7.1.1").path
+    )
 
 
 def test_dice_stakeholders_are_one_organisation_per_body(db, dice):  # type: ignore[no-untyped-def]

@@ -20,7 +20,9 @@ CSV = """# title: District safety plan
 # description: Streets, schools, and parks
 code,parent_code,kind,title,title_mn,organisations,status,progress,indicators
 1,,objective,Safer streets,Аюулгүй гудамж,,,,
-1.1,1,activity,Install street lights,Гудамжны гэрэлтүүлэг,National Police Agency (NPA) [lead]; City Hall [partner],in_progress,40,Lights installed | Crimes reported
+1.1,1,activity,Install street lights,Гудамжны гэрэлтүүлэг,\
+National Police Agency (NPA) [lead]; City Hall [partner],in_progress,40,\
+Lights installed | Crimes reported
 """
 
 

@@ -141,7 +141,9 @@ def test_an_upload_that_cannot_be_read_shows_the_reason_on_the_form(client, bob)
     assert b"assessments module" in response.content
 
 
-def test_a_manager_cannot_overwrite_a_plan_they_do_not_manage_by_import(client, bob, tmp_path, settings):  # type: ignore[no-untyped-def]
+def test_a_manager_cannot_overwrite_a_plan_they_do_not_manage_by_import(
+    client, bob, tmp_path, settings
+):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
     client.force_login(bob)
     with (SEED_DIR / "000_9b10a168590abdd1.txt").open("rb") as handle:

@@ -72,3 +72,11 @@ def test_content_falls_back_to_the_language_that_exists(client, vision):  # type
     content = client.get("/mn/plans/vision-2050-goal-7/items/7.1.1/").content.decode()
     assert "military-patriotic education" in content
     assert 'lang="en"' in content
+
+
+def test_structural_labels_of_english_seeds_show_in_mongolian(client, vision, dice):  # type: ignore[no-untyped-def]
+    assert Item.objects.get(plan=vision, code="7.1.II").label_mn == "II-р үе шат"
+    assert Item.objects.get(plan=dice, code="4").label_mn == "Дэмжих чиглэл 1"
+    content = client.get("/mn/plans/vision-2050-goal-7/").content.decode()
+    assert "Зэвсэгт хүчин" in content
+    assert "III-р үе шат" in content

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from . import table
 from .base import ImportRefused, ParsedPlan
+from .labels import fill_mongolian_labels
 
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
@@ -83,7 +84,7 @@ def parse_text(text: str) -> ParsedPlan:
     _refuse_assessments(text)
     for looks_like, parse in _text_parsers():
         if looks_like(text):
-            return parse(text)
+            return fill_mongolian_labels(parse(text))
     raise ImportRefused(
         "the structure of this document was not recognised. Plantrack reads strategy texts "
         "with numbered goals, objectives, stages and activities (like Vision 2050), "

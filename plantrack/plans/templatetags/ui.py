@@ -64,7 +64,7 @@ def progress_text(value: float | None) -> str:
 def widget(field: BoundField) -> str:
     """Render a form widget tied to its help text and errors for screen readers."""
     described = []
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if field.help_text:
         described.append(f"{field.auto_id}_help")
     if field.errors:

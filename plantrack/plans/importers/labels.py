@@ -1,0 +1,58 @@
+"""Mongolian versions of the structural labels the English seed documents use.
+
+The seeds are in English, but their headings ("Stage II", "Priority area 1",
+"Third") are a closed vocabulary, so the Mongolian interface can show them in
+Mongolian. Item titles are left alone: translating them is people's work.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import ParsedPlan
+
+_ORDINALS = {
+    "First": "Нэгдүгээрт",
+    "Second": "Хоёрдугаарт",
+    "Third": "Гуравдугаарт",
+    "Fourth": "Дөрөвдүгээрт",
+    "Fifth": "Тавдугаарт",
+    "Sixth": "Зургаадугаарт",
+    "Seventh": "Долдугаарт",
+    "Eighth": "Наймдугаарт",
+    "Ninth": "Есдүгээрт",
+    "Tenth": "Аравдугаарт",
+}
+_THEMES = {
+    "armed forces": "Зэвсэгт хүчин",
+    "national border": "Улсын хил",
+    "safety of people and society": "Хүн ба нийгмийн аюулгүй байдал",
+    "development of the law enforcement": "Хууль сахиулахын хөгжил",
+    "information security": "Мэдээллийн аюулгүй байдал",
+}
+_PATTERNS = [
+    (re.compile(r"^Stage ([IVX]+)$"), "{0}-р үе шат"),
+    (re.compile(r"^Goal (\d+)$"), "{0} дугаар зорилго"),
+    (re.compile(r"^Objective ([\d.]+)$"), "{0} дугаар зорилт"),
+    (re.compile(r"^Priority area (\d+)$", re.I), "Тэргүүлэх чиглэл {0}"),
+    (re.compile(r"^Support area (\d+)$", re.I), "Дэмжих чиглэл {0}"),
+]
+
+
+def mongolian_label(label: str) -> str:
+    if label in _ORDINALS:
+        return _ORDINALS[label]
+    if label.lower() in _THEMES:
+        return _THEMES[label.lower()]
+    for pattern, template in _PATTERNS:
+        match = pattern.match(label)
+        if match:
+            return template.format(*match.groups())
+    return ""
+
+
+def fill_mongolian_labels(plan: ParsedPlan) -> ParsedPlan:
+    for item in plan.items:
+        if item.label and not item.label_mn:
+            item.label_mn = mongolian_label(item.label)
+    return plan
