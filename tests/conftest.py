@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connections
 from django.contrib.auth.models import Group
 
 from plantrack.accounts.models import User
@@ -16,6 +17,12 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     """Every database test starts from the three seed plans, rolled back after each test."""
     with django_db_blocker.unblock():
         import_seed_plans()
+        # Tests marked serialized_rollback get the seeds back after their flush.
+        for alias in connections:
+            connection = connections[alias]
+            connection._test_serialized_contents = (  # type: ignore[attr-defined]
+                connection.creation.serialize_db_to_string()
+            )
 
 
 @pytest.fixture
@@ -56,3 +63,17 @@ def charlie(db) -> User:  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """PostgreSQL-only tests are skipped, with the reason, when the run uses SQLite."""
+    import os
+
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    skip = pytest.mark.skip(
+        reason="PostgreSQL-only: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
