@@ -46,6 +46,8 @@ SERVER_START_SECONDS = 30
 
 MANAGER_EMAIL = "manager@plantrack.local"
 DEMO_PASSWORD = "plantrack-demo-2050"
+MONGOLIAN_ITEM = "plans/vision-2050-goal-7/items/7.2.8/"
+MONGOLIAN_TITLE = "Хилийн боомтуудыг өндөр хурдны шилэн кабелийн сүлжээнд холбох."
 
 
 def _browser_available() -> bool:
@@ -196,11 +198,35 @@ def manager_state(browser: Browser, site: str) -> Any:
         page.goto("/en/accounts/sign-in/")
         page.fill("#id_username", MANAGER_EMAIL)
         page.fill("#id_password", DEMO_PASSWORD)
-        with page.expect_navigation():
-            page.click("main button[type=submit]")
+        submit_main_form(page)
         if "/accounts/sign-in/" in page.url:
             pytest.fail("The demo plan manager could not sign in.", pytrace=False)
         return context.storage_state()
+    finally:
+        context.close()
+
+
+def submit_main_form(page: Page) -> None:
+    """Submit the first form inside <main> and wait for the answer to load."""
+    with page.expect_navigation():
+        page.locator("main form").first.locator("button[type=submit]").click()
+
+
+@pytest.fixture(scope="session")
+def mongolian_title(browser: Browser, site: str, manager_state: Any) -> str:
+    """Give one Vision 2050 item a Mongolian title through the edit form, as a manager would.
+
+    The seed documents are in English only, so a search in Cyrillic needs this to find anything.
+    """
+    context = browser.new_context(base_url=site, storage_state=manager_state)
+    try:
+        page = context.new_page()
+        page.goto(f"/en/{MONGOLIAN_ITEM}edit/")
+        page.fill("#id_title_mn", MONGOLIAN_TITLE)
+        submit_main_form(page)
+        if not page.url.endswith(f"/en/{MONGOLIAN_ITEM}"):
+            pytest.fail(f"Saving a Mongolian title failed: the form is at {page.url}", False)
+        return MONGOLIAN_TITLE
     finally:
         context.close()
 
