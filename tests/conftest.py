@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connections
 from django.contrib.auth.models import Group
+from django.db import connections
 
 from plantrack.accounts.models import User
 from plantrack.plans.demo import import_seed_plans

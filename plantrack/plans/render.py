@@ -104,9 +104,12 @@ class Renderer:
                 "count": item.tracked_count
             }
             count += " · "
+        # The link to the item stays outside <summary>: a link inside a disclosure control
+        # cannot be reached or announced reliably (axe: nested-interactive).
         parts = [
-            f'<li class="node node-{item.kind}"><details{" open" if item.depth <= 2 else ""}>',
-            f'<summary>{self._heading(item)} <span class="node-meta">{count}'
+            f'<li class="node node-{item.kind}"><p class="node-heading">{self._heading(item)}</p>',
+            f"<details{' open' if item.depth <= 2 else ''}><summary>"
+            f'<span class="code">{escape(item.code)}</span> <span class="node-meta">· {count}'
             f"{self.progress(item.progress)}</span></summary>",
         ]
         if node.children:

@@ -20,6 +20,9 @@ from django.db import connection
 from .models import Item
 
 MAX_TERMS = 8
+# Counting stops here ("more than 1,000 results"): an exact count of every match of a
+# common word would cost more than the page of results itself.
+COUNT_LIMIT = 1000
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 PG_DOCUMENT = (
@@ -35,6 +38,10 @@ class SearchPage:
     total: int
     offset: int
     limit: int
+
+    @property
+    def more_than_limit(self) -> bool:
+        return self.total > COUNT_LIMIT
 
     @property
     def has_next(self) -> bool:
@@ -56,7 +63,11 @@ def terms(query: str) -> list[str]:
 def _sqlite_ids(words: list[str], limit: int, offset: int) -> tuple[list[int], int]:
     match = " ".join(f'"{word}"*' for word in words)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM plans_item_fts WHERE plans_item_fts MATCH %s", [match])
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM plans_item_fts WHERE plans_item_fts MATCH %s "
+            "LIMIT %s)",
+            [match, COUNT_LIMIT + 1],
+        )
         total = cursor.fetchone()[0]
         cursor.execute(
             "SELECT rowid FROM plans_item_fts WHERE plans_item_fts MATCH %s "
@@ -70,8 +81,9 @@ def _postgres_ids(words: list[str], limit: int, offset: int) -> tuple[list[int],
     query = " & ".join(f"{word}:*" for word in words)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM plans_item WHERE {PG_DOCUMENT} @@ to_tsquery('simple', %s)",
-            [query],
+            f"SELECT count(*) FROM (SELECT 1 FROM plans_item WHERE {PG_DOCUMENT} "
+            "@@ to_tsquery('simple', %s) LIMIT %s) AS found",
+            [query, COUNT_LIMIT + 1],
         )
         total = cursor.fetchone()[0]
         cursor.execute(

@@ -17,6 +17,7 @@ INLINE_ACTIVITY_LIMIT = 300
 STRUCTURE_LIMIT = 500
 ATTENTION_LIMIT = 25
 PAGE_SIZE = 100
+ORGANISATION_PAGE_SIZE = 50
 
 
 @dataclass
@@ -205,4 +206,4 @@ def organisation_responsibilities(
         .select_related("item", "item__plan")
         .order_by("item__plan__slug", "item__path", "role")
     )
-    return Paginator(rows, PAGE_SIZE).get_page(page_number)
+    return Paginator(rows, ORGANISATION_PAGE_SIZE).get_page(page_number)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,18 +23,21 @@ from .models import Item, Plan, Responsibility
 from .permissions import can_import_plans, can_manage_plan, get_item_for_user, get_plan_for_user
 from .search import search_items
 
+HOME_PLANS = 6
+PLANS_PER_PAGE = 24
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    plans = list(selectors.plan_list())
-    return render(request, "plans/home.html", {"plans": plans})
+    page = Paginator(selectors.plan_list(), HOME_PLANS).get_page(1)
+    return render(request, "plans/home.html", {"plans": page.object_list, "page": page})
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = list(selectors.plan_list())
+    page = Paginator(selectors.plan_list(), PLANS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "plans/plan_list.html",
-        {"plans": plans, "can_import": can_import_plans(request.user)},
+        {"plans": page.object_list, "page": page, "can_import": can_import_plans(request.user)},
     )
 
 

@@ -34,18 +34,6 @@ VISION = "plans/vision-2050-goal-7/"
 RECOMMENDATIONS = "plans/law-enforcement-cooperation-2015/"
 DICE = "plans/dice-inclusive-digitalization-roadmap/"
 NODES_SHOWN = 3
-PLAN_PAGES = frozenset({"plan-vision-2050", "plan-recommendations-2015", "plan-dice"})
-
-# Violations whose fix is in Python code rather than in templates or CSS, with the pages
-# where they occur. Those pages still get every other check; the test is an expected
-# failure while the violation is there, and fails once it is gone, so the entry is removed.
-PENDING: dict[str, tuple[frozenset[str], str]] = {
-    "nested-interactive": (
-        PLAN_PAGES,
-        "the plan tree puts each section's link inside its <summary> "
-        "(plantrack/plans/render.py, Renderer.node); the link must move out of the summary",
-    ),
-}
 
 
 def submit_main_form(page: Page) -> None:
@@ -210,17 +198,6 @@ def test_page_is_accessible(
 
     problems = _structure_problems(page, lang)
     violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
-    expected = {rule for rule, (cases, _) in PENDING.items() if case.id in cases}
-    pending = [v for v in violations if v["id"] in expected]
-    violations = [v for v in violations if v["id"] not in expected]
     if violations:
         problems.append(f"axe-core found {len(violations)} violation(s):\n{_describe(violations)}")
     assert not problems, f"{page.url}:\n" + "\n".join(problems)
-
-    fixed = expected - {v["id"] for v in pending}
-    assert not fixed, f"{sorted(fixed)} no longer occur on {page.url}: remove them from PENDING"
-    if pending:
-        pytest.xfail(
-            "; ".join(f"{v['id']}: {PENDING[v['id']][1]}" for v in pending)
-            + f"\n{_describe(pending)}"
-        )

@@ -60,7 +60,9 @@ def test_a_port_in_use_gets_a_clear_message():
     assert message is not None
     assert f"Port {port} on 127.0.0.1 is already in use" in message
     assert f"--port {port + 1}" in message
-    assert port_problem("127.0.0.1", 70000) == "Port 70000 is not a valid port number; use 1 to 65535."
+    assert (
+        port_problem("127.0.0.1", 70000) == "Port 70000 is not a valid port number; use 1 to 65535."
+    )
 
 
 def test_the_command_without_arguments_prints_its_usage(capsys):  # type: ignore[no-untyped-def]
