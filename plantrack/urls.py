@@ -2,12 +2,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
+from plantrack.lib.rules import public
 from plantrack.plans import views as plan_views
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("favicon.ico", RedirectView.as_view(url="/static/plantrack/favicon.svg", permanent=True)),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path(
+        "favicon.ico",
+        public(RedirectView.as_view(url="/static/plantrack/favicon.svg", permanent=True)),
+    ),
 ]
 
 urlpatterns += i18n_patterns(

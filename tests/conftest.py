@@ -77,3 +77,23 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def sign_in_verified(client, user):  # type: ignore[no-untyped-def]
+    """Sign in as if through the form and the second step (TOTP) where the role needs it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def sign_in():  # type: ignore[no-untyped-def]
+    return sign_in_verified

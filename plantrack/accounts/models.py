@@ -34,6 +34,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # Deleted accounts are anonymised, not removed, so their public contributions stay.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -47,6 +50,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    @property
+    def public_name(self) -> str:
+        """The name shown beside a contribution; never the email address."""
+        if self.deleted_at is not None:
+            return str(_("deleted user"))
+        return self.display_name or str(_("unnamed user"))
 
     def get_full_name(self) -> str:
         return self.display_name

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +8,60 @@ from django.utils.translation import gettext_lazy as _
 from plantrack.lib.bilingual import pick
 
 
+class Vocabulary(models.Model):
+    """A managed list entry (field of activity, target group, region) in both languages."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_mn = models.CharField(_("name (Mongolian)"), max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name_en"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick(self, "name")
+
+
+class FieldOfActivity(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("field of activity")
+        verbose_name_plural = _("fields of activity")
+
+
+class TargetGroup(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+class Region(Vocabulary):
+    """An aimag, or a district of the capital city."""
+
+    class Kind(models.TextChoices):
+        AIMAG = "aimag", _("Aimag")
+        CAPITAL_DISTRICT = "capital_district", _("District of Ulaanbaatar")
+        NATIONAL = "national", _("Whole country")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
 class Organisation(models.Model):
     """A body that acts on plans: an agency, a CSO, an international partner …"""
+
+    class Setting(models.TextChoices):
+        URBAN = "urban", _("Urban")
+        RURAL = "rural", _("Rural")
+        BOTH = "both", _("Urban and rural")
 
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Government agency")
@@ -28,6 +81,41 @@ class Organisation(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     description_mn = models.TextField(_("description (Mongolian)"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    registration_number = models.CharField(
+        _("state registration number"), max_length=40, blank=True
+    )
+    fields = models.ManyToManyField(
+        FieldOfActivity,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("fields of activity"),
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("target groups served"),
+    )
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("aimag or district"),
+    )
+    soum = models.CharField(_("soum or khoroo"), max_length=120, blank=True)
+    setting = models.CharField(
+        _("urban or rural"), max_length=10, choices=Setting.choices, blank=True
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    # Self-registered organisations are unverified until a site administrator checks them.
+    self_registered = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -54,5 +142,52 @@ class Organisation(models.Model):
     def description(self) -> str:
         return pick(self, "description")
 
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", args=[self.slug])
+
+
+class Membership(models.Model):
+    """A person acting for an organisation: a member, a progress reporter or its administrator."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        REPORTER = "reporter", _("Progress reporter")
+        ADMIN = "admin", _("Organisation administrator")
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        REQUESTED = "requested", _("Asked to join")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "user"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({self.role}, {self.state})"

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from plantrack.lib.rules import public
 from plantrack.plans.selectors import organisation_responsibilities
 
 from .models import Organisation
@@ -12,6 +13,7 @@ from .models import Organisation
 PER_PAGE = 50
 
 
+@public
 def organisation_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     organisations = Organisation.objects.annotate(
@@ -35,6 +37,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     page = organisation_responsibilities(

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plantrack.lib.rules import allowed_if, public
 from plantrack.organisations.models import Organisation
 
 from . import selectors, services
@@ -27,11 +27,13 @@ HOME_PLANS = 6
 PLANS_PER_PAGE = 24
 
 
+@public
 def home(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.plan_list(), HOME_PLANS).get_page(1)
     return render(request, "plans/home.html", {"plans": page.object_list, "page": page})
 
 
+@public
 def plan_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.plan_list(), PLANS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -41,6 +43,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
     if any(request.GET.get(key) for key in ("status", "organisation", "within")):
@@ -82,6 +85,7 @@ def _plan_filtered(request: HttpRequest, plan: Plan) -> HttpResponse:
     )
 
 
+@public
 def item_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
     item = get_item_for_user(request.user, plan, code)
@@ -93,6 +97,7 @@ def item_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return render(request, "plans/item_detail.html", context)
 
 
+@public
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     try:
@@ -103,7 +108,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/search.html", {"query": query, "results": results})
 
 
-@login_required
+@allowed_if("plans.change_plan", per_object=True)
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
@@ -115,7 +120,7 @@ def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "plans/plan_form.html", {"plan": plan, "form": form})
 
 
-@login_required
+@allowed_if("plans.change_plan", per_object=True)
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
@@ -149,7 +154,7 @@ def item_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     )
 
 
-@login_required
+@allowed_if("plans.change_plan", per_object=True)
 @require_POST
 def responsibility_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
@@ -168,7 +173,7 @@ def responsibility_add(request: HttpRequest, slug: str, code: str) -> HttpRespon
     return redirect("plans:item_edit", plan.slug, item.code)
 
 
-@login_required
+@allowed_if("plans.change_plan", per_object=True)
 @require_POST
 def responsibility_remove(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
@@ -208,11 +213,9 @@ def _preview(request: HttpRequest, parsed: ParsedPlan, data: bytes, name: str, s
     )
 
 
-@login_required
+@allowed_if("plans.import")
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest) -> HttpResponse:
-    if not can_import_plans(request.user):
-        raise PermissionDenied("Only plan managers may import plans.")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -225,11 +228,9 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/import_form.html", {"form": form})
 
 
-@login_required
+@allowed_if("plans.import")
 @require_POST
 def plan_import_confirm(request: HttpRequest) -> HttpResponse:
-    if not can_import_plans(request.user):
-        raise PermissionDenied("Only plan managers may import plans.")
     staged = _staged(request.POST.get("token", ""))
     if staged is None:
         messages.error(request, _("That preview has expired. Upload the file again."))

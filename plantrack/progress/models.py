@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.lib.bilingual import pick
+from plantrack.plans.models import Status
 
 
 class Indicator(models.Model):
@@ -35,3 +38,49 @@ class Indicator(models.Model):
     @property
     def title(self) -> str:
         return pick(self, "title")
+
+
+class ProgressUpdate(models.Model):
+    """A reporter's account of an item's status and progress, public once approved."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    item = models.ForeignKey("plans.Item", on_delete=models.CASCADE, related_name="updates")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_updates",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_updates",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    progress = models.FloatField(
+        _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    note = models.TextField(_("what was done"), max_length=4000)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_note = models.TextField(_("note to the reporter"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        indexes = [models.Index(fields=["item", "state", "-created_at"], name="update_item_state")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.status} {self.progress} ({self.state})"

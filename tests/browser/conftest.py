@@ -158,7 +158,10 @@ def site() -> Iterator[str]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is running, its event loop makes
+# Django refuse database calls in this process ("async context"), and other test files
+# run in the same xdist worker after these.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """One headless Chromium (Debian's) for the whole session."""
     if not BROWSER_AVAILABLE:
@@ -189,7 +192,7 @@ def page(browser: Browser, site: str) -> Iterator[Page]:
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def manager_state(browser: Browser, site: str) -> Any:
     """Cookies of the demo plan manager, signed in once through the real sign-in form."""
     context = browser.new_context(base_url=site)
@@ -212,7 +215,7 @@ def submit_main_form(page: Page) -> None:
         page.locator("main form").first.locator("button[type=submit]").click()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def mongolian_title(browser: Browser, site: str, manager_state: Any) -> str:
     """Give one Vision 2050 item a Mongolian title through the edit form, as a manager would.
 

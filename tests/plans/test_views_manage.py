@@ -30,17 +30,19 @@ def test_a_visitor_is_sent_to_sign_in(client, vision):  # type: ignore[no-untype
     assert "/accounts/sign-in/" in response["Location"]
 
 
-def test_a_citizen_and_a_manager_of_another_plan_are_refused(client, vision, bob, charlie):  # type: ignore[no-untyped-def]
+def test_a_citizen_and_a_manager_of_another_plan_are_refused(sign_in, client, vision, bob, charlie):  # type: ignore[no-untyped-def]
     for user in (bob, charlie):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(EDIT_URL).status_code == 403
         assert client.post(EDIT_URL, {"status": "completed"}).status_code == 403
         assert client.get("/en/plans/vision-2050-goal-7/edit/").status_code == 403
     assert client.get("/en/plans/import/").status_code == 403  # charlie is no manager
 
 
-def test_the_plan_manager_sets_status_and_progress_and_parents_roll_up(client, vision, alice):  # type: ignore[no-untyped-def]
-    client.force_login(alice)
+def test_the_plan_manager_sets_status_and_progress_and_parents_roll_up(
+    sign_in, client, vision, alice
+):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
     item = Item.objects.get(plan=vision, code="7.3.13")
     response = client.post(EDIT_URL, _item_form(item, status="in_progress", progress=60))
     assert response.status_code == 302
@@ -53,8 +55,8 @@ def test_the_plan_manager_sets_status_and_progress_and_parents_roll_up(client, v
     assert vision.progress == 60
 
 
-def test_a_stale_edit_is_refused_instead_of_overwriting(client, vision, alice):  # type: ignore[no-untyped-def]
-    client.force_login(alice)
+def test_a_stale_edit_is_refused_instead_of_overwriting(sign_in, client, vision, alice):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
     item = Item.objects.get(plan=vision, code="7.3.13")
     first = _item_form(item, status="completed", progress=100)
     second = _item_form(item, status="delayed", progress=10)
@@ -66,8 +68,8 @@ def test_a_stale_edit_is_refused_instead_of_overwriting(client, vision, alice): 
     assert item.status == "completed"
 
 
-def test_invalid_edits_are_explained_next_to_the_field(client, vision, alice):  # type: ignore[no-untyped-def]
-    client.force_login(alice)
+def test_invalid_edits_are_explained_next_to_the_field(sign_in, client, vision, alice):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
     item = Item.objects.get(plan=vision, code="7.3.13")
     response = client.post(EDIT_URL, _item_form(item, progress=150, title_en="", title_mn=""))
     content = response.content.decode()
@@ -79,8 +81,8 @@ def test_invalid_edits_are_explained_next_to_the_field(client, vision, alice):  
     assert item.progress is None
 
 
-def test_the_manager_adds_and_removes_a_responsible_organisation(client, vision, alice):  # type: ignore[no-untyped-def]
-    client.force_login(alice)
+def test_the_manager_adds_and_removes_a_responsible_organisation(sign_in, client, vision, alice):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
     organisation = Organisation.objects.get(acronym="MDDIC")
     url = "/en/plans/vision-2050-goal-7/items/7.5.1/responsibilities/add/"
     client.post(url, {"organisation": organisation.pk, "role": "lead"})
@@ -92,8 +94,8 @@ def test_the_manager_adds_and_removes_a_responsible_organisation(client, vision,
     assert not Responsibility.objects.filter(pk=responsibility.pk).exists()
 
 
-def test_the_manager_edits_the_plan(client, vision, alice):  # type: ignore[no-untyped-def]
-    client.force_login(alice)
+def test_the_manager_edits_the_plan(sign_in, client, vision, alice):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
     response = client.post(
         "/en/plans/vision-2050-goal-7/edit/",
         {"title_en": vision.title_en, "title_mn": "Алсын хараа 2050", "short_name": "Vision 2050"},
@@ -110,14 +112,14 @@ def test_the_manager_edits_the_plan(client, vision, alice):  # type: ignore[no-u
         "/en/plans/import/confirm/",
     ],
 )
-def test_write_only_urls_refuse_get(client, vision, alice, url):  # type: ignore[no-untyped-def]
-    client.force_login(alice)
+def test_write_only_urls_refuse_get(sign_in, client, vision, alice, url):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
     assert client.get(url).status_code == 405
 
 
-def test_upload_preview_then_confirm_creates_the_plan(client, bob, tmp_path, settings):  # type: ignore[no-untyped-def]
+def test_upload_preview_then_confirm_creates_the_plan(sign_in, client, bob, tmp_path, settings):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(bob)
+    sign_in(client, bob)
     with (SEED_DIR / "001_2125384cf4ad98ca.txt").open("rb") as handle:
         response = client.post("/en/plans/import/", {"file": handle, "slug": "recs-copy"})
     assert response.status_code == 200
@@ -133,8 +135,8 @@ def test_upload_preview_then_confirm_creates_the_plan(client, bob, tmp_path, set
     assert bob in plan.managers.all()
 
 
-def test_an_upload_that_cannot_be_read_shows_the_reason_on_the_form(client, bob):  # type: ignore[no-untyped-def]
-    client.force_login(bob)
+def test_an_upload_that_cannot_be_read_shows_the_reason_on_the_form(sign_in, client, bob):  # type: ignore[no-untyped-def]
+    sign_in(client, bob)
     with (SEED_DIR / "003_8a0f78df4ed7b134.txt").open("rb") as handle:
         response = client.post("/en/plans/import/", {"file": handle})
     assert response.status_code == 200
@@ -142,10 +144,10 @@ def test_an_upload_that_cannot_be_read_shows_the_reason_on_the_form(client, bob)
 
 
 def test_a_manager_cannot_overwrite_a_plan_they_do_not_manage_by_import(
-    client, bob, tmp_path, settings
+    sign_in, client, bob, tmp_path, settings
 ):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(bob)
+    sign_in(client, bob)
     with (SEED_DIR / "000_9b10a168590abdd1.txt").open("rb") as handle:
         response = client.post("/en/plans/import/", {"file": handle})
     token = response.context["token"]
@@ -153,8 +155,8 @@ def test_a_manager_cannot_overwrite_a_plan_they_do_not_manage_by_import(
     assert response.status_code == 403
 
 
-def test_an_expired_preview_token_is_explained(client, bob, tmp_path, settings):  # type: ignore[no-untyped-def]
+def test_an_expired_preview_token_is_explained(sign_in, client, bob, tmp_path, settings):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(bob)
+    sign_in(client, bob)
     response = client.post("/en/plans/import/confirm/", {"token": "../../etc/passwd"}, follow=True)
     assert b"That preview has expired" in response.content

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import base64
+import json
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from plantrack.lib.rules import allowed_if, public
+
+from . import services
+from .forms import DeleteAccountForm, ProfileForm, SignUpForm, TokenForm
+
+
+def _next_url(request: HttpRequest, default: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    from django.urls import reverse
+
+    return reverse(default)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.account_sign_up(
+            request=request,
+            email=form.cleaned_data["email"],
+            display_name=form.cleaned_data["display_name"],
+            password=form.cleaned_data["password"],
+        )
+        # The same answer whether or not the address already had an account.
+        return render(request, "accounts/check_email.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/sign_up.html", {"form": form})
+
+
+@public
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    user = services.account_verify_email(token=token)
+    if user is None:
+        return render(request, "accounts/verify_failed.html", status=400)
+    messages.success(request, _("Your email address is confirmed. You can sign in now."))
+    return redirect("accounts:login")
+
+
+@public
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/privacy.html")
+
+
+@allowed_if("accounts.own_account")
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    memberships = request.user.memberships.select_related("organisation").order_by(  # type: ignore[union-attr]
+        "organisation__name_en"
+    )
+    return render(
+        request, "accounts/profile.html", {"form": form, "memberships": list(memberships)}
+    )
+
+
+@allowed_if("accounts.own_account")
+def my_data(request: HttpRequest) -> HttpResponse:
+    data = services.account_export(user=request.user)  # type: ignore[arg-type]
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="plantrack-my-data.json"'
+    return response
+
+
+@allowed_if("accounts.own_account")
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=request.user)  # type: ignore[arg-type]
+        logout(request)
+        messages.success(request, _("Your account was deleted."))
+        return redirect("home")
+    return render(request, "accounts/delete_account.html", {"form": form})
+
+
+def _qr_data_uri(device: TOTPDevice) -> str:
+    svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@allowed_if("accounts.own_account")
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("Two-step sign-in is on."))
+            return redirect(_next_url(request))
+        form.add_error("token", _("That code is not right. Check the time on your phone."))
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr": _qr_data_uri(device), "secret": secret, "next": _next_url(request)},
+    )
+
+
+@allowed_if("accounts.own_account")
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect(_next_url(request))
+        form.add_error("token", _("That code is not right. Check the time on your phone."))
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )

@@ -1,0 +1,77 @@
+"""Who may act for an organisation. A member acts for their own organisation only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from plantrack.accounts.permissions import is_site_admin
+from plantrack.lib.rules import has, rule, signed_in
+
+from .models import Membership, Organisation
+
+AGENCY_KINDS = (Organisation.Kind.GOVERNMENT, Organisation.Kind.LAW_ENFORCEMENT)
+
+
+def active_membership(user: Any, organisation: Organisation) -> Membership | None:
+    if not signed_in(user) or organisation is None:
+        return None
+    return Membership.objects.filter(
+        user=user, organisation=organisation, state=Membership.State.ACTIVE
+    ).first()
+
+
+def reporting_organisation_ids(user: Any) -> set[int]:
+    """Agencies this user reports for: active reporter or administrator memberships."""
+    if not signed_in(user):
+        return set()
+    cached = getattr(user, "_plantrack_reporting", None)
+    if cached is None:
+        cached = set(
+            Membership.objects.filter(
+                user=user,
+                state=Membership.State.ACTIVE,
+                role__in=[Membership.Role.REPORTER, Membership.Role.ADMIN],
+            ).values_list("organisation_id", flat=True)
+        )
+        user._plantrack_reporting = cached
+    return cached
+
+
+@rule("organisations.register")
+def can_register(user: Any, obj: Any = None) -> bool:
+    """Anyone with an account may register an organisation; an administrator verifies it."""
+    return signed_in(user)
+
+
+@rule("organisations.join")
+def can_ask_to_join(user: Any, organisation: Organisation | None = None) -> bool:
+    if not signed_in(user) or organisation is None:
+        return False
+    return not Membership.objects.filter(user=user, organisation=organisation).exists()
+
+
+@rule("organisations.change")
+def can_change(user: Any, organisation: Organisation | None = None) -> bool:
+    """An organisation's own administrators edit its profile and members."""
+    if is_site_admin(user):
+        return True
+    membership = active_membership(user, organisation) if organisation else None
+    return membership is not None and membership.role == Membership.Role.ADMIN
+
+
+@rule("organisations.verify")
+def can_verify(user: Any, organisation: Organisation | None = None) -> bool:
+    return is_site_admin(user)
+
+
+def get_organisation_for_user(user: Any, slug: str, *, action: str | None = None) -> Organisation:
+    try:
+        organisation = Organisation.objects.get(slug=slug)
+    except Organisation.DoesNotExist as exc:
+        raise Http404("No such organisation.") from exc
+    if action and not has(user, action, organisation):
+        raise PermissionDenied(action)
+    return organisation
