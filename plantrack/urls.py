@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", plan_views.home, name="home"),
     path("", include("plantrack.plans.urls")),
     path("", include("plantrack.organisations.urls")),
+    path("", include("plantrack.progress.urls")),
     path("accounts/", include("plantrack.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from plantrack.lib.rules import allowed_if, public
 from plantrack.organisations.models import Organisation
+from plantrack.progress.forms import ReviewForm
+from plantrack.progress.selectors import item_updates
 
 from . import selectors, services
 from .forms import ActivityFilterForm, ImportForm, ItemForm, PlanForm, ResponsibilityForm
@@ -93,6 +95,8 @@ def item_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "plan": plan,
         "page": selectors.item_page(item=item, page_number=request.GET.get("page")),
         "can_manage": can_manage_plan(request.user, plan),
+        "updates": item_updates(item=item, user=request.user),
+        "review_form": ReviewForm(),
     }
     return render(request, "plans/item_detail.html", context)
 

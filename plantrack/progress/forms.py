@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ProgressUpdate
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["status", "progress", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "progress": _("0 to 100."),
+            "note": _("What was done in this period, and what evidence exists."),
+        }
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve and publish")), ("return", _("Return to the reporter"))],
+        widget=forms.RadioSelect,
+    )
+    review_note = forms.CharField(
+        label=_("Note to the reporter"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return an update."),
+    )

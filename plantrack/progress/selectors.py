@@ -1,0 +1,38 @@
+"""Reads of progress updates for the item page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from plantrack.lib.rules import has, signed_in
+from plantrack.plans.models import Item
+
+from .models import ProgressUpdate
+
+PUBLIC_LIMIT = 20
+
+
+@dataclass
+class ItemUpdates:
+    approved: list[ProgressUpdate]
+    pending: list[ProgressUpdate] = field(default_factory=list)  # for the plan's managers
+    mine: list[ProgressUpdate] = field(default_factory=list)  # the reporter's own, not approved
+    can_report: bool = False
+    can_review: bool = False
+
+
+def item_updates(*, item: Item, user: Any) -> ItemUpdates:
+    base = ProgressUpdate.objects.filter(item=item).select_related("author", "organisation")
+    result = ItemUpdates(
+        approved=list(base.filter(state=ProgressUpdate.State.APPROVED)[:PUBLIC_LIMIT])
+    )
+    if not signed_in(user) or not item.is_tracked:
+        return result
+    result.can_review = has(user, "progress.review", item)
+    result.can_report = has(user, "progress.report", item)
+    if result.can_review:
+        result.pending = list(base.filter(state=ProgressUpdate.State.SUBMITTED))
+    if result.can_report:
+        result.mine = list(base.filter(author=user).exclude(state=ProgressUpdate.State.APPROVED))
+    return result

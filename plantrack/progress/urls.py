@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "progress"
+
+urlpatterns = [
+    path("plans/<slug:slug>/items/<str:code>/report/", views.report, name="report"),
+    path("plans/<slug:slug>/updates/<int:pk>/review/", views.review, name="review"),
+]

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from plantrack.lib.rules import allowed_if, require
+from plantrack.plans.permissions import get_item_for_user, get_plan_for_user
+
+from . import services
+from .forms import ProgressUpdateForm, ReviewForm
+from .models import ProgressUpdate
+
+
+@allowed_if("progress.report", per_object=True)
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    item = get_item_for_user(request.user, plan, code)
+    require(request.user, "progress.report", item)
+    form = ProgressUpdateForm(
+        request.POST or None, initial={"status": item.status, "progress": item.progress}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_update_submit(item=item, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Your update was sent to the plan's managers for approval.")
+            )
+            return redirect("plans:item", plan.slug, item.code)
+    return render(request, "progress/report_form.html", {"plan": plan, "item": item, "form": form})
+
+
+@allowed_if("progress.review", per_object=True)
+@require_POST
+def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    update = get_object_or_404(ProgressUpdate.objects.select_related("item"), pk=pk, item__plan=plan)
+    require(request.user, "progress.review", update.item)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to approve or return the update."))
+    else:
+        try:
+            services.progress_update_review(
+                update=update,
+                by=request.user,  # type: ignore[arg-type]
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["review_note"],
+            )
+        except ValidationError:
+            messages.error(request, _("Say what the reporter should change."))
+        except PermissionDenied:
+            messages.error(request, _("This update was already reviewed."))
+        else:
+            messages.success(request, _("The update was reviewed."))
+    return redirect("plans:item", plan.slug, update.item.code)
