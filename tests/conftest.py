@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group
 from django.db import connections
 
 from plantrack.accounts.models import User
+from plantrack.organisations.models import Membership, Organisation
 from plantrack.plans.demo import import_seed_plans
-from plantrack.plans.models import Plan
+from plantrack.plans.models import Item, Plan, Responsibility
 from plantrack.plans.permissions import MANAGER_GROUP
 
 
@@ -97,3 +98,25 @@ def sign_in_verified(client, user):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def sign_in():  # type: ignore[no-untyped-def]
     return sign_in_verified
+
+
+@pytest.fixture
+def police(db) -> Organisation:  # type: ignore[no-untyped-def]
+    return Organisation.objects.create(
+        slug="npa", name_en="National Police Agency", acronym="NPA", kind="law_enforcement"
+    )
+
+
+@pytest.fixture
+def activity(vision, police) -> Item:  # type: ignore[no-untyped-def]
+    item = Item.objects.get(plan=vision, code="7.3.8")
+    Responsibility.objects.create(item=item, organisation=police, role="lead")
+    return item
+
+
+@pytest.fixture
+def erin(db, police) -> User:  # type: ignore[no-untyped-def]
+    """Erin reports progress for the National Police Agency."""
+    user = User.objects.create_user("erin@example.org", "pw-erin-1234", display_name="Erin")
+    Membership.objects.create(user=user, organisation=police, role="reporter", state="active")
+    return user

@@ -1,0 +1,55 @@
+"""A person can download their data and delete their account; public records stay."""
+
+from __future__ import annotations
+
+import json
+
+from plantrack.accounts.models import User
+from plantrack.progress.services import progress_update_review, progress_update_submit
+
+ITEM = "/en/plans/vision-2050-goal-7/items/7.3.8/"
+
+
+def test_a_user_downloads_everything_stored_about_them(client, activity, erin):  # type: ignore[no-untyped-def]
+    progress_update_submit(item=activity, by=erin, status="in_progress", progress=5, note="Begun.")
+    client.force_login(erin)
+    response = client.get("/en/accounts/profile/my-data.json")
+    assert response["Content-Disposition"] == 'attachment; filename="plantrack-my-data.json"'
+    data = json.loads(response.content)
+    assert data["account"]["email"] == "erin@example.org"
+    assert data["organisations"][0]["organisation"] == "National Police Agency"
+    assert data["progress_updates"][0]["note"] == "Begun."
+
+
+def test_a_deleted_users_updates_remain_without_their_name_or_email(client, activity, erin, alice):  # type: ignore[no-untyped-def]
+    # Given an approved update by Erin is public with her name
+    update = progress_update_submit(
+        item=activity, by=erin, status="in_progress", progress=40, note="Training held."
+    )
+    progress_update_review(update=update, by=alice, approve=True)
+    assert b"Reported by Erin" in client.get(ITEM).content
+    # When Erin deletes her account (with her password)
+    client.force_login(erin)
+    wrong = client.post("/en/accounts/profile/delete/", {"password": "nope"})
+    assert b"That is not your password" in wrong.content
+    response = client.post("/en/accounts/profile/delete/", {"password": "pw-erin-1234"})
+    assert response.status_code == 302
+    # Then the update is still public, attributed to a deleted user
+    client.logout()
+    page = client.get(ITEM).content.decode()
+    assert "Training held." in page
+    assert "Reported by deleted user" in page
+    assert "Erin" not in page
+    assert "erin@example.org" not in page
+    # And the account can no longer sign in or be found by its email
+    erin.refresh_from_db()
+    assert not erin.is_active
+    assert not erin.has_usable_password()
+    assert not User.objects.filter(email="erin@example.org").exists()
+    assert not erin.memberships.exists()
+
+
+def test_the_privacy_page_says_what_is_stored(client, db):  # type: ignore[no-untyped-def]
+    content = client.get("/en/accounts/privacy/").content
+    assert b"Argon2" in content
+    assert b"Delete your account" in content
