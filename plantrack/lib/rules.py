@@ -14,10 +14,11 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 Predicate = Callable[[Any, Any], bool]
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 _RULES: dict[str, Predicate] = {}
 PUBLIC = "public"
@@ -73,7 +74,7 @@ def allowed_if(name: str, *, per_object: bool = False) -> Callable[[View], View]
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not signed_in(request.user):
                 return redirect_to_login(request.get_full_path())
             if not per_object:

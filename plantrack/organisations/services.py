@@ -1,18 +1,109 @@
-"""Writes to the organisation registry."""
+"""Writes to the organisation registry: profiles, verification and memberships.
+
+Views check the rules first; the services check them again where it is cheap, so a
+caller that skips the view (a command, the API) cannot skip the rule.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from .models import Organisation
+from plantrack.accounts.models import User
+from plantrack.accounts.permissions import is_site_admin
+from plantrack.lib.rules import require
+
+from .models import Membership, Organisation
+
+# Kinds an organisation may give itself; agencies are added by administrators or the importer.
+SELF_REGISTER_KINDS = (
+    Organisation.Kind.CSO,
+    Organisation.Kind.PRIVATE,
+    Organisation.Kind.ACADEMIA,
+    Organisation.Kind.OTHER,
+)
+# Paths under /organisations/ that an organisation's slug must not take.
+RESERVED_SLUGS = frozenset({"register", "review", "invitations"})
+PROFILE_FIELDS = (
+    "name_mn",
+    "name_en",
+    "acronym",
+    "kind",
+    "registration_number",
+    "region",
+    "soum",
+    "setting",
+    "contact_email",
+    "contact_phone",
+    "website",
+    "description_mn",
+    "description_en",
+)
+PROFILE_LISTS = ("fields", "target_groups")
+# Changing one of these sends a self-registered organisation back to verification.
+IDENTITY_FIELDS = ("name_mn", "name_en", "registration_number", "kind")
+
+# Mongolian Cyrillic to Latin for slugs, after the national standard MNS 5217:2012, simplified.
+_LATIN = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "ye",
+        "ё": "yo",
+        "ж": "j",
+        "з": "z",
+        "и": "i",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "ө": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ү": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sh",
+        "ъ": "",
+        "ы": "y",
+        "ь": "i",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+    }
+)
+
+
+def latin(text: str) -> str:
+    """Mongolian Cyrillic written in Latin letters, for slugs."""
+    return text.lower().translate(_LATIN)
 
 
 def _unique_slug(base: str) -> str:
-    base = (slugify(base) or "organisation")[:100]
+    base = (slugify(latin(base)) or "organisation")[:100].strip("-") or "organisation"
     slug, n = base, 1
-    while Organisation.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -40,3 +131,249 @@ def organisation_get_or_create(*, name: str, acronym: str = "", kind: str = "") 
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+# -- Profiles ------------------------------------------------------------------------------
+
+
+def _apply_profile(organisation: Organisation, data: Mapping[str, Any]) -> None:
+    for name in PROFILE_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(organisation, name, "" if value is None and name != "region" else value)
+
+
+def _apply_lists(organisation: Organisation, data: Mapping[str, Any]) -> None:
+    for name in PROFILE_LISTS:
+        if name in data:
+            getattr(organisation, name).set(data[name] or [])
+
+
+@transaction.atomic
+def organisation_register(*, by: User, data: Mapping[str, Any]) -> Organisation:
+    """A person registers their organisation; it stays unverified, and they administer it."""
+    require(by, "organisations.register")
+    if data.get("kind") not in SELF_REGISTER_KINDS:
+        raise ValidationError(
+            {"kind": _("Agencies and international bodies are added by the site administrators.")}
+        )
+    organisation = Organisation(self_registered=True)
+    _apply_profile(organisation, data)
+    organisation.slug = _unique_slug(organisation.name_en or organisation.name_mn)
+    organisation.full_clean()
+    organisation.save()
+    _apply_lists(organisation, data)
+    now = timezone.now()
+    membership = Membership(
+        user=by,
+        organisation=organisation,
+        role=Membership.Role.ADMIN,
+        state=Membership.State.ACTIVE,
+        decided_by=by,
+        decided_at=now,
+    )
+    membership.full_clean()
+    membership.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, by: User, data: Mapping[str, Any]
+) -> Organisation:
+    """Save a profile. A self-registered organisation that changes its name, registration
+    number or kind goes back to the site administrators for verification."""
+    require(by, "organisations.change", organisation)
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = {name: getattr(current, name) for name in IDENTITY_FIELDS}
+    _apply_profile(current, data)
+    changed = any(getattr(current, name) != before[name] for name in IDENTITY_FIELDS)
+    if changed and current.self_registered and not is_site_admin(by):
+        current.verified_at = None
+        current.verified_by = None
+    current.full_clean()
+    current.save()
+    _apply_lists(current, data)
+    return current
+
+
+@transaction.atomic
+def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
+    require(by, "organisations.verify", organisation)
+    organisation.verified_at = timezone.now()
+    organisation.verified_by = by
+    organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    return organisation
+
+
+@transaction.atomic
+def organisation_unverify(*, organisation: Organisation, by: User) -> Organisation:
+    require(by, "organisations.verify", organisation)
+    organisation.verified_at = None
+    organisation.verified_by = None
+    organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    return organisation
+
+
+# -- Memberships ---------------------------------------------------------------------------
+
+
+def _is_last_admin(membership: Membership) -> bool:
+    if membership.state != Membership.State.ACTIVE or membership.role != Membership.Role.ADMIN:
+        return False
+    others = (
+        Membership.objects.select_for_update()
+        .filter(
+            organisation_id=membership.organisation_id,
+            state=Membership.State.ACTIVE,
+            role=Membership.Role.ADMIN,
+        )
+        .exclude(pk=membership.pk)
+    )
+    return not others.exists()
+
+
+def _last_admin_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "An organisation needs at least one administrator. "
+            "Make another member its administrator first."
+        ),
+        code="last_admin",
+    )
+
+
+def _save(membership: Membership) -> Membership:
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_request(*, organisation: Organisation, user: User) -> Membership:
+    """Ask to join; the organisation's administrators approve or decline."""
+    existing = Membership.objects.filter(user=user, organisation=organisation).first()
+    if existing is not None:
+        messages = {
+            Membership.State.ACTIVE: _("You are already a member of this organisation."),
+            Membership.State.REQUESTED: _(
+                "You have already asked to join; the organisation's administrators will decide."
+            ),
+            Membership.State.INVITED: _(
+                "You have been invited to this organisation: accept the invitation instead."
+            ),
+            Membership.State.DECLINED: _(
+                "Your earlier request or invitation was declined. "
+                "Contact the organisation to be invited again."
+            ),
+        }
+        raise ValidationError(messages[Membership.State(existing.state)], code="exists")
+    require(user, "organisations.join", organisation)
+    return _save(
+        Membership(
+            user=user,
+            organisation=organisation,
+            role=Membership.Role.MEMBER,
+            state=Membership.State.REQUESTED,
+        )
+    )
+
+
+@transaction.atomic
+def membership_decide(*, membership: Membership, by: User, approve: bool) -> Membership:
+    require(by, "organisations.change", membership.organisation)
+    if membership.state != Membership.State.REQUESTED:
+        raise ValidationError(_("This request has already been decided."), code="decided")
+    membership.state = Membership.State.ACTIVE if approve else Membership.State.DECLINED
+    membership.decided_by = by
+    membership.decided_at = timezone.now()
+    return _save(membership)
+
+
+def _send_invitation(membership: Membership, invitations_url: str) -> None:
+    context = {"membership": membership, "url": invitations_url}
+    subject = render_to_string("organisations/email/invitation_subject.txt", context).strip()
+    body = render_to_string("organisations/email/invitation.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [membership.user.email])
+
+
+@transaction.atomic
+def membership_invite(
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    by: User,
+    invitations_url: str = "",
+) -> Membership | None:
+    """Invite an existing account by its email address.
+
+    Returns None when no account has that address; the caller shows the same message
+    either way, so the form does not reveal who has an account. With ``invitations_url``
+    the invited person is told by email where to accept.
+    """
+    require(by, "organisations.change", organisation)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    user = User.objects.filter(
+        email__iexact=email.strip(), is_active=True, deleted_at__isnull=True
+    ).first()
+    if user is None:
+        return None
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is not None and membership.state == Membership.State.ACTIVE:
+        return membership
+    if membership is not None and membership.state == Membership.State.REQUESTED:
+        # They asked, and an administrator now invites them: both sides agree.
+        membership.state = Membership.State.ACTIVE
+        membership.role = role
+        membership.decided_by = by
+        membership.decided_at = timezone.now()
+        return _save(membership)
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation)
+    membership.state = Membership.State.INVITED
+    membership.role = role
+    membership.invited_by = by
+    membership.decided_by = None
+    membership.decided_at = None
+    _save(membership)
+    if invitations_url:
+        transaction.on_commit(lambda: _send_invitation(membership, invitations_url))
+    return membership
+
+
+@transaction.atomic
+def membership_respond(*, membership: Membership, user: User, accept: bool) -> Membership:
+    """The invited person accepts or declines their invitation."""
+    if membership.user_id != user.pk:
+        raise PermissionDenied("Only the invited person answers an invitation.")
+    if membership.state != Membership.State.INVITED:
+        raise ValidationError(_("This invitation has already been answered."), code="answered")
+    membership.state = Membership.State.ACTIVE if accept else Membership.State.DECLINED
+    membership.decided_by = user
+    membership.decided_at = timezone.now()
+    return _save(membership)
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    require(by, "organisations.change", membership.organisation)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if membership.state not in (Membership.State.ACTIVE, Membership.State.INVITED):
+        raise ValidationError(_("Only members and invited people have a role."), code="state")
+    if role != Membership.Role.ADMIN and _is_last_admin(membership):
+        raise _last_admin_error()
+    membership.role = role
+    return _save(membership)
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    """Remove a member, withdraw an invitation or request; a member may remove themselves."""
+    if membership.user_id != by.pk:
+        require(by, "organisations.change", membership.organisation)
+    if _is_last_admin(membership):
+        raise _last_admin_error()
+    membership.delete()

@@ -1,50 +1,342 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from plantrack.lib.rules import public
+from plantrack.accounts.permissions import is_site_admin
+from plantrack.lib.bilingual import picked_language
+from plantrack.lib.rules import allowed_if, has, public
 from plantrack.plans.selectors import organisation_responsibilities
 
-from .models import Organisation
+from . import selectors, services
+from .forms import DirectoryFilterForm, InviteForm, OrganisationForm
+from .models import Membership, Organisation
+from .permissions import get_organisation_for_user
 
 PER_PAGE = 50
 
 
+def _error(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @public
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind", "")
-    organisations = Organisation.objects.annotate(
-        responsibility_count=Count("responsibilities")
-    ).order_by("kind", "name_en", "name_mn")
-    if kind in Organisation.Kind.values:
-        organisations = organisations.filter(kind=kind)
-    else:
-        kind = ""
+    stats = selectors.registry_statistics()
+    form = DirectoryFilterForm(
+        request.GET or None,
+        fields=stats.fields,
+        target_groups=stats.target_groups,
+        regions=stats.regions,
+    )
+    filters = form.filters()
+    organisations = selectors.organisation_directory(**filters)
     page = Paginator(organisations, PER_PAGE).get_page(request.GET.get("page"))
+    can_verify = has(request.user, "organisations.verify")
     return render(
         request,
         "organisations/organisation_list.html",
         {
+            "nav": "organisations",
+            "form": form,
+            "filtered": bool(filters),
             "organisations": page.object_list,
             "page": page,
-            "kind": kind,
-            "kinds": Organisation.Kind.choices,
-            "query": f"kind={kind}" if kind else "",
+            "query": _query_without_page(request),
+            "stats": stats,
+            "can_verify": can_verify,
         },
     )
 
 
 @public
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = get_object_or_404(Organisation.objects.select_related("region"), slug=slug)
     page = organisation_responsibilities(
         organisation=organisation, page_number=request.GET.get("page")
     )
+    user = request.user
+    other_lang = "en" if picked_language(organisation, "name") == "mn" else "mn"
+    can_change = has(user, "organisations.change", organisation)
+    # The privacy notice promises members are public for verified organisations only.
+    verified = organisation.is_verified or not organisation.self_registered
+    members = selectors.active_members(organisation) if verified or can_change else None
     return render(
         request,
         "organisations/organisation_detail.html",
-        {"organisation": organisation, "page": page},
+        {
+            "nav": "organisations",
+            "organisation": organisation,
+            "page": page,
+            "description_lang": picked_language(organisation, "description"),
+            "other_lang": other_lang,
+            "other_name": getattr(organisation, f"name_{other_lang}"),
+            "fields": list(organisation.fields.all()),
+            "target_groups": list(organisation.target_groups.all()),
+            "members": members,
+            "own": selectors.membership_of(user, organisation),
+            "can_join": has(user, "organisations.join", organisation),
+            "can_change": can_change,
+            "can_verify": has(user, "organisations.verify", organisation),
+        },
     )
+
+
+@allowed_if("organisations.register")
+@require_http_methods(["GET", "POST"])
+def organisation_register(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None, kinds=services.SELF_REGISTER_KINDS)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_register(
+                by=request.user,  # type: ignore[arg-type]
+                data=form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your organisation is registered, and you are its administrator. "
+                    "It is marked as not verified until a site administrator checks it."
+                ),
+            )
+            return redirect(organisation)
+    return render(request, "organisations/organisation_form.html", {"form": form})
+
+
+@allowed_if("organisations.change", per_object=True)
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, action="organisations.change")
+    was_verified = organisation.is_verified
+    if is_site_admin(request.user):
+        kinds: tuple[str, ...] = tuple(Organisation.Kind.values)
+    else:
+        kinds = (*services.SELF_REGISTER_KINDS, organisation.kind)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=Organisation.objects.get(pk=organisation.pk),  # the form may change its copy
+        kinds=kinds,
+        classification_required=organisation.self_registered,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.organisation_update(
+                organisation=organisation,
+                by=request.user,  # type: ignore[arg-type]
+                data=form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if was_verified and not saved.is_verified:
+                messages.warning(
+                    request,
+                    _(
+                        "The profile was saved. Because its name, registration number or kind "
+                        "changed, a site administrator will verify the organisation again."
+                    ),
+                )
+            else:
+                messages.success(request, _("The profile was saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "organisations/organisation_form.html",
+        {"form": form, "organisation": organisation},
+    )
+
+
+@allowed_if("organisations.verify")
+def organisation_review(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.awaiting_verification(), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/organisation_review.html",
+        {"nav": "organisations", "organisations": page.object_list, "page": page},
+    )
+
+
+@allowed_if("organisations.verify", per_object=True)
+@require_POST
+def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, action="organisations.verify")
+    name = organisation.name
+    if request.POST.get("verified") == "0":
+        services.organisation_unverify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("%(name)s is marked as not verified.") % {"name": name})
+    else:
+        services.organisation_verify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("%(name)s is verified.") % {"name": name})
+    if request.POST.get("next") == "review":
+        return redirect("organisations:review")
+    return redirect(organisation)
+
+
+# -- Memberships ---------------------------------------------------------------------------
+
+
+@allowed_if("organisations.join", per_object=True)
+@require_POST
+def organisation_join(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug)
+    try:
+        services.membership_request(organisation=organisation, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Your request was sent to the organisation's administrators."),
+        )
+    return redirect(organisation)
+
+
+@allowed_if("accounts.own_account")
+@require_POST
+def organisation_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    """Leave an organisation, or withdraw one's own request to join it."""
+    organisation = get_organisation_for_user(request.user, slug)
+    membership = get_object_or_404(Membership, organisation=organisation, user=request.user)
+    was_member = membership.state == Membership.State.ACTIVE
+    try:
+        services.membership_remove(membership=membership, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("You left the organisation.") if was_member else _("Your request was withdrawn."),
+        )
+    return redirect(organisation)
+
+
+@allowed_if("organisations.change", per_object=True)
+@require_http_methods(["GET", "POST"])
+def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, action="organisations.change")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.membership_invite(
+            organisation=organisation,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            by=request.user,  # type: ignore[arg-type]
+            invitations_url=request.build_absolute_uri(reverse("organisations:invitations")),
+        )
+        # The same message whether or not the address has an account.
+        messages.success(request, _("If that address has an account, it has been invited."))
+        return redirect("organisations:members", organisation.slug)
+    return render(
+        request,
+        "organisations/organisation_members.html",
+        {
+            "nav": "organisations",
+            "organisation": organisation,
+            "memberships": selectors.memberships_by_state(organisation),
+            "form": form,
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+def _membership(request: HttpRequest, slug: str, pk: int) -> Membership:
+    organisation = get_organisation_for_user(request.user, slug, action="organisations.change")
+    return get_object_or_404(
+        Membership.objects.select_related("organisation", "user"), pk=pk, organisation=organisation
+    )
+
+
+@allowed_if("organisations.change", per_object=True)
+@require_POST
+def member_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = _membership(request, slug, pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.membership_decide(membership=membership, by=request.user, approve=approve)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        name = membership.user.public_name
+        text = _("%(name)s is now a member.") if approve else _("%(name)s's request was declined.")
+        messages.success(request, text % {"name": name})
+    return redirect("organisations:members", slug)
+
+
+@allowed_if("organisations.change", per_object=True)
+@require_POST
+def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = _membership(request, slug, pk)
+    try:
+        services.membership_set_role(
+            membership=membership,
+            role=request.POST.get("role", ""),
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now: %(role)s.")
+            % {"name": membership.user.public_name, "role": membership.get_role_display()},
+        )
+    return redirect("organisations:members", slug)
+
+
+@allowed_if("organisations.change", per_object=True)
+@require_POST
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = _membership(request, slug, pk)
+    try:
+        services.membership_remove(membership=membership, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request, _("%(name)s was removed.") % {"name": membership.user.public_name}
+        )
+    return redirect("organisations:members", slug)
+
+
+@allowed_if("accounts.own_account")
+def invitations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "organisations/invitations.html",
+        {"memberships": selectors.memberships_of_user(request.user)},
+    )
+
+
+@allowed_if("accounts.own_account")
+@require_POST
+def invitation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation"), pk=pk, user=request.user
+    )
+    accept = request.POST.get("accept") == "1"
+    try:
+        services.membership_respond(membership=membership, user=request.user, accept=accept)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("organisations:invitations")
+    name = membership.organisation.name
+    if accept:
+        messages.success(request, _("You are now a member of %(name)s.") % {"name": name})
+        return redirect(membership.organisation)
+    messages.success(request, _("You declined the invitation from %(name)s.") % {"name": name})
+    return redirect("organisations:invitations")

@@ -6,19 +6,24 @@ items nobody has touched, so running the demo again changes nothing.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import random
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plantrack.accounts.models import User
+from plantrack.accounts.permissions import ASSESSORS, MODERATORS, PLAN_MANAGERS
+from plantrack.organisations.models import Membership, Organisation
 from plantrack.organisations.services import organisation_get_or_create
 
 from .importers.detect import parse_bytes
 from .models import Item, Plan, Responsibility, Status
-from .permissions import MANAGER_GROUP
 from .rollup import plan_rollup
 from .services import ImportResult, plan_import
 
@@ -38,6 +43,8 @@ VISION_LEADS = {
     ),
 }
 DEMO_PASSWORD = "plantrack-demo-2050"
+MANAGED_PLANS = ("vision-2050-goal-7", "law-enforcement-cooperation-2015")
+DEMO_CSO = "disability-federation"
 
 
 @dataclass
@@ -99,30 +106,70 @@ def assign_vision_leads(plan: Plan) -> None:
         )
 
 
-def _account(email: str, name: str, *, superuser: bool = False) -> User:
+# Staff roles need a second factor; demo staff share this TOTP key so that people
+# trying the demo can add it to an authenticator app (or run `plantrack democode`).
+DEMO_TOTP_KEY = hashlib.sha1(b"plantrack-demo-totp").hexdigest()
+
+
+def demo_totp_secret() -> str:
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+
+
+def _account(
+    email: str, name: str, *, superuser: bool = False, groups: tuple[str, ...] = ()
+) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, display_name=name, is_staff=superuser, is_superuser=superuser)
+        user = User(email=email, display_name=name)
+    user.is_staff = user.is_superuser = superuser
     user.set_password(DEMO_PASSWORD)
     user.is_active = True
+    user.email_verified_at = user.email_verified_at or timezone.now()
     user.save()
+    for group in groups:
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+    if superuser or groups:
+        TOTPDevice.objects.update_or_create(
+            user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+        )
     return user
+
+
+def _member(user: User, organisation: Organisation, role: str) -> None:
+    Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role, "state": "active"}
+    )
 
 
 @transaction.atomic
 def demo_accounts() -> list[DemoAccount]:
+    from plantrack.organisations.demo import demo_organisations
+
+    organisations = demo_organisations()
     admin = _account("admin@plantrack.local", "Demo administrator", superuser=True)
-    manager = _account("manager@plantrack.local", "Demo plan manager")
-    manager.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
-    for plan in Plan.objects.filter(
-        slug__in=["vision-2050-goal-7", "law-enforcement-cooperation-2015"]
-    ):
+    manager = _account("manager@plantrack.local", "Demo plan manager", groups=(PLAN_MANAGERS,))
+    for plan in Plan.objects.filter(slug__in=MANAGED_PLANS):
         plan.managers.add(manager)
+    reporter = _account("reporter@plantrack.local", "Demo agency reporter")
+    police = organisation_get_or_create(name="National Police Agency", acronym="NPA")
+    _member(reporter, police, Membership.Role.REPORTER)
+    cso_member = _account("cso@plantrack.local", "Demo CSO member")
+    _member(cso_member, organisations[DEMO_CSO], Membership.Role.ADMIN)
+    assessor = _account("assessor@plantrack.local", "Demo assessor", groups=(ASSESSORS,))
+    moderator = _account("moderator@plantrack.local", "Demo moderator", groups=(MODERATORS,))
+    citizen = _account("citizen@plantrack.local", "Demo citizen")
     return [
         DemoAccount("site administrator", admin.email, DEMO_PASSWORD),
         DemoAccount(
             "plan manager (Vision 2050, 2015 recommendations)", manager.email, DEMO_PASSWORD
         ),
+        DemoAccount("agency reporter (National Police Agency)", reporter.email, DEMO_PASSWORD),
+        DemoAccount(
+            f"CSO member ({organisations[DEMO_CSO].name})", cso_member.email, DEMO_PASSWORD
+        ),
+        DemoAccount("assessor", assessor.email, DEMO_PASSWORD),
+        DemoAccount("moderator", moderator.email, DEMO_PASSWORD),
+        DemoAccount("citizen", citizen.email, DEMO_PASSWORD),
     ]
 
 

@@ -41,7 +41,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/plan_list.html",
-        {"plans": page.object_list, "page": page, "can_import": can_import_plans(request.user)},
+        {
+            "plans": page.object_list,
+            "page": page,
+            "can_import": can_import_plans(request.user, None),
+        },
     )
 
 

@@ -31,7 +31,9 @@ def progress_update_submit(
         note=note.strip(),
     )
     if status == Status.COMPLETED and progress != 100:
-        raise ValidationError({"progress": _("A completed item is at 100 %. Change one of the two.")})
+        raise ValidationError(
+            {"progress": _("A completed item is at 100 %. Change one of the two.")}
+        )
     update.full_clean()
     update.save()
     return update
@@ -42,8 +44,8 @@ def progress_update_review(
     *, update: ProgressUpdate, by: User, approve: bool, note: str = ""
 ) -> ProgressUpdate:
     """Approve (the item takes the reported status and progress) or return with a note."""
-    locked = ProgressUpdate.objects.select_for_update().select_related("item__plan").get(
-        pk=update.pk
+    locked = (
+        ProgressUpdate.objects.select_for_update().select_related("item__plan").get(pk=update.pk)
     )
     require(by, "progress.review", locked.item)
     if locked.state != ProgressUpdate.State.SUBMITTED:

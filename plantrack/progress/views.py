@@ -41,7 +41,9 @@ def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
-    update = get_object_or_404(ProgressUpdate.objects.select_related("item"), pk=pk, item__plan=plan)
+    update = get_object_or_404(
+        ProgressUpdate.objects.select_related("item"), pk=pk, item__plan=plan
+    )
     require(request.user, "progress.review", update.item)
     form = ReviewForm(request.POST)
     if not form.is_valid():

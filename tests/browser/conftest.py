@@ -194,7 +194,8 @@ def page(browser: Browser, site: str) -> Iterator[Page]:
 
 @pytest.fixture(scope="module")
 def manager_state(browser: Browser, site: str) -> Any:
-    """Cookies of the demo plan manager, signed in once through the real sign-in form."""
+    """Cookies of the demo plan manager, signed in once through the real sign-in form
+    and the second step (the demo staff accounts share a known TOTP key)."""
     context = browser.new_context(base_url=site)
     try:
         page = context.new_page()
@@ -204,9 +205,22 @@ def manager_state(browser: Browser, site: str) -> Any:
         submit_main_form(page)
         if "/accounts/sign-in/" in page.url:
             pytest.fail("The demo plan manager could not sign in.", pytrace=False)
+        if "/two-step/" in page.url:
+            page.fill("#id_token", current_demo_code())
+            submit_main_form(page)
+        if "/two-step/" in page.url:
+            pytest.fail("The demo plan manager's two-step code was refused.", pytrace=False)
         return context.storage_state()
     finally:
         context.close()
+
+
+def current_demo_code() -> str:
+    from django_otp.oath import totp
+
+    from plantrack.plans.demo import DEMO_TOTP_KEY
+
+    return f"{totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}"
 
 
 def submit_main_form(page: Page) -> None:

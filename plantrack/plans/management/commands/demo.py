@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from plantrack.plans.demo import build_demo
+from plantrack.plans.demo import build_demo, demo_totp_secret
 
 from .serve import serve
 
@@ -28,5 +28,10 @@ class Command(BaseCommand):
         self.stdout.write("Demo sign-in (change these before any real use):")
         for account in accounts:
             self.stdout.write(f"  {account.role}: {account.email} / {account.password}")
+        self.stdout.write(
+            "Staff accounts (administrator, plan manager, assessor, moderator) also need a "
+            f"two-step code: add the key {demo_totp_secret()} to an authenticator app, "
+            "or run `plantrack democode` for the current code."
+        )
         if not options["no_serve"]:
             serve(self, options["host"], options["port"])

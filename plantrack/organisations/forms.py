@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import FieldOfActivity, Membership, Organisation, Region, TargetGroup
+
+
+def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's GET filters; the vocabularies come with the registry statistics."""
+
+    q = forms.CharField(
+        label=_("Name or acronym"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    field = forms.ChoiceField(label=_("Field of activity"), required=False)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    region = forms.ChoiceField(label=_("Aimag or district"), required=False)
+    verified = forms.ChoiceField(
+        label=_("Verification"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Verified")), ("no", _("Not verified yet"))],
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        fields: Iterable[FieldOfActivity],
+        target_groups: Iterable[TargetGroup],
+        regions: Iterable[Region],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.vocabularies: dict[str, dict[str, Any]] = {
+            "field": {f.slug: f for f in fields},
+            "target_group": {g.slug: g for g in target_groups},
+            "region": {r.slug: r for r in regions},
+        }
+        anything = ("", _("Any"))
+        _choice(self, "kind").choices = [anything, *Organisation.Kind.choices]
+        _choice(self, "field").choices = [
+            anything,
+            *((slug, f.name) for slug, f in self.vocabularies["field"].items()),
+        ]
+        _choice(self, "target_group").choices = [
+            anything,
+            *((slug, g.name) for slug, g in self.vocabularies["target_group"].items()),
+        ]
+        grouped: list[Any] = [("", _("Anywhere"))]
+        by_kind: dict[str, list[tuple[str, str]]] = {}
+        for region in self.vocabularies["region"].values():  # in the list's own order
+            by_kind.setdefault(region.kind, []).append((region.slug, region.name))
+        labels = dict(Region.Kind.choices)
+        grouped += [(labels.get(kind, kind), options) for kind, options in by_kind.items()]
+        _choice(self, "region").choices = grouped
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments for ``selectors.organisation_directory``; invalid values are
+        left out (the form shows why)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        found: dict[str, Any] = {}
+        for name in ("kind", "verified"):
+            if data.get(name):
+                found[name] = data[name]
+        if data.get("q"):
+            found["q"] = " ".join(data["q"].split())
+        for name, vocabulary in self.vocabularies.items():
+            if data.get(name):
+                found[name] = vocabulary[data[name]]
+        return found
+
+
+class OrganisationForm(forms.ModelForm):
+    """An organisation's public profile, for self-registration and for its administrators."""
+
+    website = forms.URLField(
+        label=_("Website"),
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        help_text=_("For example https://example.mn"),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name_mn",
+            "name_en",
+            "acronym",
+            "kind",
+            "registration_number",
+            "fields",
+            "target_groups",
+            "region",
+            "soum",
+            "setting",
+            "contact_email",
+            "contact_phone",
+            "website",
+            "description_mn",
+            "description_en",
+        ]
+        widgets = {
+            "fields": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "setting": forms.RadioSelect,
+            "description_mn": forms.Textarea(attrs={"rows": 5}),
+            "description_en": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "name_mn": _("Give the name in Mongolian, in English, or both."),
+            "registration_number": _(
+                "The number on the state registration certificate. "
+                "Site administrators use it to verify the organisation."
+            ),
+            "soum": _("For example Arvaikheer soum, or the 3rd khoroo."),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        kinds: Sequence[str],
+        classification_required: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "kind").choices = [
+            (value, label) for value, label in Organisation.Kind.choices if value in kinds
+        ]
+        _choice(self, "setting").choices = Organisation.Setting.choices
+        # The roadmap's complaint: most NGOs are registered as "other", unclassified.
+        self.fields["fields"].required = classification_required
+        self.fields["region"].required = classification_required
+        cast(forms.ModelChoiceField, self.fields["region"]).empty_label = _(
+            "Choose an aimag or district"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        others = Organisation.objects.exclude(pk=self.instance.pk) if self.instance.pk else None
+        if others is None:
+            others = Organisation.objects.all()
+        number = (data.get("registration_number") or "").strip()
+        if number and others.filter(registration_number__iexact=number).exists():
+            self.add_error(
+                "registration_number",
+                _("An organisation with this registration number is already in the registry."),
+            )
+        names = Q()
+        for name in (data.get("name_en"), data.get("name_mn")):
+            if name and name.strip():
+                names |= Q(name_en__iexact=name.strip()) | Q(name_mn__iexact=name.strip())
+        if names and others.filter(names).exists():
+            self.add_error(
+                None,
+                _(
+                    "An organisation with this name is already in the registry. "
+                    "Find it in the directory and ask to join it instead."
+                ),
+            )
+        return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address of their account"),
+        help_text=_("The person must already have an account on this site."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
