@@ -192,26 +192,47 @@ def page(browser: Browser, site: str) -> Iterator[Page]:
         context.close()
 
 
-@pytest.fixture(scope="module")
-def manager_state(browser: Browser, site: str) -> Any:
-    """Cookies of the demo plan manager, signed in once through the real sign-in form
-    and the second step (the demo staff accounts share a known TOTP key)."""
+def _signed_in_state(browser: Browser, site: str, email: str) -> Any:
+    """Cookies of a demo account, signed in through the real form (and the second step)."""
     context = browser.new_context(base_url=site)
     try:
         page = context.new_page()
         page.goto("/en/accounts/sign-in/")
-        page.fill("#id_username", MANAGER_EMAIL)
+        page.fill("#id_username", email)
         page.fill("#id_password", DEMO_PASSWORD)
         submit_main_form(page)
         if "/accounts/sign-in/" in page.url:
-            pytest.fail("The demo plan manager could not sign in.", pytrace=False)
+            pytest.fail(f"The demo account {email} could not sign in.", pytrace=False)
         if "/two-step/" in page.url:
             page.fill("#id_token", current_demo_code())
             submit_main_form(page)
         if "/two-step/" in page.url:
-            pytest.fail("The demo plan manager's two-step code was refused.", pytrace=False)
+            pytest.fail(f"The two-step code of {email} was refused.", pytrace=False)
         return context.storage_state()
     finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def manager_state(browser: Browser, site: str) -> Any:
+    return _signed_in_state(browser, site, MANAGER_EMAIL)
+
+
+@pytest.fixture(scope="module")
+def page_as(browser: Browser, site: str) -> Iterator[Any]:
+    """``page_as(email)``: a fresh page signed in as that demo account (sign-in done once)."""
+    states: dict[str, Any] = {}
+    contexts: list[Any] = []
+
+    def open_page(email: str) -> Page:
+        if email not in states:
+            states[email] = _signed_in_state(browser, site, email)
+        context = browser.new_context(base_url=site, storage_state=states[email])
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
         context.close()
 
 

@@ -34,6 +34,10 @@ VISION = "plans/vision-2050-goal-7/"
 RECOMMENDATIONS = "plans/law-enforcement-cooperation-2015/"
 DICE = "plans/dice-inclusive-digitalization-roadmap/"
 NODES_SHOWN = 3
+CITIZEN = "citizen@plantrack.local"
+CSO = "cso@plantrack.local"
+ADMIN = "admin@plantrack.local"
+REPORTER = "reporter@plantrack.local"
 
 
 def submit_main_form(page: Page) -> None:
@@ -66,6 +70,22 @@ def _upload_empty_file(page: Page, lang: str) -> None:
     submit_main_form(page)
 
 
+def _submit_empty(page: Page, lang: str) -> None:
+    submit_main_form(page)
+
+
+def _sign_up_fresh(page: Page, lang: str) -> None:
+    page.fill("#id_email", f"new-{lang}-{uuid.uuid4().hex[:8]}@example.org")
+    page.fill("#id_display_name", "Oyuka")
+    page.fill("#id_password", "a-long-passphrase-2050")
+    submit_main_form(page)
+
+
+def _request_reset(page: Page, lang: str) -> None:
+    page.fill("#id_email", "citizen@plantrack.local")
+    submit_main_form(page)
+
+
 def _upload_seed_file(page: Page, lang: str) -> None:
     page.set_input_files("#id_file", str(SEED_FILE))
     page.fill("#id_slug", f"browser-preview-{lang}-{uuid.uuid4().hex[:8]}")
@@ -81,6 +101,7 @@ class PageCase:
     then: Callable[[Page, str], None] | None = None  # e.g. submit a form
     expect: str | None = None  # a CSS selector that shows we reached the intended state
     needs: tuple[str, ...] = ()  # fixtures that prepare data for this page
+    user: str = ""  # sign in as this demo account first
 
 
 CASES = [
@@ -137,6 +158,38 @@ CASES = [
     PageCase(
         "import-preview", "plans/import/", manager=True, then=_upload_seed_file, expect=".preview"
     ),
+    # Organisations registry
+    PageCase("directory-filtered", "organisations/?kind=cso&verified=yes&field=disability-rights"),
+    PageCase("directory-search", "organisations/?q=federation"),
+    PageCase("organisation-cso", "organisations/disability-federation/"),
+    PageCase("organisation-unverified", "organisations/code-tal/"),
+    PageCase("organisation-register", "organisations/register/", user=CITIZEN),
+    PageCase(
+        "organisation-register-invalid",
+        "organisations/register/",
+        user=CITIZEN,
+        then=_submit_empty,
+        expect="#error-summary",
+    ),
+    PageCase("organisation-edit", "organisations/disability-federation/edit/", user=CSO),
+    PageCase("organisation-members", "organisations/disability-federation/members/", user=CSO),
+    PageCase("organisation-review", "organisations/review/", user=ADMIN),
+    PageCase("invitations", "organisations/invitations/", user=CITIZEN),
+    # Accounts
+    PageCase("sign-up", "accounts/sign-up/"),
+    PageCase("sign-up-invalid", "accounts/sign-up/", then=_submit_empty, expect="#error-summary"),
+    PageCase("sign-up-check-email", "accounts/sign-up/", then=_sign_up_fresh),
+    PageCase("password-reset", "accounts/password-reset/"),
+    PageCase("password-reset-sent", "accounts/password-reset/", then=_request_reset),
+    PageCase("privacy", "accounts/privacy/", expect="table"),
+    PageCase("profile", "accounts/profile/", user=CITIZEN),
+    PageCase("password-change", "accounts/password/", user=CITIZEN),
+    PageCase("delete-account", "accounts/profile/delete/", user=CITIZEN),
+    PageCase("two-step-setup", "accounts/two-step/setup/", user=CITIZEN, expect="img"),
+    PageCase("two-step-verify", "accounts/two-step/", user=CITIZEN),
+    # Progress reporting
+    PageCase("report-progress", f"{VISION}items/7.3.13/report/", user=REPORTER),
+    PageCase("item-with-report-button", f"{VISION}items/7.3.13/", user=REPORTER),
 ]
 
 
@@ -186,7 +239,10 @@ def test_page_is_accessible(
 ) -> None:
     for fixture in case.needs:
         request.getfixturevalue(fixture)
-    page: Page = request.getfixturevalue("manager_page" if case.manager else "page")
+    if case.user:
+        page: Page = request.getfixturevalue("page_as")(case.user)
+    else:
+        page = request.getfixturevalue("manager_page" if case.manager else "page")
     response = page.goto(f"/{lang}/{case.path}")
     assert response is not None
     if case.then is None:
