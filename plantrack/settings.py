@@ -193,6 +193,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = PLANTRACK_MAX_IMPORT_BYTES + 1024 * 1024
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Plantrack <noreply@plantrack.local>")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # Sign-in throttling: five failures for one account from one address lock it for an hour.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
