@@ -20,23 +20,12 @@ def active_content_language() -> str:
 
 
 def pick(obj: Any, name: str) -> str:
-    first = active_content_language()
-    order = (first, *(lang for lang in CONTENT_LANGUAGES if lang != first))
-    for lang in order:
-        value = getattr(obj, f"{name}_{lang}", "")
-        if value:
-            return str(value)
-    return ""
+    return pick_in(obj, name, language_order())[0]
 
 
 def picked_language(obj: Any, name: str) -> str:
     """The language code of the text ``pick`` returns, for the ``lang`` attribute."""
-    first = active_content_language()
-    order = (first, *(lang for lang in CONTENT_LANGUAGES if lang != first))
-    for lang in order:
-        if getattr(obj, f"{name}_{lang}", ""):
-            return lang
-    return first
+    return pick_in(obj, name, language_order())[1]
 
 
 def language_order() -> tuple[str, ...]:
