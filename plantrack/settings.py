@@ -252,3 +252,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# --- Accounts: recovery codes, cache and mail rate limits (owned by plantrack/accounts) ---
+# Recovery codes for two-step sign-in are django-otp static tokens.
+INSTALLED_APPS += ["django_otp.plugins.otp_static"]
+# The mail rate limits (accounts/services.py) count in Django's cache. The default,
+# in-process memory, is right for one server process; with several processes or
+# machines use a shared cache, e.g. Redis (``pip install redis``):
+#   PLANTRACK_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache
+#   PLANTRACK_CACHE_LOCATION=redis://127.0.0.1:6379/1
+CACHES = {
+    "default": {
+        "BACKEND": env("PLANTRACK_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env("PLANTRACK_CACHE_LOCATION", "plantrack"),
+    }
+}
+# At most this many account emails (sign-up, "already registered", password reset) per
+# hour to one address, and asked for from one network (IP) address.
+PLANTRACK_MAIL_LIMIT_PER_ADDRESS = int(env("PLANTRACK_MAIL_LIMIT_PER_ADDRESS", "5"))
+PLANTRACK_MAIL_LIMIT_PER_IP = int(env("PLANTRACK_MAIL_LIMIT_PER_IP", "20"))
+PLANTRACK_MAIL_LIMIT_WINDOW = int(env("PLANTRACK_MAIL_LIMIT_WINDOW_SECONDS", "3600"))

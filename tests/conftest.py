@@ -66,6 +66,14 @@ def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with no mail-limit counts (all test clients share one IP address)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     """PostgreSQL-only tests are skipped, with the reason, when the run uses SQLite."""
     import os

@@ -88,6 +88,14 @@ class TokenForm(forms.Form):
     )
 
 
+class SecondStepForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app, or one of your recovery codes"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
+    )
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label=_("Your password, to confirm"),

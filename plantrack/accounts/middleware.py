@@ -13,6 +13,7 @@ from django.urls import Resolver404, resolve
 from plantrack.lib.rules import signed_in
 
 from .permissions import needs_second_factor
+from .selectors import two_factor_devices
 
 # Pages a staff user may open before the second factor: to set it up, prove it, or leave.
 EXEMPT_VIEWS = {
@@ -48,9 +49,7 @@ class SecondFactorMiddleware:
             return True
 
     def _challenge(self, request: HttpRequest) -> HttpResponse:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+        confirmed = bool(two_factor_devices(request.user))
         target = "accounts:two_factor_verify" if confirmed else "accounts:two_factor_setup"
         response = redirect(target)
         response["Location"] += "?" + urlencode({"next": request.get_full_path()})

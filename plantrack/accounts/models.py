@@ -63,3 +63,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+class AccountEvent(models.Model):
+    """An append-only record of security changes to an account: who did what, and when."""
+
+    class Kind(models.TextChoices):
+        TWO_FACTOR_SET_UP = "two_factor_set_up", _("two-step sign-in set up")
+        TWO_FACTOR_RESET = "two_factor_reset", _("two-step sign-in reset by an administrator")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
+        ROLES_CHANGED = "roles_changed", _("roles changed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

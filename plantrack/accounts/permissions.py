@@ -9,6 +9,9 @@
 | plan manager | the "Plan managers" group; manages the plans they are assigned to |
 | assessor, moderator | the "Assessors" / "Moderators" group |
 | site administrator | ``is_superuser`` |
+
+``is_staff`` opens Django's admin; it needs a second factor too, and only site
+administrators grant it, ``is_superuser``, groups or permissions (``services.user_roles_set``).
 """
 
 from __future__ import annotations
@@ -50,9 +53,10 @@ def staff_roles(user: Any) -> set[str]:
 
 
 def needs_second_factor(user: Any) -> bool:
+    """Staff roles, plan managers, and everyone who can open Django's admin (``is_staff``)."""
     if not signed_in(user):
         return False
-    return bool(staff_roles(user)) or user.managed_plans.exists()
+    return bool(user.is_staff or staff_roles(user)) or user.managed_plans.exists()
 
 
 @rule("accounts.own_account")

@@ -26,7 +26,7 @@ urlpatterns = [
     path(
         "password-reset/",
         public(
-            auth_views.PasswordResetView.as_view(
+            views.PasswordResetView.as_view(
                 form_class=ResetForm,
                 template_name="accounts/password_reset.html",
                 email_template_name="accounts/email/password_reset.txt",

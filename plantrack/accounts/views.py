@@ -2,12 +2,17 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,15 +22,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from plantrack.lib.rules import allowed_if, public
 
 from . import services
-from .forms import DeleteAccountForm, ProfileForm, SignUpForm, TokenForm
+from .forms import DeleteAccountForm, ProfileForm, SecondStepForm, SignUpForm, TokenForm
+
+# The authenticator secret being set up lives in the session until it is confirmed.
+PENDING_KEY = "two_factor_pending_key"
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
-    from django.urls import reverse
-
     return reverse(default)
 
 
@@ -34,15 +40,33 @@ def _next_url(request: HttpRequest, default: str = "home") -> str:
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.account_sign_up(
-            request=request,
-            email=form.cleaned_data["email"],
-            display_name=form.cleaned_data["display_name"],
-            password=form.cleaned_data["password"],
-        )
+        try:
+            services.account_sign_up(
+                request=request,
+                email=form.cleaned_data["email"],
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password"],
+            )
+        except services.MailLimitReached as exc:
+            form.add_error(None, str(exc))
+            return render(request, "accounts/sign_up.html", {"form": form}, status=429)
         # The same answer whether or not the address already had an account.
         return render(request, "accounts/check_email.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/sign_up.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with the account mail limits."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            services.mail_quota_take(
+                email=form.cleaned_data["email"], ip=services.client_ip(self.request)
+            )
+        except services.MailLimitReached as exc:
+            form.add_error(None, str(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @public
@@ -102,38 +126,73 @@ def _qr_data_uri(device: TOTPDevice) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+def _to_verify_first(request: HttpRequest) -> HttpResponse:
+    messages.info(
+        request,
+        _(
+            "Two-step sign-in is already set up. Enter a code from your authenticator app "
+            "(or a recovery code) first; then you can set up a new app. Lost both? Ask a "
+            "site administrator to reset your two-step sign-in."
+        ),
+    )
+    setup = reverse("accounts:two_factor_setup") + "?" + urlencode({"next": _next_url(request)})
+    return redirect(reverse("accounts:two_factor_verify") + "?" + urlencode({"next": setup}))
+
+
 @allowed_if("accounts.own_account")
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    user: Any = request.user
+    proven_by = user.otp_device if user.is_verified() else None
+    replacing = bool(services.two_factor_devices(user))
+    if replacing and proven_by is None:
+        return _to_verify_first(request)
+    key = request.session.get(PENDING_KEY) or services.two_factor_new_key()
+    request.session[PENDING_KEY] = key
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        try:
+            device, codes = services.two_factor_enable(
+                user=user, key=key, token=form.cleaned_data["token"], proven_by=proven_by
+            )
+        except PermissionDenied:
+            return _to_verify_first(request)
+        except ValidationError as exc:
+            form.add_error("token", exc)
+        else:
+            del request.session[PENDING_KEY]
             otp_login(request, device)
-            messages.success(request, _("Two-step sign-in is on."))
-            return redirect(_next_url(request))
-        form.add_error("token", _("That code is not right. Check the time on your phone."))
-    secret = base64.b32encode(device.bin_key).decode()
+            return render(
+                request,
+                "accounts/two_factor_recovery_codes.html",
+                {"recovery_codes": codes, "next": _next_url(request)},
+            )
+    preview = services.two_factor_device_preview(user=user, key=key)
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "qr": _qr_data_uri(device), "secret": secret, "next": _next_url(request)},
+        {
+            "form": form,
+            "qr": _qr_data_uri(preview),
+            "secret": base64.b32encode(preview.bin_key).decode(),
+            "replacing": replacing,
+            "next": _next_url(request),
+        },
     )
 
 
 @allowed_if("accounts.own_account")
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = SecondStepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
-            if device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
-                return redirect(_next_url(request))
+        device = services.two_factor_verify(
+            user=request.user,  # type: ignore[arg-type]
+            token=form.cleaned_data["token"],
+        )
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
         form.add_error("token", _("That code is not right. Check the time on your phone."))
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
