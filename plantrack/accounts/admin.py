@@ -41,17 +41,28 @@ class UserAdmin(BaseUserAdmin):
             fields += ROLE_FIELDS
         return fields
 
-    def _guards_site_admin(self, request: HttpRequest, obj: Any) -> bool:
-        # Only a site administrator may change (or take over) a site administrator's account.
-        return obj is not None and obj.is_superuser and not is_site_admin(request.user)
+    def _protected(self, request: HttpRequest, obj: Any) -> bool:
+        """Someone else's account with any role: only a site administrator may change it.
+
+        Otherwise "change user" would be enough to take one over (new email, then reset).
+        """
+        if obj is None or obj.pk == request.user.pk or is_site_admin(request.user):
+            return False
+        return bool(
+            obj.is_superuser
+            or obj.is_staff
+            or obj.groups.exists()
+            or obj.user_permissions.exists()
+            or obj.managed_plans.exists()
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if self._guards_site_admin(request, obj):
+        if self._protected(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if self._guards_site_admin(request, obj):
+        if self._protected(request, obj):
             return False
         return super().has_delete_permission(request, obj)
 

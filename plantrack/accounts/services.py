@@ -301,20 +301,39 @@ def two_factor_enable(
     return device, codes
 
 
+def _use_recovery_code(device: StaticDevice, token: str) -> bool:
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        return False
+    # Deleting, and counting what was deleted, lets one request at most use a code:
+    # two requests with the same code at once cannot both succeed.
+    used = StaticToken.objects.filter(device=device, token=token).delete()[0] > 0
+    if used:
+        device.throttle_reset(commit=False)
+        device.set_last_used_timestamp(commit=False)
+        device.save()
+    else:
+        device.throttle_increment()
+    return used
+
+
 def two_factor_verify(*, user: User, token: str) -> Any:
     """The user's confirmed device that accepts ``token`` (an app code or a recovery code)."""
     token = token.strip().replace(" ", "").replace("-", "").lower()
+    # Six digits are an app code; recovery codes always have a letter.
     kind = TOTPDevice if token.isdigit() else StaticDevice
     for device in two_factor_devices(user):
-        if isinstance(device, kind) and device.verify_token(token):
-            if kind is StaticDevice:
-                remaining = StaticToken.objects.filter(device=device).count()
-                AccountEvent.objects.create(
-                    user=user,
-                    actor=user,
-                    kind=AccountEvent.Kind.RECOVERY_CODE_USED,
-                    detail={"remaining": remaining},
-                )
+        if not isinstance(device, kind):
+            continue
+        if kind is TOTPDevice and device.verify_token(token):
+            return device
+        if kind is StaticDevice and _use_recovery_code(device, token):
+            AccountEvent.objects.create(
+                user=user,
+                actor=user,
+                kind=AccountEvent.Kind.RECOVERY_CODE_USED,
+                detail={"remaining": device.token_set.count()},
+            )
             return device
     return None
 

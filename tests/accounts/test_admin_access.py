@@ -104,3 +104,44 @@ def test_the_role_service_refuses_anyone_but_a_site_administrator(eve, root, bob
     user_roles_set(user=bob, by=root, is_staff=True)
     bob.refresh_from_db()
     assert bob.is_staff
+
+
+def test_the_admin_pages_for_accounts_open_for_a_site_administrator(client, eve, root, sign_in):  # type: ignore[no-untyped-def]
+    sign_in(client, root)
+    for url in (
+        "accounts/user/",
+        f"accounts/user/{eve.pk}/change/",
+        "auth/group/add/",
+        "accounts/accountevent/",
+    ):
+        assert client.get(ADMIN + url).status_code == 200, url
+
+
+def test_only_a_site_administrator_edits_the_roles_themselves(client, eve, sign_in):  # type: ignore[no-untyped-def]
+    eve.user_permissions.add(*Permission.objects.filter(codename__in=["add_group", "change_group"]))
+    sign_in(client, eve)
+    client.post(f"{ADMIN}auth/group/add/", {"name": "Superpowers"})
+    assert not Group.objects.filter(name="Superpowers").exists()
+
+
+def test_a_site_administrator_resets_two_step_sign_in_from_the_admin(client, eve, root, sign_in):  # type: ignore[no-untyped-def]
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=eve, name="phone", confirmed=True)
+    sign_in(client, root)
+    data = {"action": "reset_two_step", "_selected_action": [eve.pk]}
+    client.post(f"{ADMIN}accounts/user/", data)
+    assert not TOTPDevice.objects.filter(user=eve).exists()
+    assert AccountEvent.objects.filter(user=eve, actor=root, kind="two_factor_reset").exists()
+    # A staff user who may change users does not get the action
+    sign_in(client, eve)
+    TOTPDevice.objects.create(user=root, name="phone2", confirmed=True)
+    client.post(f"{ADMIN}accounts/user/", {**data, "_selected_action": [root.pk]})
+    assert TOTPDevice.objects.filter(user=root).count() == 2
+
+
+def test_change_user_is_not_enough_to_take_over_a_staff_account(client, eve, alice, sign_in):  # type: ignore[no-untyped-def]
+    sign_in(client, eve)
+    client.post(f"{ADMIN}accounts/user/{alice.pk}/change/", _change_form(alice, email="x@evil.org"))
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.org"

@@ -167,3 +167,32 @@ def test_the_reset_command_needs_a_site_administrator(alice, bob, root):  # type
     call_command("reset_two_step", "alice@example.org", "--by", "admin@example.org")
     assert TOTPDevice.objects.filter(user=alice).count() == 0
     assert AccountEvent.objects.filter(user=alice, kind="two_factor_reset", actor=root).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_one_recovery_code_used_by_five_requests_at_once_works_once(client, alice):  # type: ignore[no-untyped-def]
+    import threading
+
+    from django.db import connections
+
+    from plantrack.accounts.services import two_factor_verify
+
+    code = _set_up(client, alice)[0]
+    results: list[bool] = []
+    barrier = threading.Barrier(5)
+
+    def use() -> None:
+        try:
+            barrier.wait()
+            results.append(two_factor_verify(user=alice, token=code) is not None)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=use) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, False, False, True]
+    assert StaticToken.objects.filter(device__user=alice).count() == 9
