@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from plantrack.accounts.permissions import is_site_admin
@@ -24,7 +25,9 @@ def active_membership(user: Any, organisation: Organisation) -> Membership | Non
 
 
 def reporting_organisation_ids(user: Any) -> set[int]:
-    """Agencies this user reports for: active reporter or administrator memberships."""
+    """Organisations this user reports for: active reporter or administrator memberships of
+    verified organisations. A self-registered organisation reports only once a site
+    administrator has verified it, so a look-alike cannot report on an agency's items."""
     if not signed_in(user):
         return set()
     cached = getattr(user, "_plantrack_reporting", None)
@@ -34,7 +37,11 @@ def reporting_organisation_ids(user: Any) -> set[int]:
                 user=user,
                 state=Membership.State.ACTIVE,
                 role__in=[Membership.Role.REPORTER, Membership.Role.ADMIN],
-            ).values_list("organisation_id", flat=True)
+            )
+            .filter(
+                Q(organisation__self_registered=False) | Q(organisation__verified_at__isnull=False)
+            )
+            .values_list("organisation_id", flat=True)
         )
         user._plantrack_reporting = cached
     return cached

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,8 @@ class ProgressUpdateForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
+    """One per pending update on the item page; ``for_update`` gives each its own ids."""
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve and publish")), ("return", _("Return to the reporter"))],
@@ -30,3 +34,8 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return an update."),
     )
+
+    @classmethod
+    def for_update(cls, update: ProgressUpdate, *args: Any, **kwargs: Any) -> ReviewForm:
+        # Field names stay plain (the review URL names the update); only the ids differ.
+        return cls(*args, auto_id=f"review-{update.pk}-%s", **kwargs)

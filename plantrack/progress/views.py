@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -45,21 +45,21 @@ def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ProgressUpdate.objects.select_related("item"), pk=pk, item__plan=plan
     )
     require(request.user, "progress.review", update.item)
-    form = ReviewForm(request.POST)
+    form = ReviewForm.for_update(update, request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether to approve or return the update."))
+        return redirect("plans:item", plan.slug, update.item.code)
+    try:
+        services.progress_update_review(
+            update=update,
+            by=request.user,  # type: ignore[arg-type]
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["review_note"],
+        )
+    except services.OwnUpdate as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:  # AlreadyReviewed, or a return without a note
+        messages.error(request, " ".join(exc.messages))
     else:
-        try:
-            services.progress_update_review(
-                update=update,
-                by=request.user,  # type: ignore[arg-type]
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["review_note"],
-            )
-        except ValidationError:
-            messages.error(request, _("Say what the reporter should change."))
-        except PermissionDenied:
-            messages.error(request, _("This update was already reviewed."))
-        else:
-            messages.success(request, _("The update was reviewed."))
+        messages.success(request, _("The update was reviewed."))
     return redirect("plans:item", plan.slug, update.item.code)
