@@ -14,6 +14,31 @@ from plantrack.lib.rules import has, rule, signed_in
 from .models import Membership, Organisation
 
 AGENCY_KINDS = (Organisation.Kind.GOVERNMENT, Organisation.Kind.LAW_ENFORCEMENT)
+# Kinds an organisation may give itself; agencies are added by administrators or the importer.
+SELF_REGISTER_KINDS = (
+    Organisation.Kind.CSO,
+    Organisation.Kind.PRIVATE,
+    Organisation.Kind.ACADEMIA,
+    Organisation.Kind.OTHER,
+)
+
+
+def kinds_allowed(user: Any, organisation: Organisation | None = None) -> tuple[str, ...]:
+    """The kinds this user may give the organisation (a new one when ``organisation`` is
+    None): site administrators any; others a self-registration kind or the current one."""
+    if is_site_admin(user):
+        return tuple(Organisation.Kind.values)
+    if organisation is None or organisation.kind in SELF_REGISTER_KINDS:
+        return SELF_REGISTER_KINDS
+    return (*SELF_REGISTER_KINDS, organisation.kind)
+
+
+def can_see_members(user: Any, organisation: Organisation) -> bool:
+    """The privacy notice promises members are public for verified organisations only;
+    an unverified one shows them to its own administrators and the site administrators."""
+    if organisation.is_verified or not organisation.self_registered:
+        return True
+    return has(user, "organisations.change", organisation)
 
 
 def active_membership(user: Any, organisation: Organisation) -> Membership | None:
