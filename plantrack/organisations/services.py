@@ -23,8 +23,8 @@ from plantrack.accounts.models import User
 from plantrack.accounts.permissions import is_site_admin
 from plantrack.lib.rules import require
 
-from .models import Membership, Organisation, name_key
 from . import permissions
+from .models import Membership, Organisation, name_key
 from .permissions import kinds_allowed
 
 # Kinds an organisation may give itself; agencies are added by administrators or the importer.

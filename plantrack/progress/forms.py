@@ -36,6 +36,6 @@ class ReviewForm(forms.Form):
     )
 
     @classmethod
-    def for_update(cls, update: ProgressUpdate, *args: Any, **kwargs: Any) -> ReviewForm:
+    def for_update(cls, update: ProgressUpdate, data: Any = None) -> ReviewForm:
         # Field names stay plain (the review URL names the update); only the ids differ.
-        return cls(*args, auto_id=f"review-{update.pk}-%s", **kwargs)
+        return cls(data, auto_id=f"review-{update.pk}-%s")

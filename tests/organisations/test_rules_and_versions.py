@@ -1,4 +1,4 @@
-"""Organisation rules live in the services (any door), and two editors never overwrite each other."""
+"""Organisation rules live in the services (any door); two editors never overwrite each other."""
 
 from __future__ import annotations
 
