@@ -31,6 +31,11 @@ def claim(token: str) -> bool:
     return not token or bool(cache.add(_key(token), _TAKEN, TIMEOUT))
 
 
+def seen(token: str) -> bool:
+    """True once the token has been claimed: the form was already sent."""
+    return bool(token) and cache.get(_key(token)) is not None
+
+
 def release(token: str) -> None:
     """Give the token back when the action was refused, so a corrected form can be sent."""
     if token:

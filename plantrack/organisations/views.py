@@ -93,16 +93,22 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _already_sent(request: HttpRequest, token: str) -> HttpResponse:
+    """The same form sent again (a double click): show what the first one did."""
+    messages.info(request, _("This form was already sent; the organisation is registered once."))
+    return redirect(once.recall(token) or "organisations:list")
+
+
 @allowed_if("organisations.register")
 @require_http_methods(["GET", "POST"])
 def organisation_register(request: HttpRequest) -> HttpResponse:
+    token = request.POST.get(once.FIELD, "")
+    if once.seen(token):
+        return _already_sent(request, token)
     form = OrganisationForm(request.POST or None, kinds=kinds_allowed(request.user))
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data[once.FIELD]
         if not once.claim(token):
-            # The same form sent again (a double click): show what the first one did.
-            messages.info(request, _("This form was already sent; it is registered once."))
-            return redirect(once.recall(token) or "organisations:list")
+            return _already_sent(request, token)
         try:
             organisation = services.organisation_register(
                 by=request.user,  # type: ignore[arg-type]
