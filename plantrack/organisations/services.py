@@ -340,26 +340,37 @@ def _save(membership: Membership, *, version: int | None = None) -> Membership:
     return membership
 
 
+def _existing_membership_error(existing: Membership) -> ValidationError:
+    messages = {
+        Membership.State.ACTIVE: _("You are already a member of this organisation."),
+        Membership.State.REQUESTED: _(
+            "You have already asked to join; the organisation's administrators will decide."
+        ),
+        Membership.State.INVITED: _(
+            "You have been invited to this organisation: accept the invitation instead."
+        ),
+        Membership.State.DECLINED: _(
+            "Your earlier request or invitation was declined. "
+            "Contact the organisation to be invited again."
+        ),
+    }
+    return ValidationError(messages[Membership.State(existing.state)], code="exists")
+
+
 @transaction.atomic
 def membership_request(*, organisation: Organisation, user: User) -> Membership:
     """Ask to join; the organisation's administrators approve or decline."""
     existing = Membership.objects.filter(user=user, organisation=organisation).first()
+    if existing is None:
+        try:
+            require(user, "organisations.join", organisation)
+        except PermissionDenied:
+            # A request sent at the same moment may have landed since the first look.
+            existing = Membership.objects.filter(user=user, organisation=organisation).first()
+            if existing is None:
+                raise
     if existing is not None:
-        messages = {
-            Membership.State.ACTIVE: _("You are already a member of this organisation."),
-            Membership.State.REQUESTED: _(
-                "You have already asked to join; the organisation's administrators will decide."
-            ),
-            Membership.State.INVITED: _(
-                "You have been invited to this organisation: accept the invitation instead."
-            ),
-            Membership.State.DECLINED: _(
-                "Your earlier request or invitation was declined. "
-                "Contact the organisation to be invited again."
-            ),
-        }
-        raise ValidationError(messages[Membership.State(existing.state)], code="exists")
-    require(user, "organisations.join", organisation)
+        raise _existing_membership_error(existing)
     membership = Membership(
         user=user,
         organisation=organisation,
