@@ -6,7 +6,7 @@ caller that skips the view (a command, the API) cannot skip the rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -158,7 +158,7 @@ def _duplicate_name_error() -> ValidationError:
     )
 
 
-def _name_taken(organisation: Organisation) -> bool:
+def name_taken(organisation: Organisation) -> bool:
     organisation.set_name_keys()
     match = Q()
     for key in (organisation.name_en_key, organisation.name_mn_key):
@@ -181,7 +181,7 @@ def _insert(organisation: Organisation) -> None:
                 organisation.save()
             return
         except IntegrityError as exc:
-            if _name_taken(organisation):
+            if name_taken(organisation):
                 raise _duplicate_name_error() from exc
             organisation.pk = None
             organisation.slug = _unique_slug(organisation.name_en or organisation.name_mn)
@@ -199,7 +199,7 @@ def organisation_register(*, by: User, data: Mapping[str, Any]) -> Organisation:
     organisation = Organisation(self_registered=True)
     _apply_profile(organisation, data)
     organisation.slug = _unique_slug(organisation.name_en or organisation.name_mn)
-    if _name_taken(organisation):
+    if name_taken(organisation):
         raise _duplicate_name_error()
     organisation.full_clean()
     _insert(organisation)
@@ -252,7 +252,7 @@ def organisation_update(
     if changed and current.self_registered and not is_site_admin(by):
         current.verified_at = None
         current.verified_by = None
-    if _name_taken(current):
+    if name_taken(current):
         raise _duplicate_name_error()
     current.full_clean()
     fields = [*PROFILE_FIELDS, "verified_at", "verified_by", "name_en_key", "name_mn_key"]
@@ -309,6 +309,32 @@ def _is_last_admin(membership: Membership) -> bool:
         .exclude(pk=membership.pk)
     )
     return not others.exists()
+
+
+def leaves_no_admin(
+    *,
+    organisation: Organisation,
+    changed: Mapping[int, tuple[str, str] | None],
+    added: Iterable[tuple[str, str]] = (),
+) -> bool:
+    """Would these changes leave an organisation that has an administrator without one?
+
+    ``changed`` maps membership ids to their new (role, state), or None when removed;
+    ``added`` lists the (role, state) of new memberships. For doors that change several
+    memberships at once (Django admin)."""
+    admin = (Membership.Role.ADMIN, Membership.State.ACTIVE)
+    current = {
+        m.pk: (m.role, m.state)
+        for m in Membership.objects.select_for_update().filter(organisation=organisation)
+    }
+    if admin not in current.values():
+        return False
+    after = {**current, **changed}
+    return admin not in after.values() and admin not in set(added)
+
+
+def last_admin_error() -> ValidationError:
+    return _last_admin_error()
 
 
 def _last_admin_error() -> ValidationError:
