@@ -5,10 +5,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plantrack.lib import once
+
 from .models import ProgressUpdate
 
 
 class ProgressUpdateForm(forms.ModelForm):
+    """A report; sent twice (a double click), it is recorded once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        once.add_token(self)
+
     class Meta:
         model = ProgressUpdate
         fields = ["status", "progress", "note"]

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plantrack.lib import once
 from plantrack.lib.rules import allowed_if, require
 from plantrack.plans.permissions import get_item_for_user, get_plan_for_user
 
@@ -15,19 +16,31 @@ from .forms import ProgressUpdateForm, ReviewForm
 from .models import ProgressUpdate
 
 
+def _already_sent(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    messages.info(request, _("This report was already sent; it is recorded once."))
+    return redirect("plans:item", slug, code)
+
+
 @allowed_if("progress.report", per_object=True)
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
     item = get_item_for_user(request.user, plan, code)
     require(request.user, "progress.report", item)
+    token = request.POST.get(once.FIELD, "")
+    if once.seen(token):
+        return _already_sent(request, plan.slug, item.code)
     form = ProgressUpdateForm(
         request.POST or None, initial={"status": item.status, "progress": item.progress}
     )
     if request.method == "POST" and form.is_valid():
+        if not once.claim(token):
+            return _already_sent(request, plan.slug, item.code)
+        values = {k: v for k, v in form.cleaned_data.items() if k != once.FIELD}
         try:
-            services.progress_update_submit(item=item, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.progress_update_submit(item=item, by=request.user, **values)  # type: ignore[arg-type]
         except ValidationError as exc:
+            once.release(token)
             form.add_error(None, exc)
         else:
             messages.success(

@@ -161,3 +161,13 @@ def test_each_pending_review_form_has_its_own_element_ids(client, sign_in, activ
     assert len(review_forms) >= 2
     for form in review_forms:
         assert set(form["fors"]) <= set(form["ids"]), form
+
+
+def test_a_report_sent_twice_is_recorded_once(client, activity, erin):  # type: ignore[no-untyped-def]
+    client.force_login(erin)
+    token = client.get(ITEM + "report/").context["form"].initial["once"]
+    data = {"status": "in_progress", "progress": 35, "note": "Cameras.", "once": token}
+    assert client.post(ITEM + "report/", data).status_code == 302
+    again = client.post(ITEM + "report/", data, follow=True)
+    assert "already sent" in again.content.decode()
+    assert ProgressUpdate.objects.filter(item=activity).count() == 1
