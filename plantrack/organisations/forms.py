@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from plantrack.lib import once
+
 from .models import FieldOfActivity, Membership, Organisation, Region, TargetGroup
 
 
@@ -148,6 +150,17 @@ class OrganisationForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["region"]).empty_label = _(
             "Choose an aimag or district"
         )
+        if self.instance.pk:
+            # The version the editor saw; the service refuses the save if it changed since.
+            # (Optional so a client without it still works, unchecked; browsers send it.)
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+            )
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
+        else:
+            # A registration sent twice (a double click) registers once.
+            once.add_token(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

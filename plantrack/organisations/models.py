@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -53,6 +55,12 @@ class Region(Vocabulary):
     class Meta(Vocabulary.Meta):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
+
+
+def name_key(name: str) -> str:
+    """The form of a name that decides whether two names are one: case-folded (Cyrillic too),
+    spaces collapsed."""
+    return " ".join(name.split()).casefold()[:300]
 
 
 class Organisation(models.Model):
@@ -116,6 +124,12 @@ class Organisation(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Each name case-folded and with its spaces collapsed (see name_key), so "one body is one
+    # organisation" holds in the database on SQLite too, whose lower() is ASCII-only.
+    name_en_key = models.CharField(max_length=300, blank=True, editable=False)
+    name_mn_key = models.CharField(max_length=300, blank=True, editable=False)
+    # Bumped on every edit so two editors cannot overwrite each other.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -128,11 +142,34 @@ class Organisation(models.Model):
                 condition=~models.Q(name_en="", name_mn=""),
                 name="organisation_has_a_name",
                 violation_error_message=_("Give the organisation a name in Mongolian or English."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["name_en_key"],
+                condition=~models.Q(name_en_key=""),
+                name="organisation_name_en_unique",
+                violation_error_message=_("An organisation with this name is already registered."),
+            ),
+            models.UniqueConstraint(
+                fields=["name_mn_key"],
+                condition=~models.Q(name_mn_key=""),
+                name="organisation_name_mn_unique",
+                violation_error_message=_("An organisation with this name is already registered."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.set_name_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_en", "name_mn"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_en_key", "name_mn_key"}
+        super().save(*args, **kwargs)
+
+    def set_name_keys(self) -> None:
+        self.name_en_key = name_key(self.name_en)
+        self.name_mn_key = name_key(self.name_mn)
 
     @property
     def name(self) -> str:
@@ -180,6 +217,8 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every change so a decision made on a stale page is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["organisation", "user"]

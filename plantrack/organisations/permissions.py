@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from plantrack.accounts.permissions import is_site_admin
@@ -13,6 +14,31 @@ from plantrack.lib.rules import has, rule, signed_in
 from .models import Membership, Organisation
 
 AGENCY_KINDS = (Organisation.Kind.GOVERNMENT, Organisation.Kind.LAW_ENFORCEMENT)
+# Kinds an organisation may give itself; agencies are added by administrators or the importer.
+SELF_REGISTER_KINDS = (
+    Organisation.Kind.CSO,
+    Organisation.Kind.PRIVATE,
+    Organisation.Kind.ACADEMIA,
+    Organisation.Kind.OTHER,
+)
+
+
+def kinds_allowed(user: Any, organisation: Organisation | None = None) -> tuple[str, ...]:
+    """The kinds this user may give the organisation (a new one when ``organisation`` is
+    None): site administrators any; others a self-registration kind or the current one."""
+    if is_site_admin(user):
+        return tuple(Organisation.Kind.values)
+    if organisation is None or organisation.kind in SELF_REGISTER_KINDS:
+        return SELF_REGISTER_KINDS
+    return (*SELF_REGISTER_KINDS, organisation.kind)
+
+
+def can_see_members(user: Any, organisation: Organisation) -> bool:
+    """The privacy notice promises members are public for verified organisations only;
+    an unverified one shows them to its own administrators and the site administrators."""
+    if organisation.is_verified or not organisation.self_registered:
+        return True
+    return has(user, "organisations.change", organisation)
 
 
 def active_membership(user: Any, organisation: Organisation) -> Membership | None:
@@ -24,7 +50,9 @@ def active_membership(user: Any, organisation: Organisation) -> Membership | Non
 
 
 def reporting_organisation_ids(user: Any) -> set[int]:
-    """Agencies this user reports for: active reporter or administrator memberships."""
+    """Organisations this user reports for: active reporter or administrator memberships of
+    verified organisations. A self-registered organisation reports only once a site
+    administrator has verified it, so a look-alike cannot report on an agency's items."""
     if not signed_in(user):
         return set()
     cached = getattr(user, "_plantrack_reporting", None)
@@ -34,7 +62,11 @@ def reporting_organisation_ids(user: Any) -> set[int]:
                 user=user,
                 state=Membership.State.ACTIVE,
                 role__in=[Membership.Role.REPORTER, Membership.Role.ADMIN],
-            ).values_list("organisation_id", flat=True)
+            )
+            .filter(
+                Q(organisation__self_registered=False) | Q(organisation__verified_at__isnull=False)
+            )
+            .values_list("organisation_id", flat=True)
         )
         user._plantrack_reporting = cached
     return cached

@@ -6,14 +6,14 @@ caller that skips the view (a command, the API) cannot skip the rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,15 +23,12 @@ from plantrack.accounts.models import User
 from plantrack.accounts.permissions import is_site_admin
 from plantrack.lib.rules import require
 
-from .models import Membership, Organisation
+from . import permissions
+from .models import Membership, Organisation, name_key
+from .permissions import kinds_allowed
 
 # Kinds an organisation may give itself; agencies are added by administrators or the importer.
-SELF_REGISTER_KINDS = (
-    Organisation.Kind.CSO,
-    Organisation.Kind.PRIVATE,
-    Organisation.Kind.ACADEMIA,
-    Organisation.Kind.OTHER,
-)
+SELF_REGISTER_KINDS = permissions.SELF_REGISTER_KINDS
 # Paths under /organisations/ that an organisation's slug must not take.
 RESERVED_SLUGS = frozenset({"register", "review", "invitations"})
 PROFILE_FIELDS = (
@@ -113,7 +110,9 @@ def _unique_slug(base: str) -> str:
 def organisation_get_or_create(*, name: str, acronym: str = "", kind: str = "") -> Organisation:
     """One body is one organisation: match by acronym, then by English or Mongolian name."""
     name = " ".join(name.split())
-    match = Q(name_en__iexact=name) | Q(name_mn__iexact=name)
+    # The keys fold Cyrillic case too (SQLite's iexact folds ASCII only).
+    match = Q(name_en_key=name_key(name)) | Q(name_mn_key=name_key(name))
+    match |= Q(name_en__iexact=name) | Q(name_mn__iexact=name)
     if acronym:
         match |= Q(acronym__iexact=acronym)
     found = Organisation.objects.filter(match).order_by("pk").first()
@@ -149,6 +148,46 @@ def _apply_lists(organisation: Organisation, data: Mapping[str, Any]) -> None:
             getattr(organisation, name).set(data[name] or [])
 
 
+def _duplicate_name_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "An organisation with this name is already in the registry. "
+            "Find it in the directory and ask to join it instead."
+        ),
+        code="duplicate_name",
+    )
+
+
+def name_taken(organisation: Organisation) -> bool:
+    organisation.set_name_keys()
+    match = Q()
+    for key in (organisation.name_en_key, organisation.name_mn_key):
+        if key:
+            match |= Q(name_en_key=key) | Q(name_mn_key=key)
+    if not match:
+        return False
+    others = Organisation.objects.filter(match)
+    if organisation.pk:
+        others = others.exclude(pk=organisation.pk)
+    return others.exists()
+
+
+def _insert(organisation: Organisation) -> None:
+    """Insert a new organisation; a name registered meanwhile is a clear refusal, a slug taken
+    meanwhile is retried with the next free one."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                organisation.save()
+            return
+        except IntegrityError as exc:
+            if name_taken(organisation):
+                raise _duplicate_name_error() from exc
+            organisation.pk = None
+            organisation.slug = _unique_slug(organisation.name_en or organisation.name_mn)
+    raise ValidationError(_("The registry is busy. Send the form again."), code="busy")
+
+
 @transaction.atomic
 def organisation_register(*, by: User, data: Mapping[str, Any]) -> Organisation:
     """A person registers their organisation; it stays unverified, and they administer it."""
@@ -160,8 +199,10 @@ def organisation_register(*, by: User, data: Mapping[str, Any]) -> Organisation:
     organisation = Organisation(self_registered=True)
     _apply_profile(organisation, data)
     organisation.slug = _unique_slug(organisation.name_en or organisation.name_mn)
+    if name_taken(organisation):
+        raise _duplicate_name_error()
     organisation.full_clean()
-    organisation.save()
+    _insert(organisation)
     _apply_lists(organisation, data)
     now = timezone.now()
     membership = Membership(
@@ -177,23 +218,60 @@ def organisation_register(*, by: User, data: Mapping[str, Any]) -> Organisation:
     return organisation
 
 
+def _stale_error(what: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "Someone else saved this %(what)s while you were editing it. "
+            "Reload the page to see their changes, then make yours again."
+        )
+        % {"what": what},
+        code="stale",
+    )
+
+
 @transaction.atomic
 def organisation_update(
-    *, organisation: Organisation, by: User, data: Mapping[str, Any]
+    *, organisation: Organisation, by: User, data: Mapping[str, Any], version: int | None
 ) -> Organisation:
-    """Save a profile. A self-registered organisation that changes its name, registration
-    number or kind goes back to the site administrators for verification."""
+    """Save a profile seen at ``version``; refused if someone saved it meanwhile (None, from
+    a caller that saw no version, saves unchecked).
+
+    Only site administrators give an organisation an agency or international kind; its own
+    administrators keep its current kind or choose a self-registration kind. A
+    self-registered organisation that changes its name, registration number or kind goes
+    back to the site administrators for verification."""
     require(by, "organisations.change", organisation)
-    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    current = Organisation.objects.get(pk=organisation.pk)
+    if "kind" in data and data["kind"] not in kinds_allowed(by, current):
+        raise ValidationError(
+            {"kind": _("Agencies and international bodies are added by the site administrators.")}
+        )
     before = {name: getattr(current, name) for name in IDENTITY_FIELDS}
     _apply_profile(current, data)
     changed = any(getattr(current, name) != before[name] for name in IDENTITY_FIELDS)
     if changed and current.self_registered and not is_site_admin(by):
         current.verified_at = None
         current.verified_by = None
+    if name_taken(current):
+        raise _duplicate_name_error()
     current.full_clean()
-    current.save()
+    fields = [*PROFILE_FIELDS, "verified_at", "verified_by", "name_en_key", "name_mn_key"]
+    try:
+        with transaction.atomic():
+            stored = Organisation.objects.filter(pk=current.pk)
+            if version is not None:
+                stored = stored.filter(version=version)
+            updated = stored.update(
+                **{name: getattr(current, name) for name in fields},
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise _duplicate_name_error() from exc
+    if not updated:
+        raise _stale_error(_("organisation"))
     _apply_lists(current, data)
+    current.refresh_from_db()
     return current
 
 
@@ -233,6 +311,32 @@ def _is_last_admin(membership: Membership) -> bool:
     return not others.exists()
 
 
+def leaves_no_admin(
+    *,
+    organisation: Organisation,
+    changed: Mapping[int, tuple[str, str] | None],
+    added: Iterable[tuple[str, str]] = (),
+) -> bool:
+    """Would these changes leave an organisation that has an administrator without one?
+
+    ``changed`` maps membership ids to their new (role, state), or None when removed;
+    ``added`` lists the (role, state) of new memberships. For doors that change several
+    memberships at once (Django admin)."""
+    admin = (Membership.Role.ADMIN, Membership.State.ACTIVE)
+    current = {
+        m.pk: (m.role, m.state)
+        for m in Membership.objects.select_for_update().filter(organisation=organisation)
+    }
+    if admin not in current.values():
+        return False
+    after = {**current, **changed}
+    return admin not in after.values() and admin not in set(added)
+
+
+def last_admin_error() -> ValidationError:
+    return _last_admin_error()
+
+
 def _last_admin_error() -> ValidationError:
     return ValidationError(
         _(
@@ -243,51 +347,86 @@ def _last_admin_error() -> ValidationError:
     )
 
 
-def _save(membership: Membership) -> Membership:
+def _save(membership: Membership, *, version: int | None = None) -> Membership:
+    """Save a membership and bump its version; with ``version`` (what the deciding page
+    showed), refuse if someone changed it since."""
     membership.full_clean()
-    membership.save()
+    if membership.pk is None:
+        membership.save()
+        return membership
+    stored = Membership.objects.filter(pk=membership.pk)
+    if version is not None:
+        stored = stored.filter(version=version)
+    fields = ["role", "state", "invited_by", "decided_by", "decided_at"]
+    if not stored.update(
+        **{name: getattr(membership, name) for name in fields}, version=F("version") + 1
+    ):
+        raise _stale_error(_("membership"))
+    membership.refresh_from_db(fields=["version"])
     return membership
+
+
+def _existing_membership_error(existing: Membership) -> ValidationError:
+    messages = {
+        Membership.State.ACTIVE: _("You are already a member of this organisation."),
+        Membership.State.REQUESTED: _(
+            "You have already asked to join; the organisation's administrators will decide."
+        ),
+        Membership.State.INVITED: _(
+            "You have been invited to this organisation: accept the invitation instead."
+        ),
+        Membership.State.DECLINED: _(
+            "Your earlier request or invitation was declined. "
+            "Contact the organisation to be invited again."
+        ),
+    }
+    return ValidationError(messages[Membership.State(existing.state)], code="exists")
 
 
 @transaction.atomic
 def membership_request(*, organisation: Organisation, user: User) -> Membership:
     """Ask to join; the organisation's administrators approve or decline."""
     existing = Membership.objects.filter(user=user, organisation=organisation).first()
+    if existing is None:
+        try:
+            require(user, "organisations.join", organisation)
+        except PermissionDenied:
+            # A request sent at the same moment may have landed since the first look.
+            existing = Membership.objects.filter(user=user, organisation=organisation).first()
+            if existing is None:
+                raise
     if existing is not None:
-        messages = {
-            Membership.State.ACTIVE: _("You are already a member of this organisation."),
-            Membership.State.REQUESTED: _(
-                "You have already asked to join; the organisation's administrators will decide."
-            ),
-            Membership.State.INVITED: _(
-                "You have been invited to this organisation: accept the invitation instead."
-            ),
-            Membership.State.DECLINED: _(
-                "Your earlier request or invitation was declined. "
-                "Contact the organisation to be invited again."
-            ),
-        }
-        raise ValidationError(messages[Membership.State(existing.state)], code="exists")
-    require(user, "organisations.join", organisation)
-    return _save(
-        Membership(
-            user=user,
-            organisation=organisation,
-            role=Membership.Role.MEMBER,
-            state=Membership.State.REQUESTED,
-        )
+        raise _existing_membership_error(existing)
+    membership = Membership(
+        user=user,
+        organisation=organisation,
+        role=Membership.Role.MEMBER,
+        state=Membership.State.REQUESTED,
     )
+    membership.full_clean(validate_constraints=False)
+    try:
+        # A request sent twice at once: the second meets the one-per-person constraint.
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("You have already asked to join; the organisation's administrators will decide."),
+            code="exists",
+        ) from exc
+    return membership
 
 
 @transaction.atomic
-def membership_decide(*, membership: Membership, by: User, approve: bool) -> Membership:
+def membership_decide(
+    *, membership: Membership, by: User, approve: bool, version: int | None = None
+) -> Membership:
     require(by, "organisations.change", membership.organisation)
     if membership.state != Membership.State.REQUESTED:
         raise ValidationError(_("This request has already been decided."), code="decided")
     membership.state = Membership.State.ACTIVE if approve else Membership.State.DECLINED
     membership.decided_by = by
     membership.decided_at = timezone.now()
-    return _save(membership)
+    return _save(membership, version=version)
 
 
 def _send_invitation(membership: Membership, invitations_url: str) -> None:
@@ -357,7 +496,9 @@ def membership_respond(*, membership: Membership, user: User, accept: bool) -> M
 
 
 @transaction.atomic
-def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
+def membership_set_role(
+    *, membership: Membership, role: str, by: User, version: int | None = None
+) -> Membership:
     require(by, "organisations.change", membership.organisation)
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
@@ -366,7 +507,7 @@ def membership_set_role(*, membership: Membership, role: str, by: User) -> Membe
     if role != Membership.Role.ADMIN and _is_last_admin(membership):
         raise _last_admin_error()
     membership.role = role
-    return _save(membership)
+    return _save(membership, version=version)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plantrack.accounts.permissions import is_site_admin
+from plantrack.lib import once
 from plantrack.lib.bilingual import picked_language
 from plantrack.lib.rules import allowed_if, has, public
 from plantrack.plans.selectors import organisation_responsibilities
@@ -17,7 +17,7 @@ from plantrack.plans.selectors import organisation_responsibilities
 from . import selectors, services
 from .forms import DirectoryFilterForm, InviteForm, OrganisationForm
 from .models import Membership, Organisation
-from .permissions import get_organisation_for_user
+from .permissions import can_see_members, get_organisation_for_user, kinds_allowed
 
 PER_PAGE = 50
 
@@ -70,9 +70,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     other_lang = "en" if picked_language(organisation, "name") == "mn" else "mn"
     can_change = has(user, "organisations.change", organisation)
-    # The privacy notice promises members are public for verified organisations only.
-    verified = organisation.is_verified or not organisation.self_registered
-    members = selectors.active_members(organisation) if verified or can_change else None
+    visible = can_see_members(user, organisation)
+    members = selectors.active_members(organisation) if visible else None
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -94,19 +93,32 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _already_sent(request: HttpRequest, token: str) -> HttpResponse:
+    """The same form sent again (a double click): show what the first one did."""
+    messages.info(request, _("This form was already sent; the organisation is registered once."))
+    return redirect(once.recall(token) or "organisations:list")
+
+
 @allowed_if("organisations.register")
 @require_http_methods(["GET", "POST"])
 def organisation_register(request: HttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None, kinds=services.SELF_REGISTER_KINDS)
+    token = request.POST.get(once.FIELD, "")
+    if once.seen(token):
+        return _already_sent(request, token)
+    form = OrganisationForm(request.POST or None, kinds=kinds_allowed(request.user))
     if request.method == "POST" and form.is_valid():
+        if not once.claim(token):
+            return _already_sent(request, token)
         try:
             organisation = services.organisation_register(
                 by=request.user,  # type: ignore[arg-type]
                 data=form.cleaned_data,
             )
         except ValidationError as exc:
+            once.release(token)
             form.add_error(None, exc)
         else:
+            once.remember(token, organisation.get_absolute_url())
             messages.success(
                 request,
                 _(
@@ -123,14 +135,10 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, action="organisations.change")
     was_verified = organisation.is_verified
-    if is_site_admin(request.user):
-        kinds: tuple[str, ...] = tuple(Organisation.Kind.values)
-    else:
-        kinds = (*services.SELF_REGISTER_KINDS, organisation.kind)
     form = OrganisationForm(
         request.POST or None,
         instance=Organisation.objects.get(pk=organisation.pk),  # the form may change its copy
-        kinds=kinds,
+        kinds=kinds_allowed(request.user, organisation),
         classification_required=organisation.self_registered,
     )
     if request.method == "POST" and form.is_valid():
@@ -139,6 +147,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 organisation=organisation,
                 by=request.user,  # type: ignore[arg-type]
                 data=form.cleaned_data,
+                version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -254,6 +263,12 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _posted_version(request: HttpRequest) -> int | None:
+    """The membership version the page showed; None from an older page (then unchecked)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def _membership(request: HttpRequest, slug: str, pk: int) -> Membership:
     organisation = get_organisation_for_user(request.user, slug, action="organisations.change")
     return get_object_or_404(
@@ -267,7 +282,12 @@ def member_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _membership(request, slug, pk)
     approve = request.POST.get("decision") == "approve"
     try:
-        services.membership_decide(membership=membership, by=request.user, approve=approve)  # type: ignore[arg-type]
+        services.membership_decide(
+            membership=membership,
+            by=request.user,  # type: ignore[arg-type]
+            approve=approve,
+            version=_posted_version(request),
+        )
     except ValidationError as exc:
         _error(request, exc)
     else:
@@ -286,6 +306,7 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             membership=membership,
             role=request.POST.get("role", ""),
             by=request.user,  # type: ignore[arg-type]
+            version=_posted_version(request),
         )
     except ValidationError as exc:
         _error(request, exc)

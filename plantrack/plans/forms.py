@@ -9,6 +9,12 @@ from .models import Item, Plan, Responsibility, Status
 
 
 class PlanForm(forms.ModelForm):
+    # The version the editor saw; plan_update refuses the save if the plan changed since.
+    # (Optional so a client without it still works, unchecked; browsers send it.)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
+
     class Meta:
         model = Plan
         fields = [
@@ -27,6 +33,11 @@ class PlanForm(forms.ModelForm):
             "description_mn": forms.Textarea(attrs={"rows": 6}),
             "description_en": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -45,6 +45,8 @@ class Plan(models.Model):
     progress = models.FloatField(null=True, blank=True)
     tracked_count = models.PositiveIntegerField(default=0)
     status_counts = models.JSONField(default=dict, blank=True)
+    # Bumped on every edit through a form so two editors cannot overwrite each other.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

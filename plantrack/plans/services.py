@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -354,11 +355,29 @@ def item_update(*, item: Item, version: int, values: dict[str, Any], by: User) -
 
 
 @transaction.atomic
-def plan_update(*, plan: Plan, values: dict[str, Any], by: User) -> Plan:
+def plan_update(*, plan: Plan, version: int | None, values: dict[str, Any], by: User) -> Plan:
+    """Save a plan's description; refuse it if someone saved the plan since ``version``
+    (None, from a caller that saw no version, saves unchecked)."""
     for name, value in values.items():
         setattr(plan, name, value)
     plan.full_clean()
-    plan.save(update_fields=[*values, "updated_at"])
+    stored = Plan.objects.filter(pk=plan.pk)
+    if version is not None:
+        stored = stored.filter(version=version)
+    updated = stored.update(
+        **{name: getattr(plan, name) for name in values},
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError(
+            _(
+                "Someone else saved this plan while you were editing it. "
+                "Reload the page to see their changes, then make yours again."
+            ),
+            code="stale",
+        )
+    plan.refresh_from_db()
     return plan
 
 

@@ -120,11 +120,22 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
-    form = PlanForm(request.POST or None, instance=plan)
+    # The form works on its own copy, so a refused save leaves ``plan`` as stored.
+    form = PlanForm(request.POST or None, instance=Plan.objects.get(pk=plan.pk))
     if request.method == "POST" and form.is_valid():
-        services.plan_update(plan=plan, values=form.cleaned_data, by=request.user)  # type: ignore[arg-type]
-        messages.success(request, _("The plan was saved."))
-        return redirect(plan)
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.plan_update(
+                plan=plan,
+                version=form.cleaned_data["version"],
+                values=values,
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect(plan)
     return render(request, "plans/plan_form.html", {"plan": plan, "form": form})
 
 

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from plantrack.lib import once
 
 from .models import ProgressUpdate
 
 
 class ProgressUpdateForm(forms.ModelForm):
+    """A report; sent twice (a double click), it is recorded once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        once.add_token(self)
+
     class Meta:
         model = ProgressUpdate
         fields = ["status", "progress", "note"]
@@ -18,6 +28,8 @@ class ProgressUpdateForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
+    """One per pending update on the item page; ``for_update`` gives each its own ids."""
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve and publish")), ("return", _("Return to the reporter"))],
@@ -30,3 +42,8 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return an update."),
     )
+
+    @classmethod
+    def for_update(cls, update: ProgressUpdate, data: Any = None) -> ReviewForm:
+        # Field names stay plain (the review URL names the update); only the ids differ.
+        return cls(data, auto_id=f"review-{update.pk}-%s")

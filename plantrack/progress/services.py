@@ -4,16 +4,50 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plantrack.accounts.models import User
-from plantrack.lib.rules import require
+from plantrack.lib.rules import has, require
 from plantrack.plans.models import Item, Status
 from plantrack.plans.rollup import item_rollup_ancestors
 
 from .models import ProgressUpdate
 from .permissions import reporting_organisations_for
+
+
+class NotAllowedToReview(PermissionDenied):
+    """The user may not review updates on this item."""
+
+    code = "not_allowed"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("You may not review updates on this item."))
+
+
+class OwnUpdate(NotAllowedToReview):
+    """Four eyes: nobody approves or returns an update they wrote themselves."""
+
+    code = "own_update"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "You cannot review an update you wrote yourself; "
+                "another manager of this plan must review it."
+            )
+        )
+
+
+class AlreadyReviewed(ValidationError):
+    """Someone approved or returned the update before this decision arrived."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("This update was already reviewed. Reload the page to see the decision."),
+            code="already_reviewed",
+        )
 
 
 @transaction.atomic
@@ -43,28 +77,37 @@ def progress_update_submit(
 def progress_update_review(
     *, update: ProgressUpdate, by: User, approve: bool, note: str = ""
 ) -> ProgressUpdate:
-    """Approve (the item takes the reported status and progress) or return with a note."""
+    """Approve (the item takes the reported status and progress) or return with a note.
+
+    Refusals are distinct: NotAllowedToReview (not a manager of this plan), OwnUpdate (the
+    reviewer wrote it) and AlreadyReviewed (someone decided first)."""
     locked = (
         ProgressUpdate.objects.select_for_update().select_related("item__plan").get(pk=update.pk)
     )
-    require(by, "progress.review", locked.item)
-    if locked.state != ProgressUpdate.State.SUBMITTED:
-        raise PermissionDenied("This update was already reviewed.")
+    item = locked.item
+    if not has(by, "progress.review", item):
+        raise NotAllowedToReview()
+    if locked.author_id is not None and locked.author_id == by.pk:
+        raise OwnUpdate()
     if not approve and not note.strip():
         raise ValidationError({"review_note": _("Say what the reporter should change.")})
-    locked.state = ProgressUpdate.State.APPROVED if approve else ProgressUpdate.State.RETURNED
-    locked.reviewed_by = by
-    locked.reviewed_at = timezone.now()
-    locked.review_note = note.strip()
-    locked.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
+    now = timezone.now()
+    state = ProgressUpdate.State.APPROVED if approve else ProgressUpdate.State.RETURNED
+    # Guarded: only a still-submitted update is decided, whatever this process read before.
+    decided = ProgressUpdate.objects.filter(
+        pk=locked.pk, state=ProgressUpdate.State.SUBMITTED
+    ).update(state=state, reviewed_by=by, reviewed_at=now, review_note=note.strip())
+    if not decided:
+        raise AlreadyReviewed()
     if approve:
-        item = locked.item
+        # The version is bumped in the database: an edit saved since our read still counts.
         Item.objects.filter(pk=item.pk).update(
             status=locked.status,
             progress=locked.progress,
-            version=item.version + 1,
-            updated_at=timezone.now(),
+            version=F("version") + 1,
+            updated_at=now,
         )
         item.refresh_from_db()
         item_rollup_ancestors(item=item)
+    locked.refresh_from_db()
     return locked

@@ -7,7 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from plantrack.plans.models import Item
 from plantrack.progress.models import ProgressUpdate
-from plantrack.progress.services import progress_update_review, progress_update_submit
+from plantrack.progress.services import (
+    AlreadyReviewed,
+    NotAllowedToReview,
+    progress_update_review,
+    progress_update_submit,
+)
 
 REPORT = "/en/plans/vision-2050-goal-7/items/7.3.8/report/"
 ITEM = "/en/plans/vision-2050-goal-7/items/7.3.8/"
@@ -53,8 +58,14 @@ def test_a_returned_update_needs_a_note_and_changes_nothing(activity, erin, alic
     progress_update_review(update=update, by=alice, approve=False, note="Attach the letter.")
     activity.refresh_from_db()
     assert activity.status == "not_started"
-    with pytest.raises(PermissionDenied):
+    # A second decision is refused as "already reviewed", not as "not allowed"
+    with pytest.raises(AlreadyReviewed) as refused:
         progress_update_review(update=update, by=alice, approve=True)
+    assert not isinstance(refused.value, PermissionDenied)
+    assert refused.value.code == "already_reviewed"
+    update.refresh_from_db()
+    activity.refresh_from_db()
+    assert (update.state, activity.status) == ("returned", "not_started")
 
 
 def test_a_reporter_cannot_report_on_another_organisations_item(client, vision, erin):  # type: ignore[no-untyped-def]
@@ -74,8 +85,12 @@ def test_a_manager_of_another_plan_cannot_approve(activity, erin, bob):  # type:
     update = progress_update_submit(
         item=activity, by=erin, status="in_progress", progress=20, note="Started."
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowedToReview) as refused:
         progress_update_review(update=update, by=bob, approve=True)
+    assert not isinstance(refused.value, AlreadyReviewed)
+    update.refresh_from_db()
+    activity.refresh_from_db()
+    assert (update.state, activity.status) == ("submitted", "not_started")
 
 
 def test_completed_means_100_percent(activity, erin):  # type: ignore[no-untyped-def]
