@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +22,7 @@ from plantrack.accounts.models import User
 from plantrack.accounts.permissions import is_site_admin
 from plantrack.lib.rules import require
 
+from .matching import OrganisationIndex
 from .models import Membership, Organisation
 
 # Kinds an organisation may give itself; agencies are added by administrators or the importer.
@@ -110,15 +110,20 @@ def _unique_slug(base: str) -> str:
 
 
 @transaction.atomic
-def organisation_get_or_create(*, name: str, acronym: str = "", kind: str = "") -> Organisation:
-    """One body is one organisation: match by acronym, then by English or Mongolian name."""
+def organisation_get_or_create(
+    *, name: str, acronym: str = "", kind: str = "", index: OrganisationIndex | None = None
+) -> Organisation:
+    """One body is one organisation: match by acronym, then by English or Mongolian name.
+
+    Only trusted organisations match (see ``matching``): an unverified self-registered
+    one with the same name gets a separate organisation, never the import's items.
+    Pass an ``index`` to match many names with one query; new organisations join it.
+    """
     name = " ".join(name.split())
-    match = Q(name_en__iexact=name) | Q(name_mn__iexact=name)
-    if acronym:
-        match |= Q(acronym__iexact=acronym)
-    found = Organisation.objects.filter(match).order_by("pk").first()
+    index = index if index is not None else OrganisationIndex.load()
+    found = index.match(name=name, acronym=acronym)
     if found is not None:
-        return found
+        return Organisation.objects.get(pk=found)
     if kind not in Organisation.Kind.values:
         kind = Organisation.Kind.OTHER
     is_cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in name)
@@ -130,6 +135,12 @@ def organisation_get_or_create(*, name: str, acronym: str = "", kind: str = "") 
     )
     organisation.full_clean()
     organisation.save()
+    index.add(
+        organisation.pk,
+        name_en=organisation.name_en,
+        name_mn=organisation.name_mn,
+        acronym=acronym,
+    )
     return organisation
 
 
