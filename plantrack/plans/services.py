@@ -242,20 +242,23 @@ def _diff_items(prepared: _Prepared, parsed: ParsedPlan, existing: dict[str, Ite
         touched = set(differing)
         if code_by_id.get(item.parent_id) != entry.parent_code:  # type: ignore[arg-type]
             differing.append("parent")
-        if item.retired_at is not None:
+        restored = item.retired_at is not None
+        if restored:
             item.retired_at, item.retired_reason = None, ""
             touched.update(RETIRE_FIELDS)
             result.restored.append(entry.code)
-            differing.append("back in the plan")
         if (item.path, item.depth, item.position) != (path, depth, position) or "parent" in (
             differing
         ):
             touched.update(TREE_FIELDS)
-        if differing:
+        if differing or restored:
             item.version += 1
             touched.add("version")
             result.changed += 1
-            result.changes.append(f"{entry.code}: {', '.join(differing)} changed")
+            line = f"{', '.join(differing)} changed" if differing else ""
+            if restored:
+                line = "back in the plan, no longer retired" + (f"; {line}" if line else "")
+            result.changes.append(f"{entry.code}: {line}")
         else:
             result.unchanged += 1
         for name, value in values.items():
@@ -463,7 +466,7 @@ def _bulk_update(items: list[Item], names: Iterable[str]) -> None:
     fields = [Item._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     table = quote(Item._meta.db_table)
-    columns = ["id", *(field.column for field in fields)]  # type: ignore[union-attr]
+    columns: list[str] = ["id", *(str(field.column) for field in fields)]  # type: ignore[union-attr]
     # PostgreSQL types VALUES from its parameters; SQLite needs (and wants) no casts.
     if connection.vendor == "postgresql":
         types = [Item._meta.pk.db_type(connection), *(f.db_type(connection) for f in fields)]  # type: ignore[union-attr]
@@ -522,9 +525,9 @@ def _apply_items(prepared: _Prepared, plan: Plan) -> None:
 
 def _apply_links(prepared: _Prepared) -> None:
     index = OrganisationIndex.load() if None in prepared.organisations.values() else None
-    organisations = dict(prepared.organisations)
+    organisations: dict[str, int] = {k: pk for k, pk in prepared.organisations.items() if pk}
     by_code = prepared.by_code
-    for key, pk in organisations.items():
+    for key, pk in prepared.organisations.items():
         if pk is None and index is not None:
             name, acronym, kind = prepared.organisation_specs[key]
             organisations[key] = organisation_get_or_create(

@@ -251,8 +251,9 @@ def _read_token(token: str, user_pk: int) -> dict[str, Any] | None:
 
 def _preview(request: HttpRequest, parsed: ParsedPlan, data: bytes, name: str, slug: str):  # type: ignore[no-untyped-def]
     result = services.plan_import(parsed=parsed, slug=slug or None, by=request.user, dry_run=True)  # type: ignore[arg-type]
-    staged = _stage(data, request.user.pk)
-    token = _preview_token(staged=staged, user_pk=request.user.pk, slug=result.plan.slug, name=name)
+    user_pk = int(request.user.pk or 0)
+    staged = _stage(data, user_pk)
+    token = _preview_token(staged=staged, user_pk=user_pk, slug=result.plan.slug, name=name)
     return render(
         request,
         "plans/import_preview.html",
@@ -282,7 +283,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 @allowed_if("plans.import")
 @require_POST
 def plan_import_confirm(request: HttpRequest) -> HttpResponse:
-    preview = _read_token(request.POST.get("token", ""), request.user.pk)
+    preview = _read_token(request.POST.get("token", ""), int(request.user.pk or 0))
     staged = _staging_dir() / preview["file"] if preview else None
     if preview is None or staged is None or not staged.is_file():
         messages.error(request, _("That preview has expired. Upload the file again."))
