@@ -325,7 +325,9 @@ def _diff_responsibilities(
                 found = index.match(name=resp.organisation, acronym=resp.acronym)
                 prepared.organisations[key] = found
                 prepared.organisation_specs[key] = (resp.organisation, resp.acronym, resp.kind)
-                conflict = None if found else index.conflict(name=key, acronym=resp.acronym)
+                conflict = (
+                    None if found else index.conflict(name=resp.organisation, acronym=resp.acronym)
+                )
                 if conflict:
                     result.conflicts.append(
                         _(
