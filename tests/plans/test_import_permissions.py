@@ -112,7 +112,7 @@ def test_the_preview_refuses_another_managers_plan_with_a_clear_error(  # type: 
     assert b"only its managers may update it" in response.content
     assert "token" not in (response.context or {})
     assert _state(dice) == before
-    assert not list(media.glob("*")) if media.exists() else True
+    assert not media.exists() or not list(media.glob("*"))
 
 
 def test_a_confirm_with_a_forged_slug_cannot_reach_another_plan(  # type: ignore[no-untyped-def]

@@ -53,3 +53,30 @@ def test_a_dry_run_writes_nothing(db):  # type: ignore[no-untyped-def]
         if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
     ]
     assert writes == []
+
+
+def test_an_edit_made_while_the_file_is_compared_is_not_overwritten(db, monkeypatch):  # type: ignore[no-untyped-def]
+    # Given a plan, and an editor who saves an item after the import has read the plan
+    from plantrack.plans import services
+
+    plan = plan_import(parsed=_plan(5, "first"), system=True).plan
+    real_prepare = services._prepare
+    calls = []
+
+    def prepare_then_someone_edits(**kwargs):  # type: ignore[no-untyped-def]
+        prepared = real_prepare(**kwargs)
+        if not calls:
+            Item.objects.filter(plan=plan, code="1.3").update(
+                title_en="Edited meanwhile", version=9
+            )
+        calls.append(1)
+        return prepared
+
+    monkeypatch.setattr(services, "_prepare", prepare_then_someone_edits)
+    # When the import applies its changes
+    result = plan_import(parsed=_plan(5, "second"), system=True)
+    # Then it noticed the edit, compared again, and counted against the edited item
+    assert len(calls) == 2
+    item = Item.objects.get(plan=plan, code="1.3")
+    assert (item.title_en, item.version) == ("Activity 3 second", 10)
+    assert result.changed == 6
