@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -70,6 +70,7 @@ class _Prepared:
 
     result: ImportResult
     slug: str
+    source: str  # the file's name, for the retired items' reason
     plan: Plan | None  # the stored plan, or None when the import creates it
     plan_values: dict[str, Any]
     versions: dict[int, int]  # item pk -> version when read, to notice edits made meanwhile
@@ -284,7 +285,7 @@ def _diff_missing(
         (item for code, item in existing.items() if code not in prepared.by_code),
         key=lambda item: item.path,
     )
-    reason = _("Not in the import of %(source)s") % {"source": prepared.plan_values["_source"]}
+    reason = _("Not in the import of %(source)s") % {"source": prepared.source}
     now = timezone.now()
     for item in missing:
         parent_code = code_by_id.get(item.parent_id) if item.parent_id else None  # type: ignore[arg-type]
@@ -391,8 +392,9 @@ def _prepare(
     prepared = _Prepared(
         result=ImportResult(plan=shown, plan_created=plan is None, dry_run=dry_run),
         slug=slug,
+        source=source or slug,
         plan=plan,
-        plan_values={**plan_values, "_source": source or slug},
+        plan_values=plan_values,
         versions={},
         new_items=[],
         updates=[],
@@ -441,9 +443,13 @@ def _still_current(prepared: _Prepared, *, by: Any, system: bool) -> Plan | None
 
 
 def _save_plan(prepared: _Prepared, plan: Plan | None, source_name: str, data: bytes) -> Plan:
-    values = {k: v for k, v in prepared.plan_values.items() if not k.startswith("_")}
+    values = prepared.plan_values
     if plan is None:
-        plan = Plan.objects.create(slug=prepared.slug, **values)
+        try:
+            with transaction.atomic():
+                plan = Plan.objects.create(slug=prepared.slug, **values)
+        except IntegrityError as exc:  # someone created it a moment ago: read it again
+            raise _PlanChanged from exc
     changed = [name for name, value in values.items() if value and getattr(plan, name) != value]
     for name in changed:
         setattr(plan, name, values[name])
