@@ -145,13 +145,13 @@ class Organisation(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["name_en_key"],
-                condition=~models.Q(name_en_key=""),
+                condition=models.Q(self_registered=True) & ~models.Q(name_en_key=""),
                 name="organisation_name_en_unique",
                 violation_error_message=_("An organisation with this name is already registered."),
             ),
             models.UniqueConstraint(
                 fields=["name_mn_key"],
-                condition=~models.Q(name_mn_key=""),
+                condition=models.Q(self_registered=True) & ~models.Q(name_mn_key=""),
                 name="organisation_name_mn_unique",
                 violation_error_message=_("An organisation with this name is already registered."),
             ),

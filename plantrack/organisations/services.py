@@ -24,7 +24,8 @@ from plantrack.accounts.permissions import is_site_admin
 from plantrack.lib.rules import require
 
 from . import permissions
-from .models import Membership, Organisation, name_key
+from .matching import OrganisationIndex
+from .models import Membership, Organisation
 from .permissions import kinds_allowed
 
 # Kinds an organisation may give itself; agencies are added by administrators or the importer.
@@ -107,17 +108,20 @@ def _unique_slug(base: str) -> str:
 
 
 @transaction.atomic
-def organisation_get_or_create(*, name: str, acronym: str = "", kind: str = "") -> Organisation:
-    """One body is one organisation: match by acronym, then by English or Mongolian name."""
+def organisation_get_or_create(
+    *, name: str, acronym: str = "", kind: str = "", index: OrganisationIndex | None = None
+) -> Organisation:
+    """One body is one organisation: match by acronym, then by English or Mongolian name.
+
+    Only trusted organisations match (see ``matching``): an unverified self-registered
+    one with the same name gets a separate organisation, never the import's items.
+    Pass an ``index`` to match many names with one query; new organisations join it.
+    """
     name = " ".join(name.split())
-    # The keys fold Cyrillic case too (SQLite's iexact folds ASCII only).
-    match = Q(name_en_key=name_key(name)) | Q(name_mn_key=name_key(name))
-    match |= Q(name_en__iexact=name) | Q(name_mn__iexact=name)
-    if acronym:
-        match |= Q(acronym__iexact=acronym)
-    found = Organisation.objects.filter(match).order_by("pk").first()
+    index = index if index is not None else OrganisationIndex.load()
+    found = index.match(name=name, acronym=acronym)
     if found is not None:
-        return found
+        return Organisation.objects.get(pk=found)
     if kind not in Organisation.Kind.values:
         kind = Organisation.Kind.OTHER
     is_cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in name)
@@ -129,6 +133,12 @@ def organisation_get_or_create(*, name: str, acronym: str = "", kind: str = "") 
     )
     organisation.full_clean()
     organisation.save()
+    index.add(
+        organisation.pk,
+        name_en=organisation.name_en,
+        name_mn=organisation.name_mn,
+        acronym=acronym,
+    )
     return organisation
 
 

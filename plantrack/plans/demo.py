@@ -58,7 +58,9 @@ def import_seed_plans() -> list[ImportResult]:
     results = []
     for name in PLAN_SEEDS:
         data = (SEED_DIR / name).read_bytes()
-        results.append(plan_import(parsed=parse_bytes(data), source_name=name, source_bytes=data))
+        results.append(
+            plan_import(parsed=parse_bytes(data), source_name=name, source_bytes=data, system=True)
+        )
     return results
 
 

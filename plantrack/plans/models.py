@@ -140,6 +140,10 @@ class Item(models.Model):
     status_counts = models.JSONField(default=dict, blank=True)
     # Bumped on every edit so two people editing the same item cannot overwrite each other.
     version = models.PositiveIntegerField(default=1)
+    # Set by an import whose file no longer holds this item; kept for its history and
+    # hidden from the tree, counts and roll-ups. A later import that holds it again clears it.
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retired_reason = models.CharField(_("why retired"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -191,6 +195,10 @@ class Item(models.Model):
     @property
     def is_tracked(self) -> bool:
         return self.kind in self.TRACKED_KINDS
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     @property
     def progress_whole(self) -> int | None:

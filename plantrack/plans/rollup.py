@@ -111,7 +111,7 @@ def _save_plan(plan: Plan, top: list[Node]) -> None:
 def plan_rollup(*, plan: Plan) -> None:
     """Recompute every parent in the plan; used after an import."""
     rows = list(
-        Item.objects.filter(plan=plan)
+        Item.objects.filter(plan=plan, retired_at__isnull=True)
         .order_by("-depth")
         .values(*_VALUES, "tracked_count", "status_counts")
     )
@@ -130,12 +130,12 @@ def plan_rollup(*, plan: Plan) -> None:
 def item_rollup_ancestors(*, item: Item) -> None:
     """Recompute the ancestors of one edited item, bottom up, and the plan."""
     ancestor_ids = list(
-        Item.objects.filter(plan_id=item.plan_id, path__in=item.ancestor_paths()).values_list(
-            "id", flat=True
-        )
+        Item.objects.filter(
+            plan_id=item.plan_id, path__in=item.ancestor_paths(), retired_at__isnull=True
+        ).values_list("id", flat=True)
     )
     rows = list(
-        Item.objects.filter(plan_id=item.plan_id)
+        Item.objects.filter(plan_id=item.plan_id, retired_at__isnull=True)
         .filter(Q(parent_id__in=ancestor_ids) | Q(id__in=ancestor_ids) | Q(parent__isnull=True))
         .values(*_VALUES, "tracked_count", "status_counts")
     )

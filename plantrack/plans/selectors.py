@@ -57,8 +57,13 @@ ROW_FIELDS = (
 )
 
 
+def _live(**filters: object) -> QuerySet[Item]:
+    """Items still in their plan: retired ones keep their own page but leave the tree."""
+    return Item.objects.filter(retired_at__isnull=True, **filters)
+
+
 def _tracked(plan: Plan) -> QuerySet[Item]:
-    return Item.objects.filter(plan=plan, kind__in=Item.TRACKED_KINDS).order_by("path")
+    return _live(plan=plan, kind__in=Item.TRACKED_KINDS).order_by("path")
 
 
 def attach_organisations(items: list[Item]) -> list[Item]:
@@ -89,7 +94,7 @@ def plan_list() -> QuerySet[Plan]:
 def plan_tree(*, plan: Plan) -> PlanTree:
     """The plan page: structure down to expected results, activities inline when few."""
     structure = list(
-        Item.objects.filter(plan=plan)
+        _live(plan=plan)
         .exclude(kind__in=Item.TRACKED_KINDS)
         .only(*ROW_FIELDS)
         .order_by("path")[: STRUCTURE_LIMIT + 1]
@@ -139,11 +144,9 @@ def item_page(*, item: Item, page_number: str | int | None = 1) -> ItemPage:
     ancestors = list(
         Item.objects.filter(plan_id=item.plan_id, path__in=item.ancestor_paths()).order_by("path")
     )
-    structure = list(item.children.exclude(kind__in=Item.TRACKED_KINDS).order_by("path"))
+    structure = list(_live(parent=item).exclude(kind__in=Item.TRACKED_KINDS).order_by("path"))
     tracked_children = (
-        Item.objects.filter(parent=item, kind__in=Item.TRACKED_KINDS)
-        .only(*ROW_FIELDS)
-        .order_by("path")
+        _live(parent=item, kind__in=Item.TRACKED_KINDS).only(*ROW_FIELDS).order_by("path")
     )
     page = Paginator(tracked_children, PAGE_SIZE).get_page(page_number)
     page.object_list = attach_organisations(list(page.object_list))
@@ -182,14 +185,16 @@ def plan_filter_choices(
 ) -> tuple[list[Organisation], list[Item]]:
     """Organisations with work in the plan, and its top branches, for the filter form."""
     organisations = list(
-        Organisation.objects.filter(responsibilities__item__plan=plan)
+        Organisation.objects.filter(
+            responsibilities__item__plan=plan, responsibilities__item__retired_at__isnull=True
+        )
         .only("slug", "name_en", "name_mn")
         .distinct()
         .order_by("name_en")
     )
     if structure is None:
         structure = list(
-            Item.objects.filter(plan=plan, depth__lte=2)
+            _live(plan=plan, depth__lte=2)
             .exclude(kind__in=Item.TRACKED_KINDS)
             .only(*ROW_FIELDS)
             .order_by("path")[:200]
@@ -202,7 +207,7 @@ def organisation_responsibilities(
     *, organisation: Organisation, page_number: str | int | None = 1
 ) -> Page:
     rows = (
-        Responsibility.objects.filter(organisation=organisation)
+        Responsibility.objects.filter(organisation=organisation, item__retired_at__isnull=True)
         .select_related("item", "item__plan")
         .order_by("item__plan__slug", "item__path", "role")
     )

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import re
 import secrets
+import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -206,6 +210,13 @@ def responsibility_remove(request: HttpRequest, slug: str, code: str, pk: int) -
 # -- Import: upload, preview, confirm ------------------------------------------------------
 
 _STAGING = "import-staging"
+_SALT = "plans.import.preview"
+# How long a preview may wait for its confirmation; its staged file is deleted after that.
+PREVIEW_SECONDS = 3600
+
+
+def _preview_seconds() -> int:
+    return int(getattr(settings, "PLANTRACK_IMPORT_PREVIEW_SECONDS", PREVIEW_SECONDS))
 
 
 def _staging_dir() -> Path:
@@ -214,21 +225,50 @@ def _staging_dir() -> Path:
     return folder
 
 
-def _staged(token: str) -> Path | None:
-    if not token.isalnum() or len(token) != 32:
+def _stage(data: bytes, user_pk: int) -> str:
+    """Keep an upload until it is confirmed; drop this user's older ones and expired ones."""
+    folder = _staging_dir()
+    oldest = time.time() - max(_preview_seconds(), 0)
+    for old in folder.iterdir():
+        if old.name.startswith(f"u{user_pk}-") or old.stat().st_mtime < oldest:
+            old.unlink(missing_ok=True)
+    name = f"u{user_pk}-{secrets.token_hex(16)}"
+    (folder / name).write_bytes(data)
+    return name
+
+
+def _unstage(name: str) -> None:
+    if name and re.fullmatch(r"u\d+-[0-9a-f]{32}", name):
+        (_staging_dir() / name).unlink(missing_ok=True)
+
+
+def _preview_token(*, staged: str, user_pk: int, slug: str, name: str) -> str:
+    return signing.dumps({"file": staged, "user": user_pk, "slug": slug, "name": name}, salt=_SALT)
+
+
+def _read_token(token: str, user_pk: int) -> dict[str, Any] | None:
+    """The preview behind a token, if it is this user's and not expired; else None."""
+    try:
+        preview = signing.loads(token, salt=_SALT, max_age=_preview_seconds())
+    except signing.SignatureExpired:
+        _unstage(signing.loads(token, salt=_SALT).get("file", ""))
         return None
-    path = _staging_dir() / token
-    return path if path.exists() else None
+    except signing.BadSignature:
+        return None
+    if preview.get("user") != user_pk:
+        return None
+    return preview  # type: ignore[no-any-return]
 
 
 def _preview(request: HttpRequest, parsed: ParsedPlan, data: bytes, name: str, slug: str):  # type: ignore[no-untyped-def]
-    result = services.plan_import(parsed=parsed, slug=slug or None, dry_run=True)
-    token = secrets.token_hex(16)
-    (_staging_dir() / token).write_bytes(data)
+    result = services.plan_import(parsed=parsed, slug=slug or None, by=request.user, dry_run=True)  # type: ignore[arg-type]
+    user_pk = int(request.user.pk or 0)
+    staged = _stage(data, user_pk)
+    token = _preview_token(staged=staged, user_pk=user_pk, slug=result.plan.slug, name=name)
     return render(
         request,
         "plans/import_preview.html",
-        {"parsed": parsed, "result": result, "token": token, "name": name, "slug": slug},
+        {"parsed": parsed, "result": result, "token": token, "name": name},
     )
 
 
@@ -236,6 +276,7 @@ def _preview(request: HttpRequest, parsed: ParsedPlan, data: bytes, name: str, s
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(settings.PLANTRACK_MAX_IMPORT_BYTES + 1)
@@ -244,27 +285,28 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             return _preview(request, parsed, data, upload.name, form.cleaned_data["slug"])
         except ImportRefused as exc:
             form.add_error("file", str(exc))
-    return render(request, "plans/import_form.html", {"form": form})
+        except PermissionDenied as exc:
+            form.add_error("slug", str(exc))
+            status = 403
+    return render(request, "plans/import_form.html", {"form": form}, status=status)
 
 
 @allowed_if("plans.import")
 @require_POST
 def plan_import_confirm(request: HttpRequest) -> HttpResponse:
-    staged = _staged(request.POST.get("token", ""))
-    if staged is None:
+    preview = _read_token(request.POST.get("token", ""), int(request.user.pk or 0))
+    staged = _staging_dir() / preview["file"] if preview else None
+    if preview is None or staged is None or not staged.is_file():
         messages.error(request, _("That preview has expired. Upload the file again."))
         return redirect("plans:import")
-    data = staged.read_bytes()
-    slug = request.POST.get("slug", "")
     try:
+        data = staged.read_bytes()
         parsed = parse_bytes(data, max_bytes=settings.PLANTRACK_MAX_IMPORT_BYTES)
-        existing = Plan.objects.filter(slug=slug or parsed.short_name).first()
-        if existing is not None and not can_manage_plan(request.user, existing):
-            raise PermissionDenied("Only this plan's managers may update it.")
+        # The plan is the one the preview showed, never a slug posted with the form.
         result = services.plan_import(
             parsed=parsed,
-            slug=slug or None,
-            source_name=request.POST.get("name", "")[:255],
+            slug=preview["slug"],
+            source_name=str(preview["name"])[:255],
             source_bytes=data,
             by=request.user,  # type: ignore[arg-type]
         )
@@ -272,6 +314,6 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("plans:import")
     finally:
-        staged.unlink(missing_ok=True)
+        _unstage(preview["file"])
     messages.success(request, _("Import finished: %(summary)s.") % {"summary": result.summary()})
     return redirect(result.plan)

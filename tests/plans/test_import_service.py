@@ -50,7 +50,7 @@ def test_the_seed_plans_are_stored_with_the_exact_counts(db, seed, slug, counts)
 @pytest.mark.parametrize("seed", [VISION, RECOMMENDATIONS, DICE])
 def test_importing_a_seed_again_changes_nothing(db, seed):  # type: ignore[no-untyped-def]
     before = _snapshot()
-    result = plan_import(parsed=parse_bytes(seed.read_bytes()))
+    result = plan_import(parsed=parse_bytes(seed.read_bytes()), system=True)
     assert (result.created, result.changed) == (0, 0)
     assert result.summary().startswith("0 created, 0 changed")
     after = _snapshot()
@@ -70,7 +70,7 @@ def test_an_edited_file_updates_items_in_place_matched_by_code(db, vision):  # t
     parsed.items.append(
         ParsedItem(code="7.3.26", kind="activity", parent_code="7.3", title="A new activity.")
     )
-    result = plan_import(parsed=parsed)
+    result = plan_import(parsed=parsed, system=True)
     assert (result.created, result.changed) == (1, 1)
     assert result.changes == ["7.3.13: title_en changed"]
     activity.refresh_from_db()
@@ -87,7 +87,7 @@ def test_reordered_items_get_new_paths_without_clashing(db, vision):  # type: ig
     first, second = activities[0], activities[1]
     a, b = parsed.items.index(first), parsed.items.index(second)
     parsed.items[a], parsed.items[b] = second, first
-    plan_import(parsed=parsed)
+    plan_import(parsed=parsed, system=True)
     assert (
         Item.objects.get(plan=vision, code="7.1.2").path
         < Item.objects.get(plan=vision, code="7.1.1").path
@@ -118,10 +118,10 @@ def test_an_import_that_fails_halfway_leaves_the_database_unchanged(db, monkeypa
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("plantrack.plans.services._sync_indicators", explode)
+    monkeypatch.setattr("plantrack.plans.services._apply_links", explode)
     # When it runs
     with pytest.raises(RuntimeError):
-        plan_import(parsed=parsed)
+        plan_import(parsed=parsed, system=True)
     # Then nothing of it was kept: no plan, no items, no organisations
     assert _snapshot() == before
 
@@ -132,7 +132,7 @@ def test_an_import_with_a_bad_row_is_refused_before_anything_is_written(db):  # 
     parsed.short_name = "another"
     parsed.items.append(ParsedItem(code="9.1", kind="recommendation", parent_code="9", title="x"))
     with pytest.raises(ImportRefused, match="names parent '9'"):
-        plan_import(parsed=parsed)
+        plan_import(parsed=parsed, system=True)
     assert _snapshot() == before
 
 
@@ -140,7 +140,7 @@ def test_a_dry_run_reports_the_changes_and_saves_nothing(db):  # type: ignore[no
     before = _snapshot()
     parsed = parse_bytes(DICE.read_bytes())
     parsed.short_name = "dice-preview"
-    result = plan_import(parsed=parsed, dry_run=True)
+    result = plan_import(parsed=parsed, dry_run=True, system=True)
     assert result.created == 60
     assert result.plan_created
     assert _snapshot() == before

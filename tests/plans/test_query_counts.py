@@ -20,7 +20,7 @@ def _queries(client, url: str) -> tuple[int, bytes]:  # type: ignore[no-untyped-
 
 @pytest.fixture
 def big_plan(db) -> Plan:  # type: ignore[no-untyped-def]
-    plan = plan_import(parsed=scaled_vision(100)).plan
+    plan = plan_import(parsed=scaled_vision(100), system=True).plan
     # Some delayed activities, so the page's "needs attention" list has rows to show.
     delayed = Item.objects.filter(plan=plan, kind="activity").order_by("path")[::400]
     Item.objects.filter(pk__in=[item.pk for item in delayed]).update(status="delayed")
@@ -70,7 +70,7 @@ def test_public_pages_cost_the_same_queries_with_more_plans(db, client, url):  #
 
     parsed = parse_bytes((SEED_DIR / "002_99bd07660585a0bf.txt").read_bytes())
     for n in range(3):
-        plan_import(parsed=renamed(parsed, f"copy{n}"))
+        plan_import(parsed=renamed(parsed, f"copy{n}"), system=True)
     assert seed.pk
     after, _ = _queries(client, url)
     assert before == after

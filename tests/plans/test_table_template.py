@@ -45,7 +45,7 @@ def test_a_csv_plan_is_read_with_both_languages_and_organisations():
 
 
 def test_a_csv_plan_imports_and_rolls_progress_up(db):  # type: ignore[no-untyped-def]
-    result = plan_import(parsed=parse_bytes(CSV.encode()))
+    result = plan_import(parsed=parse_bytes(CSV.encode()), system=True)
     plan = Plan.objects.get(slug="district-safety")
     assert result.created == 2
     assert Item.objects.get(plan=plan, code="1").progress == 40
@@ -91,4 +91,4 @@ def test_a_bad_cell_is_reported_with_its_line(row, message, line):  # type: igno
 def test_an_unknown_status_is_refused_by_the_import(db):  # type: ignore[no-untyped-def]
     parsed = parse_bytes((CSV + "2,,activity,T,,,finished,,\n").encode())
     with pytest.raises(ImportRefused, match="unknown status 'finished'"):
-        plan_import(parsed=parsed)
+        plan_import(parsed=parsed, system=True)

@@ -150,9 +150,9 @@ def test_a_manager_cannot_overwrite_a_plan_they_do_not_manage_by_import(
     sign_in(client, bob)
     with (SEED_DIR / "000_9b10a168590abdd1.txt").open("rb") as handle:
         response = client.post("/en/plans/import/", {"file": handle})
-    token = response.context["token"]
-    response = client.post("/en/plans/import/confirm/", {"token": token, "slug": ""})
+    # The preview already refuses, so there is no token to confirm.
     assert response.status_code == 403
+    assert "token" not in response.context
 
 
 def test_an_expired_preview_token_is_explained(sign_in, client, bob, tmp_path, settings):  # type: ignore[no-untyped-def]

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="organisation",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("name_en_key", ""), _negated=True),
+                condition=models.Q(("self_registered", True), models.Q(("name_en_key", ""), _negated=True)),
                 fields=("name_en_key",),
                 name="organisation_name_en_unique",
                 violation_error_message="An organisation with this name is already registered.",
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="organisation",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("name_mn_key", ""), _negated=True),
+                condition=models.Q(("self_registered", True), models.Q(("name_mn_key", ""), _negated=True)),
                 fields=("name_mn_key",),
                 name="organisation_name_mn_unique",
                 violation_error_message="An organisation with this name is already registered.",

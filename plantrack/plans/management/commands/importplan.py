@@ -47,6 +47,7 @@ class Command(BaseCommand):
                 source_name=path.name,
                 source_bytes=data,
                 dry_run=dry_run,
+                system=True,
             )
         except ImportRefused as exc:
             raise CommandError(f"{path}: not imported: {exc}") from exc
@@ -55,10 +56,17 @@ class Command(BaseCommand):
         self.stdout.write(f"{path.name}: plan '{result.plan.slug}' {verb} ({parsed.format_name})")
         self.stdout.write(f"  read: {counts}")
         self.stdout.write(f"  {'dry run: ' if dry_run else ''}{result.summary()}")
-        for line in result.changes[:50]:
+        for code in result.retired[:50]:
+            self.stdout.write(f"    {code}: retired (not in the file; kept and hidden)")
+        if len(result.retired) > 50:
+            self.stdout.write(f"    … and {len(result.retired) - 50} more retired")
+        for line in result.conflicts:
+            self.stdout.write(f"  conflict: {line}")
+        changes = [line for line in result.changes if ": retired" not in line]
+        for line in changes[:50]:
             self.stdout.write(f"    {line}")
-        if len(result.changes) > 50:
-            self.stdout.write(f"    … and {len(result.changes) - 50} more")
+        if len(changes) > 50:
+            self.stdout.write(f"    … and {len(changes) - 50} more")
 
 
 def _kind_counts(parsed: Any) -> dict[str, int]:

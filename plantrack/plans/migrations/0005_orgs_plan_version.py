@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0003_constraint_messages"),
+        ("plans", "0004_imports_item_retired"),
     ]
 
     operations = [
