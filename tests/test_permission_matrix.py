@@ -293,7 +293,9 @@ class Action:
     run: Run
     probe: Probe | None = None  # rows before/after; None for pages that only show data
     shown: Callable[[Any, SimpleNamespace, str], bool] | None = None  # evidence a page showed
-    form_refusal: bool = False  # a form re-shown with an error (200) is also a refusal
+    # Nothing changed and the answer was a form re-shown with an error (200) or a redirect
+    # with a message (302): also a refusal, for actions whose danger is only the effect.
+    soft_refusal: bool = False
     password_only: bool = False  # signed in without the second factor: the cell tests it
     method: str = "post"
     notes: dict[str, str] = field(default_factory=dict)
@@ -418,16 +420,22 @@ def _upload(c: Client, content: bytes, slug: str = ""):  # type: ignore[no-untyp
 
 
 def import_upload() -> Action:
+    """The preview is a dry run: the evidence is the preview's token, and a refused upload
+    stages no file."""
+
     def run(c, w, u, r):  # type: ignore[no-untyped-def]
         return _upload(c, _csv("alpha-plan", "Alpha", suffix=" revised"))
 
-    def probe(w, r):  # type: ignore[no-untyped-def]
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
         from django.conf import settings
 
+        if _token(response):
+            return True
         folder = Path(settings.MEDIA_ROOT) / STAGING
-        return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+        assert not (folder.exists() and any(folder.iterdir())), "a refused upload was staged"
+        return False
 
-    return Action("import upload", "own", MANAGERS, run, probe)
+    return Action("import upload (preview)", "own", MANAGERS, run, shown=shown)
 
 
 def import_confirm(target: str) -> Action:
@@ -467,6 +475,7 @@ def import_confirm(target: str) -> Action:
         allowed,
         run,
         lambda w, r: _plan_rows(getattr(w, victim).pk),
+        soft_refusal=True,  # "the preview has expired, upload again" is a refusal too
     )
 
 
@@ -553,7 +562,7 @@ def organisation_edit(target: str, **changes: Any) -> Action:
             only("site_admin"),
             run,
             probe,
-            form_refusal=True,
+            soft_refusal=True,
         )
     return Action(
         "organisation edit",
@@ -655,49 +664,72 @@ def organisation_verify(decision: str, target: str) -> Action:
 # Accounts.
 
 
-def profile_edit() -> Action:
+def _ivan_ids(w: SimpleNamespace) -> dict[str, Any]:
+    """Another user's identifiers, slipped into a request about "me"."""
+    ivan = w.other["ivan"]
+    return {"user": ivan.pk, "pk": ivan.pk, "id": ivan.pk, "user_id": ivan.pk, "email": ivan.email}
+
+
+def profile_edit(target: str) -> Action:
+    """ "other": the same form with another user's ids added; their row must not change."""
+
     def run(c, w, u, r):  # type: ignore[no-untyped-def]
-        return _post(c, "/en/accounts/profile/", {"display_name": "Renamed by the matrix"})
+        extra = _ivan_ids(w) if target == "other" else {}
+        return _post(c, "/en/accounts/profile/", {"display_name": "Renamed", **extra})
 
     def probe(w, r):  # type: ignore[no-untyped-def]
-        me = _me(w, r)
+        me = _me(w, r) if target == "own" else w.other["ivan"]
         return (
             _row(User, me.pk, "display_name")
             if me
-            else User.objects.filter(display_name="Renamed by the matrix").count()
+            else User.objects.filter(display_name="Renamed").count()
         )
 
-    return Action("profile edit", "own", SIGNED_IN, run, probe)
+    if target == "other":
+        return Action("profile edit", target, NOBODY, run, probe, soft_refusal=True)
+    return Action("profile edit", target, SIGNED_IN, run, probe)
 
 
-def data_download() -> Action:
+def data_download(target: str) -> Action:
     def run(c, w, u, r):  # type: ignore[no-untyped-def]
-        return c.get("/en/accounts/profile/my-data.json")
+        query = _ivan_ids(w) if target == "other" else {}
+        return c.get("/en/accounts/profile/my-data.json", query)
 
     def shown(response, w, r):  # type: ignore[no-untyped-def]
         if response.status_code != 200 or response["Content-Type"] != "application/json":
             return False
         text = json.dumps(json.loads(response.content))
-        # Their own address, and nobody else's (there is no id to swap: it is always "me").
+        me = _me(w, r)
+        if target == "other":
+            return w.other["ivan"].email in text
+        # Their own address, and nobody else's.
         assert w.other["ivan"].email not in text, "another user's data in the download"
-        return _me(w, r).email in text
+        return me is not None and me.email in text
 
-    return Action("data download", "own", SIGNED_IN, run, shown=shown, method="get")
+    if target == "other":
+        # Ignoring the foreign ids and answering with one's own data is the refusal.
+        return Action(
+            "data download", target, NOBODY, run, shown=shown, soft_refusal=True, method="get"
+        )
+    return Action("data download", target, SIGNED_IN, run, shown=shown, method="get")
 
 
-def account_delete() -> Action:
+def account_delete(target: str) -> Action:
     def run(c, w, u, r):  # type: ignore[no-untyped-def]
-        return _post(c, "/en/accounts/profile/delete/", {"password": PASSWORD})
+        extra = _ivan_ids(w) if target == "other" else {}
+        return _post(c, "/en/accounts/profile/delete/", {"password": PASSWORD, **extra})
 
     def probe(w, r):  # type: ignore[no-untyped-def]
-        me = _me(w, r)
+        me = _me(w, r) if target == "own" else w.other["ivan"]
         return (
             _row(User, me.pk, "deleted_at", "email")
             if me
             else User.objects.filter(deleted_at__isnull=False).count()
         )
 
-    return Action("account delete", "own", SIGNED_IN, run, probe)
+    if target == "other":
+        return Action("account delete", target, NOBODY, run, probe, soft_refusal=True)
+    return Action("account delete", target, SIGNED_IN, run, probe)
 
 
 def two_step_setup() -> Action:
@@ -724,7 +756,13 @@ def two_step_setup() -> Action:
         )
 
     return Action(
-        "two-step setup when a device exists", "own", NOBODY, run, probe, password_only=True
+        "two-step setup when a device exists",
+        "own",
+        NOBODY,
+        run,
+        probe,
+        password_only=True,
+        soft_refusal=True,  # the danger is the new device; any answer without one is fine
     )
 
 
@@ -777,7 +815,7 @@ def admin_user_change(target: str) -> Action:
 
     # Django admin answers a field a user may not change by ignoring it: no effect is the refusal.
     return Action(
-        "admin: make a user superuser", target, only("site_admin"), run, probe, form_refusal=True
+        "admin: make a user superuser", target, only("site_admin"), run, probe, soft_refusal=True
     )
 
 
@@ -828,9 +866,12 @@ ACTIONS: list[Action] = [
     organisation_verify("verify", "other"),
     organisation_verify("return", "own"),
     organisation_verify("return", "other"),
-    profile_edit(),
-    data_download(),
-    account_delete(),
+    profile_edit("own"),
+    profile_edit("other"),
+    data_download("own"),
+    data_download("other"),
+    account_delete("own"),
+    account_delete("other"),
     two_step_setup(),
     admin_index(password_only=False),
     admin_index(password_only=True),
@@ -853,7 +894,7 @@ def _refusal(response: Any, action: Action) -> bool:
         REFUSAL_REDIRECTS
     ):
         return True
-    return action.form_refusal and response.status_code in (200, 302)
+    return action.soft_refusal and response.status_code in (200, 302)
 
 
 def _verdict(response: Any, action: Action, effect: bool) -> str:
@@ -898,7 +939,8 @@ def test_the_matrix_covers_every_role_for_every_action():
         assert (action.probe is None) != (action.shown is None), action.id
     assert len(CELLS) == len(ROLES) * len(ACTIONS)
     posts = [a for a in ACTIONS if a.method == "post"]
-    assert all(a.probe is not None for a in posts), "every write checks its effect"
+    writes = [a for a in posts if a.name != "import upload (preview)"]  # a dry run
+    assert all(a.probe is not None for a in writes), "every write checks its effect"
     idor = [a for a in ACTIONS if a.target in ("other", "mixed")]
     assert len(posts) * len(ROLES) >= 400 and len(idor) >= 20
 
@@ -908,7 +950,8 @@ def test_permission_cell(world, db, media, role, action_id):  # type: ignore[no-
     action = BY_ID[action_id]
     client = Client(enforce_csrf_checks=True)
     expected = ALLOWED if role in action.allowed else REFUSED
-    assert _cell(client, world, role, action) == expected
+    verdict = _cell(client, world, role, action)
+    assert verdict == expected, f"{role} x {action.id}: expected {expected}, got {verdict}"
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(world, db, media):  # type: ignore[no-untyped-def]
