@@ -22,7 +22,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -298,7 +298,6 @@ class Action:
     soft_refusal: bool = False
     password_only: bool = False  # signed in without the second factor: the cell tests it
     method: str = "post"
-    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
