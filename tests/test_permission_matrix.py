@@ -450,8 +450,15 @@ def import_confirm(target: str) -> Action:
             "plan_b",
         )
         allowed = only("site_admin")
-    else:  # "slug attack": the file's short name is plan B's slug in another letter case
+    elif target == "case":  # slug attack: the file's short name is B's in another case
         content, slug, victim = _csv("Beta-Plan", "Beta", suffix=" hijacked"), "", "plan_b"
+        allowed = only("site_admin")
+    else:  # slug attack: the form's web-address field is B's slug in another case
+        content, slug, victim = (
+            _csv("alpha-plan", "Beta", suffix=" hijacked"),
+            "BETA-plan",
+            "plan_b",
+        )
         allowed = only("site_admin")
 
     def run(c, w, u, r):  # type: ignore[no-untyped-def]
@@ -467,10 +474,13 @@ def import_confirm(target: str) -> Action:
         data = {"token": token, "slug": slug, "name": "plan.csv"}
         return _post(c, "/en/plans/import/confirm/", data)
 
-    name = "import confirm (slug in another case)" if target == "case" else "import confirm"
+    name = {
+        "case": "import confirm (short name in another case)",
+        "case field": "import confirm (web address field in another case)",
+    }.get(target, "import confirm")
     return Action(
         name,
-        "other" if target == "case" else target,
+        "other" if target.startswith("case") else target,
         allowed,
         run,
         lambda w, r: _plan_rows(getattr(w, victim).pk),
@@ -832,6 +842,7 @@ ACTIONS: list[Action] = [
     import_confirm("own"),
     import_confirm("other"),
     import_confirm("case"),
+    import_confirm("case field"),
     report("own"),
     report("other"),
     report("other plan"),
