@@ -41,10 +41,16 @@ def _snapshot() -> dict[str, list[tuple]]:
     ],
 )
 def test_the_seed_plans_are_stored_with_the_exact_counts(db, seed, slug, counts):  # type: ignore[no-untyped-def]
+    parsed = parse_bytes(seed.read_bytes())
+    assert parsed.short_name == slug
+    assert {kind: parsed.count(kind) for kind in counts} == counts
     plan = Plan.objects.get(slug=slug)
     stored = {kind: Item.objects.filter(plan=plan, kind=kind).count() for kind in counts}
     assert stored == counts
     assert Item.objects.filter(plan=plan).count() == sum(counts.values())
+    assert sorted(Item.objects.filter(plan=plan).values_list("code", flat=True)) == sorted(
+        item.code for item in parsed.items
+    )
 
 
 @pytest.mark.parametrize("seed", [VISION, RECOMMENDATIONS, DICE])

@@ -6,11 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils.text import slugify
 
 import plantrack
+from plantrack.organisations.models import Organisation
 from plantrack.plans.importers import roadmap
 from plantrack.plans.importers.base import ImportRefused, ParsedItem, ParsedPlan
-from plantrack.plans.importers.organisation_names import KINDS
 
 SEEDS = Path(plantrack.__file__).parent / "plans/seeds"
 DICE_SEED = SEEDS / "002_99bd07660585a0bf.txt"
@@ -50,17 +51,48 @@ def _all_text(item: ParsedItem) -> list[str]:
     ]
 
 
-def test_the_plan_metadata_matches_the_roadmap_cover(plan: ParsedPlan) -> None:
-    assert plan.title == "Inclusive Digitalization Advocacy Roadmap"
-    assert plan.title_mn == "Хүртээмжтэй цахимжилтын нөлөөллийн замын зураг"
-    assert plan.short_name == "dice-inclusive-digitalization-roadmap"
-    assert plan.issuer == (
-        "People in Need (PIN) — DICE project, with the financial support of the European Union"
+def _cover_heading(text: str) -> str:
+    """The second-level heading of the cover that names the roadmap, as printed."""
+    return next(
+        line[3:].strip()
+        for line in text.splitlines()
+        if line.startswith("## ") and "ROADMAP" in line.upper()
     )
-    assert plan.adopted_on is None
-    assert plan.start_year == 2024
-    assert plan.end_year is None
-    assert plan.format_name == "Roadmap activity table"
+
+
+def test_the_plan_metadata_comes_from_the_roadmap_cover(plan: ParsedPlan, text: str) -> None:
+    cover = _cover_heading(text)
+    assert cover == "INCLUSIVE DIGITALIZATION ADVOCACY ROADMAP"
+    # The title is the cover heading as the disclaimer quotes it, in normal case.
+    assert plan.title.upper() == cover
+    assert f"“{plan.title}”" in text
+    # The year printed under "Ulaanbaatar" on the cover.
+    cover_lines = [line.strip() for line in text.splitlines()[:12]]
+    assert cover_lines[cover_lines.index("Ulaanbaatar") + 1] == str(plan.start_year) == "2024"
+    # The short name is the project's acronym and the title, as the cover gives them.
+    assert "(DICE)" in text.splitlines()[2]
+    assert plan.short_name == slugify(
+        f"DICE {plan.title.removesuffix(' Advocacy Roadmap')} roadmap"
+    )
+    # Every part of the issuer is named in the disclaimer.
+    disclaimer = text[text.index("## DISCLAIMER") : text.index("## ABBREVIATIONS")]
+    for part in ("People in Need (PIN)", "DICE", "financial support of the European Union"):
+        assert part in plan.issuer
+        assert part in disclaimer
+    assert plan.adopted_on is None and plan.end_year is None  # the document states neither
+    # The Mongolian title is not in this English text; it is at least Mongolian.
+    assert plan.title_mn and all("\u0400" <= ch <= "\u04ff" for ch in plan.title_mn if ch.isalpha())
+    assert plan.format_name
+
+
+def test_the_title_and_year_follow_the_document(text: str) -> None:
+    edited = text.replace(
+        "INCLUSIVE DIGITALIZATION ADVOCACY ROADMAP", "INCLUSIVE ACCESS ROADMAP", 1
+    )
+    edited = edited.replace("Ulaanbaatar  \n2024", "Ulaanbaatar  \n2026", 1)
+    parsed = roadmap.parse(edited)
+    assert parsed.title == "Inclusive Access Roadmap"
+    assert parsed.start_year == 2026
 
 
 def test_the_description_holds_labelled_vision_mission_purpose_objectives_and_outcomes(
@@ -275,7 +307,7 @@ def test_all_responsibilities_are_stakeholders_of_an_allowed_kind(plan: ParsedPl
     responsibilities = [r for item in plan.items for r in item.responsibilities]
     assert responsibilities
     assert {r.role for r in responsibilities} == {"stakeholder"}
-    assert {r.kind for r in responsibilities} <= KINDS
+    assert {r.kind for r in responsibilities} <= set(Organisation.Kind.values)
 
 
 def test_a_text_cut_before_the_activity_table_is_refused(text: str) -> None:
