@@ -70,7 +70,8 @@ def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             note=form.cleaned_data["review_note"],
         )
     except services.OwnUpdate as exc:
-        messages.error(request, str(exc))
+        # A refusal, not a state conflict: answer 403 and say why.
+        return render(request, "403.html", {"reason": str(exc)}, status=403)
     except ValidationError as exc:  # AlreadyReviewed, or a return without a note
         messages.error(request, " ".join(exc.messages))
     else:
