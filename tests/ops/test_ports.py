@@ -12,6 +12,8 @@ from plantrack.lib.ports import port_problem
 def _time_wait_port() -> int:
     """A loopback port whose server side closed a connection first, so TIME_WAIT remains."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # Like waitress's own listening socket (its connections inherit the option).
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
     port = listener.getsockname()[1]
