@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -36,19 +38,42 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 ENVIRONMENT = env("PLANTRACK_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
-DATA_DIR = Path(env("PLANTRACK_DATA_DIR", str(Path.cwd() / "data"))).resolve()
 
 
-def _secret_key() -> str:
-    configured = env("SECRET_KEY")
-    if configured or PRODUCTION:
-        return configured
-    # Development only: keep one random key beside the database so sessions survive restarts.
+def _data_dir() -> Path:
+    """``PLANTRACK_DATA_DIR``, or ``./data``; never a folder inside the package itself."""
+    configured = env("PLANTRACK_DATA_DIR")
+    folder = Path(configured or Path.cwd() / "data").resolve()
+    if folder == BASE_DIR or BASE_DIR in folder.parents:
+        if configured:
+            raise ImproperlyConfigured(
+                f"PLANTRACK_DATA_DIR={configured} is inside the plantrack package; "
+                "choose a folder outside it, e.g. PLANTRACK_DATA_DIR=./data in the project folder."
+            )
+        # Run from inside the package (e.g. `django-admin makemessages` in plantrack/):
+        # use the project folder's data folder, never one beside the code.
+        folder = BASE_DIR.parent / "data"
+    return folder
+
+
+DATA_DIR = _data_dir()
+
+
+def _development_key() -> str:
+    # Kept beside the database so sessions survive restarts; made on first use, not when the
+    # settings load, so commands that only read leave no data folder behind.
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
+
+
+def _secret_key() -> Any:
+    configured = env("SECRET_KEY")
+    if configured or PRODUCTION:
+        return configured
+    return SimpleLazyObject(_development_key)
 
 
 SECRET_KEY = _secret_key()
@@ -117,14 +142,15 @@ def _database() -> dict[str, Any]:
     if url:
         config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     else:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, which also creates the data folder on first connect.
+            "ENGINE": "plantrack.lib.sqlite",
             "NAME": str(DATA_DIR / "plantrack.sqlite3"),
             # Keep connections: each new one would re-run the PRAGMAs below.
             "CONN_MAX_AGE": 600,
         }
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+    if config["ENGINE"] in {"django.db.backends.sqlite3", "plantrack.lib.sqlite"}:
+        config["ENGINE"] = "plantrack.lib.sqlite"
         # Concurrent writers wait for the lock instead of failing with "database is locked":
         # WAL lets readers run beside one writer, IMMEDIATE takes the write lock at BEGIN.
         config["OPTIONS"] = {
