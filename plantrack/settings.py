@@ -263,6 +263,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Behind a reverse proxy that ends TLS: its address (e.g. 127.0.0.1). `plantrack serve` then
+# lets waitress believe that proxy's forwarded headers (the scheme, the client's address for
+# sign-in throttling) and drops them from anyone else; without it they are always dropped.
+PLANTRACK_TRUSTED_PROXY = env("PLANTRACK_TRUSTED_PROXY")
+PLANTRACK_TRUSTED_PROXY_HEADERS = env(
+    "PLANTRACK_TRUSTED_PROXY_HEADERS", "x-forwarded-proto x-forwarded-for"
+)
+# Other origins (scheme://host) whose forms may post here, e.g. an admin host name.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -270,7 +280,9 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if PLANTRACK_TRUSTED_PROXY:
+        # Only a configured proxy may say "this came over https"; a client never can.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
