@@ -52,7 +52,8 @@ def test_the_development_key_is_made_in_the_data_folder_on_first_use_and_then_ke
     data = tmp_path / "data"
     show_key = (
         "import django; django.setup(); from django.conf import settings; "
-        "from django.core import signing; print(signing.Signer().sign('x')); print(settings.SECRET_KEY)"
+        "from django.core import signing; print(signing.Signer().sign('x')); "
+        "print(settings.SECRET_KEY)"
     )
     first = _run(["-c", show_key], cwd=tmp_path)
     second = _run(["-c", show_key], cwd=tmp_path)

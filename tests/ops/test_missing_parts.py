@@ -13,7 +13,11 @@ PART_TESTS = ["tests/plans/test_postgres.py", "tests/browser/test_registry.py"]
 
 
 def _pytest(ci: str | None) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"CI", "DATABASE_URL"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CI", "DATABASE_URL"} and not key.startswith("PYTEST_")
+    }
     env["PLANTRACK_CHROMIUM"] = "/nonexistent/chromium"  # Chromium missing
     if ci is not None:
         env["CI"] = ci

@@ -183,3 +183,28 @@ def test_a_post_from_an_origin_in_csrf_trusted_origins_passes(site):
 
 def test_a_post_from_another_origin_is_refused(site):
     assert _post_sign_in(site, "https://evil.example").status == 403
+
+
+def _production_setting(name: str, **extra: str) -> str:
+    env = _environment(Path(tempfile.gettempdir()))
+    env.pop("PLANTRACK_TRUSTED_PROXY")
+    env.update(extra)
+    show = f"from django.conf import settings; print(repr(settings.{name}))"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {show}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_without_a_trusted_proxy_no_client_can_claim_https():
+    assert _production_setting("SECURE_PROXY_SSL_HEADER") == "None"
+
+
+def test_with_a_trusted_proxy_its_forwarded_proto_header_counts():
+    header = _production_setting("SECURE_PROXY_SSL_HEADER", PLANTRACK_TRUSTED_PROXY="127.0.0.1")
+    assert header == "('HTTP_X_FORWARDED_PROTO', 'https')"
