@@ -1,9 +1,10 @@
 """One settings module, read from the environment.
 
 A fresh clone runs with no configuration: SQLite in ``./data``, a secret key
-generated once and kept beside the database. Production sets
-``PLANTRACK_ENV=production`` plus ``SECRET_KEY``, ``ALLOWED_HOSTS`` and
-``DATABASE_URL``.
+generated on first use and kept beside the database (nothing is written when the
+settings load). Production sets ``PLANTRACK_ENV=production`` plus ``SECRET_KEY``,
+``ALLOWED_HOSTS``, ``DATABASE_URL`` and, behind a TLS proxy, ``PLANTRACK_TRUSTED_PROXY``
+(README, "Production").
 """
 
 from __future__ import annotations

@@ -52,3 +52,10 @@ def test_production_serving_refuses_a_database_without_its_migrations(tmp_path):
     assert "run `plantrack migrate` first" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "static").exists()
+
+
+def test_an_unknown_trusted_proxy_header_is_refused_with_the_default(settings):
+    settings.PLANTRACK_TRUSTED_PROXY = "127.0.0.1"
+    settings.PLANTRACK_TRUSTED_PROXY_HEADERS = "x-forwarded-sheep"
+    with pytest.raises(CommandError, match="PLANTRACK_TRUSTED_PROXY_HEADERS='x-forwarded-sheep'"):
+        call_command("serve", "--port", "1")

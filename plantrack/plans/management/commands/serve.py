@@ -83,6 +83,7 @@ def prepare_production(command: BaseCommand) -> None:
 
 
 def serve(command: BaseCommand, host: str, port: int, threads: int = 8) -> None:
+    proxy = _trusted_proxy()
     problem = port_problem(host, port)
     if problem:
         raise CommandError(problem)
@@ -90,16 +91,30 @@ def serve(command: BaseCommand, host: str, port: int, threads: int = 8) -> None:
 
     from plantrack.wsgi import application
 
-    proxy: dict[str, Any] = {}
-    if settings.PLANTRACK_TRUSTED_PROXY:
-        proxy = {
-            "trusted_proxy": settings.PLANTRACK_TRUSTED_PROXY,
-            "trusted_proxy_headers": settings.PLANTRACK_TRUSTED_PROXY_HEADERS,
-            "trusted_proxy_count": 1,
-        }
     scheme = "https (through the proxy)" if proxy and settings.PRODUCTION else "http"
     command.stdout.write(
         f"Plantrack is running at http://{host}:{port}/ ({scheme}, {threads} threads; "
         "Ctrl+C stops it)"
     )
     waitress_serve(application, host=host, port=port, threads=threads, ident="plantrack", **proxy)
+
+
+def _trusted_proxy() -> dict[str, Any]:
+    """Waitress's options for believing the proxy's headers, checked before serving."""
+    if not settings.PLANTRACK_TRUSTED_PROXY:
+        return {}
+    from waitress.adjustments import Adjustments
+
+    proxy = {
+        "trusted_proxy": settings.PLANTRACK_TRUSTED_PROXY,
+        "trusted_proxy_headers": settings.PLANTRACK_TRUSTED_PROXY_HEADERS,
+        "trusted_proxy_count": 1,
+    }
+    try:
+        Adjustments(**proxy)
+    except ValueError as error:
+        raise CommandError(
+            f"PLANTRACK_TRUSTED_PROXY_HEADERS={settings.PLANTRACK_TRUSTED_PROXY_HEADERS!r} "
+            f"is not usable: {error}. The default is 'x-forwarded-proto x-forwarded-for'."
+        ) from error
+    return proxy
