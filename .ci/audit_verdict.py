@@ -44,6 +44,9 @@ def verdict(report: Path, errors: Path) -> int:
     if found:
         return 1
     audited = sum(1 for dep in dependencies if not dep.get("skip_reason"))
+    if audited == 0:
+        print("warning: pip-audit checked no dependency: the audit was not done")
+        return 0
     print(f"pip-audit: no known vulnerabilities in {audited} audited dependencies")
     return 0
 

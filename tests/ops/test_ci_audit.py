@@ -52,6 +52,8 @@ def test_dependencies_the_service_did_not_know_are_reported_as_not_audited(tmp_p
     result = _verdict(tmp_path, report)
     assert result.returncode == 0
     assert "1 of 1 dependencies were not audited" in result.stdout
+    assert "the audit was not done" in result.stdout
+    assert "no known vulnerabilities" not in result.stdout
 
 
 def test_pip_audit_failing_for_another_reason_fails_ci(tmp_path):
