@@ -14,6 +14,7 @@ USAGE = """usage: plantrack COMMAND [options]
 
   demo     set up a SQLite database with the seed plans and serve the site
   serve    serve the site (waitress) on --host/--port
+           --production: behind a TLS proxy (see the README's Production section)
   import   import plan documents:  plantrack import FILE [--plan SLUG] [--dry-run]
   bench    measure page and import speed:  plantrack bench --scale 100
            (its own temporary SQLite database; PLANTRACK_BENCH_DATABASE_URL for PostgreSQL)
@@ -30,6 +31,9 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     command = ALIASES.get(args[0], args[0])
+    if command == "serve" and "--production" in args:
+        # Before the settings load: they differ in production (secure cookies, HSTS …).
+        os.environ.setdefault("PLANTRACK_ENV", "production")
     if command == "bench":
         args = _bench_environment(args)
     execute_from_command_line(["plantrack", command, *args[1:]])

@@ -1,9 +1,10 @@
 """One settings module, read from the environment.
 
 A fresh clone runs with no configuration: SQLite in ``./data``, a secret key
-generated once and kept beside the database. Production sets
-``PLANTRACK_ENV=production`` plus ``SECRET_KEY``, ``ALLOWED_HOSTS`` and
-``DATABASE_URL``.
+generated on first use and kept beside the database (nothing is written when the
+settings load). Production sets ``PLANTRACK_ENV=production`` plus ``SECRET_KEY``,
+``ALLOWED_HOSTS``, ``DATABASE_URL`` and, behind a TLS proxy, ``PLANTRACK_TRUSTED_PROXY``
+(README, "Production").
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -36,19 +39,42 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 ENVIRONMENT = env("PLANTRACK_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
-DATA_DIR = Path(env("PLANTRACK_DATA_DIR", str(Path.cwd() / "data"))).resolve()
 
 
-def _secret_key() -> str:
-    configured = env("SECRET_KEY")
-    if configured or PRODUCTION:
-        return configured
-    # Development only: keep one random key beside the database so sessions survive restarts.
+def _data_dir() -> Path:
+    """``PLANTRACK_DATA_DIR``, or ``./data``; never a folder inside the package itself."""
+    configured = env("PLANTRACK_DATA_DIR")
+    folder = Path(configured or Path.cwd() / "data").resolve()
+    if folder == BASE_DIR or BASE_DIR in folder.parents:
+        if configured:
+            raise ImproperlyConfigured(
+                f"PLANTRACK_DATA_DIR={configured} is inside the plantrack package; "
+                "choose a folder outside it, e.g. PLANTRACK_DATA_DIR=./data in the project folder."
+            )
+        # Run from inside the package (e.g. `django-admin makemessages` in plantrack/):
+        # use the project folder's data folder, never one beside the code.
+        folder = BASE_DIR.parent / "data"
+    return folder
+
+
+DATA_DIR = _data_dir()
+
+
+def _development_key() -> str:
+    # Kept beside the database so sessions survive restarts; made on first use, not when the
+    # settings load, so commands that only read leave no data folder behind.
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
+
+
+def _secret_key() -> Any:
+    configured = env("SECRET_KEY")
+    if configured or PRODUCTION:
+        return configured
+    return SimpleLazyObject(_development_key)
 
 
 SECRET_KEY = _secret_key()
@@ -117,14 +143,15 @@ def _database() -> dict[str, Any]:
     if url:
         config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     else:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, which also creates the data folder on first connect.
+            "ENGINE": "plantrack.lib.sqlite",
             "NAME": str(DATA_DIR / "plantrack.sqlite3"),
             # Keep connections: each new one would re-run the PRAGMAs below.
             "CONN_MAX_AGE": 600,
         }
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+    if config["ENGINE"] in {"django.db.backends.sqlite3", "plantrack.lib.sqlite"}:
+        config["ENGINE"] = "plantrack.lib.sqlite"
         # Concurrent writers wait for the lock instead of failing with "database is locked":
         # WAL lets readers run beside one writer, IMMEDIATE takes the write lock at BEGIN.
         config["OPTIONS"] = {
@@ -237,6 +264,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Behind a reverse proxy that ends TLS: its address (e.g. 127.0.0.1). `plantrack serve` then
+# lets waitress believe that proxy's forwarded headers (the scheme, the client's address for
+# sign-in throttling) and drops them from anyone else; without it they are always dropped.
+PLANTRACK_TRUSTED_PROXY = env("PLANTRACK_TRUSTED_PROXY")
+PLANTRACK_TRUSTED_PROXY_HEADERS = env(
+    "PLANTRACK_TRUSTED_PROXY_HEADERS", "x-forwarded-proto x-forwarded-for"
+)
+# Other origins (scheme://host) whose forms may post here, e.g. an admin host name.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -244,7 +281,9 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if PLANTRACK_TRUSTED_PROXY:
+        # Only a configured proxy may say "this came over https"; a client never can.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

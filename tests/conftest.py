@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from typing import NoReturn
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connections
@@ -74,18 +77,26 @@ def _empty_cache():  # type: ignore[no-untyped-def]
     cache.clear()
 
 
-def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """PostgreSQL-only tests are skipped, with the reason, when the run uses SQLite."""
-    import os
+IN_CI = os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+POSTGRES_ONLY = (
+    "PostgreSQL-only test on SQLite (run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)"
+)
 
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        return
-    skip = pytest.mark.skip(
-        reason="PostgreSQL-only: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
-    )
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+
+def missing_part(message: str) -> NoReturn:
+    """Skip a test whose part (PostgreSQL, Chromium) is missing, saying so; in CI
+    (``CI=true``) fail instead, so that a run without the part cannot pass."""
+    if IN_CI:
+        pytest.fail(f"{message}. CI=true, so a missing part fails the run", pytrace=False)
+    pytest.skip(f"{message}: skipped")
+
+
+def pytest_runtest_setup(item):  # type: ignore[no-untyped-def]
+    """PostgreSQL-only tests need a PostgreSQL run (skipped on SQLite, failed in CI)."""
+    if "postgres" in item.keywords and not os.environ.get("DATABASE_URL", "").startswith(
+        "postgres"
+    ):
+        missing_part(POSTGRES_ONLY)
 
 
 def sign_in_verified(client, user):  # type: ignore[no-untyped-def]

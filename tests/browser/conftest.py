@@ -5,7 +5,8 @@ test database: ``plantrack demo --no-serve`` fills a temporary data folder, then
 ``plantrack serve`` answers on a free port. Even when the rest of the suite runs on
 PostgreSQL, the browser tests use their own SQLite file.
 
-Without /usr/bin/chromium or the ``playwright`` package, every test here is skipped.
+Without /usr/bin/chromium (or ``PLANTRACK_CHROMIUM``) or the ``playwright`` package, every test
+here is skipped; with ``CI=true`` they fail instead (see ``missing_part`` in tests/conftest.py).
 Never run ``playwright install``: these tests only use the system Chromium.
 """
 
@@ -26,10 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.conftest import missing_part
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
+# PLANTRACK_CHROMIUM points elsewhere, e.g. at a missing file to see what CI does without it.
+CHROMIUM = Path(os.environ.get("PLANTRACK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,7 +42,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SKIP_MESSAGE = (
-    "Chromium not found at /usr/bin/chromium: browser tests skipped (apt-get install -y chromium)"
+    f"Chromium not found at {CHROMIUM}, or the playwright package is missing "
+    "(apt-get install -y chromium): browser test"
 )
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
@@ -63,14 +68,10 @@ def _browser_available() -> bool:
 BROWSER_AVAILABLE = _browser_available()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip (not fail) every browser test when Chromium or Playwright is missing."""
-    if BROWSER_AVAILABLE:
-        return
-    skip = pytest.mark.skip(reason=SKIP_MESSAGE)
-    for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(skip)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip every browser test when Chromium or Playwright is missing (in CI: fail)."""
+    if not BROWSER_AVAILABLE:
+        missing_part(SKIP_MESSAGE)
 
 
 def _free_port() -> int:
@@ -102,7 +103,7 @@ def _answers(url: str) -> bool:
 def site() -> Iterator[str]:
     """Base URL (no trailing slash) of a real Plantrack server with the demo data."""
     if not BROWSER_AVAILABLE:
-        pytest.skip(SKIP_MESSAGE)
+        missing_part(SKIP_MESSAGE)
     data_dir = tempfile.mkdtemp(prefix="plantrack-browser-")
     env = _server_env(data_dir)
     demo = subprocess.run(
@@ -165,7 +166,7 @@ def site() -> Iterator[str]:
 def browser() -> Iterator[Browser]:
     """One headless Chromium (Debian's) for the whole session."""
     if not BROWSER_AVAILABLE:
-        pytest.skip(SKIP_MESSAGE)
+        missing_part(SKIP_MESSAGE)
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()

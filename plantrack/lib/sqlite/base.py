@@ -1,0 +1,21 @@
+"""Django's SQLite backend, creating the database's folder when it first connects.
+
+Settings must not create the data folder when they load (a command that only reads, such as
+``plantrack democode``, would leave an empty ``./data`` wherever it runs); SQLite itself
+creates the file but not its folder, so the folder is made here, just before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
+
+
+class DatabaseWrapper(SQLiteDatabaseWrapper):
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        name = str(conn_params.get("database", ""))
+        if name and not self.is_in_memory_db() and not name.startswith("file:"):
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+        return super().get_new_connection(conn_params)

@@ -1,0 +1,61 @@
+"""`plantrack serve --production` refuses a half-configured start with what to set."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_production_serving_refuses_development_settings(settings):
+    settings.PRODUCTION = False
+    with pytest.raises(CommandError, match="--production needs PLANTRACK_ENV=production"):
+        call_command("serve", "--production", "--port", "1")
+
+
+def test_production_serving_names_the_settings_that_are_missing(settings, monkeypatch):
+    settings.PRODUCTION = True
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("ALLOWED_HOSTS", raising=False)
+    with pytest.raises(CommandError, match="Set SECRET_KEY and ALLOWED_HOSTS"):
+        call_command("serve", "--production", "--port", "1")
+
+
+def test_a_thread_count_out_of_range_is_refused():
+    with pytest.raises(CommandError, match="--threads -3 is out of range"):
+        call_command("serve", "--threads", "-3", "--port", "1")
+
+
+def test_production_serving_refuses_a_database_without_its_migrations(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        PYTHONPATH=str(REPO_ROOT),
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="plantrack.example",
+        PLANTRACK_DATA_DIR=str(tmp_path),
+    )
+    env.pop("PLANTRACK_ENV", None)  # `--production` sets it
+    result = subprocess.run(
+        [sys.executable, "-m", "plantrack.cli", "serve", "--production", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "run `plantrack migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "static").exists()
+
+
+def test_an_unknown_trusted_proxy_header_is_refused_with_the_default(settings):
+    settings.PLANTRACK_TRUSTED_PROXY = "127.0.0.1"
+    settings.PLANTRACK_TRUSTED_PROXY_HEADERS = "x-forwarded-sheep"
+    with pytest.raises(CommandError, match="PLANTRACK_TRUSTED_PROXY_HEADERS='x-forwarded-sheep'"):
+        call_command("serve", "--port", "1")
