@@ -1,0 +1,48 @@
+"""``plantrack bench`` measures the re-import with every title changed and the longest lock hold."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from plantrack.plans.management.commands.bench import Command, WriteLockTimer
+from plantrack.plans.models import Item, Plan
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_the_timer_records_how_long_a_writing_transaction_held_the_lock():
+    with WriteLockTimer() as lock, transaction.atomic():
+        Plan.objects.filter(slug="vision-2050-goal-7").update(issuer="Someone")
+        time.sleep(0.05)
+    assert lock.holds == 1
+    assert 0.05 <= lock.longest < 1
+
+
+def test_the_timer_records_an_autocommit_write_as_its_own_short_hold():
+    with WriteLockTimer() as lock:
+        Plan.objects.filter(slug="vision-2050-goal-7").update(issuer="Someone")
+        time.sleep(0.05)
+    assert lock.holds == 1
+    assert lock.longest < 0.05
+
+
+def test_the_timer_leaves_the_connection_as_it_found_it():
+    with WriteLockTimer():
+        pass
+    assert "_commit" not in vars(connection)
+    assert not connection.execute_wrappers
+
+
+def test_the_big_file_rows_include_the_retitled_reimport_and_its_lock_hold():
+    rows = Command()._big_file_import(40)
+    by_name = {name.strip(): (value, goal) for name, value, goal in rows}
+    reimport = by_name["40-activity CSV, re-import (every title changed)"]
+    lock = by_name["longest write-lock hold during it"]
+    assert reimport[1] == "≤ 10 s" and lock[1] == "≤ 2 s"
+    assert 0 < float(lock[0].removesuffix(" s")) <= float(reimport[0].removesuffix(" s"))
+    items = Item.objects.filter(plan__slug="bench-10k")
+    assert items.count() > 40
+    assert not items.exclude(title_en__endswith="(revised)").exists()
