@@ -46,3 +46,12 @@ def test_the_big_file_rows_include_the_retitled_reimport_and_its_lock_hold():
     items = Item.objects.filter(plan__slug="bench-10k")
     assert items.count() > 40
     assert not items.exclude(title_en__endswith="(revised)").exists()
+
+
+def test_the_import_table_says_which_rows_miss_their_goal():
+    from io import StringIO
+
+    command = Command(stdout=StringIO())
+    command._print_imports([("fast", "1.00 s", "≤ 10 s"), ("slow", "29.84 s", "≤ 10 s")])
+    lines = command.stdout.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert lines[3].rstrip().endswith("yes") and lines[4].rstrip().endswith("NO")
