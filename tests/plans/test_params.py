@@ -31,6 +31,7 @@ ROUTES = [
     "/mn/plans/vision-2050-goal-7/items/7.3/",
     "/mn/organisations/",
     "/mn/organisations/?q=police",
+    "/mn/organisations/mddic/",
     "/mn/search/?q=police",
 ]
 PARAMS = ("page", "offset")
