@@ -29,6 +29,10 @@ MAX_DEPTH = 12
 # Longest values the columns hold (models.py); text columns are unlimited.
 ITEM_LIMITS = {"code": 40, "label": 200, "label_mn": 200}
 PLAN_LIMITS = {"short_name": 120, "title": 400, "title_mn": 400, "issuer": 300}
+# organisations.Organisation.name_en / acronym, and Plan.languages.
+ORGANISATION_NAME_LIMIT = 300
+ACRONYM_LIMIT = 40
+LANGUAGES_LIMIT = 20
 ITEM_TEXT = ("code", "title", "title_mn", "label", "label_mn", "body", "body_mn")
 PLAN_TEXT = ("title", "title_mn", "short_name", "issuer", "description", "description_mn")
 
@@ -110,6 +114,10 @@ def validate_parsed_item(item: ParsedItem, *, depth: int = 1) -> None:
         _check_text_value(text, where, _("an indicator"), line)
     for resp in item.responsibilities:
         _check_text_value(resp.organisation + resp.acronym, where, _("an organisation"), line)
+        _check_length(
+            resp.organisation, ORGANISATION_NAME_LIMIT, where, _("an organisation's name"), line
+        )
+        _check_length(resp.acronym, ACRONYM_LIMIT, where, _("an organisation's acronym"), line)
     _check_years(item.start_year, item.end_year, where, line)
     try:
         validate_weight(item.weight)
@@ -134,6 +142,15 @@ def _check_text_value(value: str, where: str, what: str, line: int | None) -> No
         )
 
 
+def _check_length(value: str, limit: int, where: str, what: str, line: int | None) -> None:
+    if len(value) > limit:
+        raise ImportRefused(
+            _("%(where)s: %(what)s is %(length)s characters long; the limit is %(limit)s")
+            % {"where": where, "what": what, "length": f"{len(value):,}", "limit": limit},
+            line=line,
+        )
+
+
 def validate_parsed_plan(parsed: ParsedPlan) -> None:
     """Check the plan's own fields and every item, parents before children.
 
@@ -142,6 +159,9 @@ def validate_parsed_plan(parsed: ParsedPlan) -> None:
     where = _("the plan")
     _check_text(parsed, PLAN_TEXT, PLAN_LIMITS, where)
     _check_years(parsed.start_year, parsed.end_year, where, None)
+    languages = ",".join(parsed.languages)
+    _check_length(languages, LANGUAGES_LIMIT, where, _("the list of languages"), None)
+    _check_text_value(languages, where, _("the list of languages"), None)
     depths: dict[str, int] = {}
     for item in parsed.items:
         depth = depths.get(item.parent_code, 0) + 1 if item.parent_code else 1

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from plantrack.plans.importers.base import ImportRefused
+from plantrack.plans.importers.base import ImportRefused, ParsedItem, ParsedResponsibility
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Plan
 from plantrack.plans.services import plan_import
-from plantrack.plans.validation import MAX_DEPTH, validate_parsed_plan
+from plantrack.plans.validation import MAX_DEPTH, validate_parsed_item, validate_parsed_plan
 
 HEAD = "# title: Bad values\n# short_name: bad-values\n"
 COLUMNS = "code,parent_code,kind,title,body,start_year,end_year,weight\n"
@@ -62,6 +62,25 @@ def test_a_plan_year_out_of_range_is_refused(db, value):  # type: ignore[no-unty
     message = _refusal(_csv("", head=head))
     assert "year" in message, message
     assert not Plan.objects.filter(slug="bad-values").exists()
+
+
+def test_an_organisation_name_too_long_for_its_column_is_refused(db):  # type: ignore[no-untyped-def]
+    data = HEAD + "code,kind,title,organisations\n" + "1,activity,Lights," + "A" * 301 + "\n"
+    message = _refusal(data.encode())
+    assert message.startswith("line 4:") and "name" in message and "limit is 300" in message
+    assert not Plan.objects.filter(slug="bad-values").exists()
+
+
+def test_an_acronym_too_long_for_its_column_is_refused():
+    item = ParsedItem(code="1", kind="activity", title="Lights", source_line=9)
+    item.responsibilities = [ParsedResponsibility(organisation="Police", acronym="P" * 41)]
+    with pytest.raises(ImportRefused, match=r"line 9: .*acronym.*limit is 40"):
+        validate_parsed_item(item)
+
+
+def test_a_list_of_languages_too_long_for_its_column_is_refused(db):  # type: ignore[no-untyped-def]
+    message = _refusal(_csv("", head=HEAD + "# languages: " + ",".join(["en"] * 11) + "\n"))
+    assert "languages" in message and "limit is 20" in message, message
 
 
 def _chain(levels: int) -> bytes:
