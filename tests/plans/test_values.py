@@ -197,3 +197,12 @@ def test_the_item_service_refuses_a_nan_weight_from_any_caller(vision, alice):  
         item_update(item=item, version=item.version, values={"weight": float("nan")}, by=alice)
     item.refresh_from_db()
     assert item.weight == 1.0
+
+
+def test_the_item_form_tells_the_browser_the_year_and_weight_ranges(vision):  # type: ignore[no-untyped-def]
+    from plantrack.plans.forms import ItemForm
+
+    form = ItemForm(instance=Item.objects.get(plan=vision, code="7.3.13"))
+    assert 'min="1900" max="2200"' in str(form["start_year"])
+    assert 'min="1900" max="2200"' in str(form["end_year"])
+    assert 'min="0" max="1000"' in str(form["weight"])
