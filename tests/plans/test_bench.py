@@ -29,19 +29,22 @@ def _seeds_back_after_the_module(django_db_blocker):  # type: ignore[no-untyped-
 
 
 def test_the_timer_records_how_long_a_writing_transaction_held_the_lock():
+    start = time.perf_counter()
     with WriteLockTimer() as lock, transaction.atomic():
         Plan.objects.filter(slug="vision-2050-goal-7").update(issuer="Someone")
         time.sleep(0.05)
     assert lock.holds == 1
-    assert 0.05 <= lock.longest < 1
+    assert 0.05 <= lock.longest <= time.perf_counter() - start
 
 
 def test_the_timer_records_an_autocommit_write_as_its_own_short_hold():
+    start = time.perf_counter()
     with WriteLockTimer() as lock:
         Plan.objects.filter(slug="vision-2050-goal-7").update(issuer="Someone")
         time.sleep(0.05)
     assert lock.holds == 1
-    assert lock.longest < 0.05
+    # The statement alone, not the pause after it.
+    assert 0 < lock.longest <= time.perf_counter() - start - 0.05
 
 
 def test_the_timer_leaves_the_connection_as_it_found_it():
