@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from plantrack.lib import once
 from plantrack.lib.bilingual import picked_language
+from plantrack.lib.params import page_param
 from plantrack.lib.rules import allowed_if, has, public
 from plantrack.plans.selectors import organisation_responsibilities
 
@@ -43,7 +44,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
     filters = form.filters()
     organisations = selectors.organisation_directory(**filters)
-    page = Paginator(organisations, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(organisations, PER_PAGE).get_page(page_param(request))
     can_verify = has(request.user, "organisations.verify")
     return render(
         request,
@@ -64,9 +65,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @public
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("region"), slug=slug)
-    page = organisation_responsibilities(
-        organisation=organisation, page_number=request.GET.get("page")
-    )
+    page = organisation_responsibilities(organisation=organisation, page_number=page_param(request))
     user = request.user
     other_lang = "en" if picked_language(organisation, "name") == "mn" else "mn"
     can_change = has(user, "organisations.change", organisation)
@@ -172,7 +171,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @allowed_if("organisations.verify")
 def organisation_review(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.awaiting_verification(), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.awaiting_verification(), PER_PAGE).get_page(page_param(request))
     return render(
         request,
         "organisations/organisation_review.html",

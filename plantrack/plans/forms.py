@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from plantrack.organisations.models import Organisation
 
 from .models import Item, Plan, Responsibility, Status
+from .validation import MAX_WEIGHT, MAX_YEAR, MIN_YEAR
 
 
 class PlanForm(forms.ModelForm):
@@ -84,6 +85,10 @@ class ItemForm(forms.ModelForm):
             # Only activities and recommendations carry their own status and progress.
             for name in ("status", "progress"):
                 del self.fields[name]
+        # The browser shows the same ranges the model validators enforce.
+        for name in ("start_year", "end_year"):
+            self.fields[name].widget.attrs.update(min=MIN_YEAR, max=MAX_YEAR)
+        self.fields["weight"].widget.attrs.update(min=0, max=int(MAX_WEIGHT))
         if not self.is_bound:
             self.initial["version"] = self.instance.version
 

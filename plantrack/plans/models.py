@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from plantrack.lib.bilingual import pick, picked_language
 
+from .validation import validate_no_nul, validate_weight, validate_year
+
 PATH_STEP = 5  # digits per level: up to 99,999 children under one parent
 
 
@@ -26,15 +28,27 @@ def path_segment(position: int) -> str:
 
 class Plan(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
-    short_name = models.CharField(_("short name"), max_length=120)
-    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
-    title_mn = models.CharField(_("title (Mongolian)"), max_length=400, blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_mn = models.TextField(_("description (Mongolian)"), blank=True)
-    issuer = models.CharField(_("issuer"), max_length=300, blank=True)
+    short_name = models.CharField(_("short name"), max_length=120, validators=[validate_no_nul])
+    title_en = models.CharField(
+        _("title (English)"), max_length=400, blank=True, validators=[validate_no_nul]
+    )
+    title_mn = models.CharField(
+        _("title (Mongolian)"), max_length=400, blank=True, validators=[validate_no_nul]
+    )
+    description_en = models.TextField(
+        _("description (English)"), blank=True, validators=[validate_no_nul]
+    )
+    description_mn = models.TextField(
+        _("description (Mongolian)"), blank=True, validators=[validate_no_nul]
+    )
+    issuer = models.CharField(_("issuer"), max_length=300, blank=True, validators=[validate_no_nul])
     adopted_on = models.DateField(_("adoption date"), null=True, blank=True)
-    start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("first year"), null=True, blank=True, validators=[validate_year]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("last year"), null=True, blank=True, validators=[validate_year]
+    )
     languages = models.CharField(_("languages"), max_length=20, default="en")
     source_name = models.CharField(_("source document"), max_length=255, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True)
@@ -115,14 +129,24 @@ class Item(models.Model):
     position = models.PositiveIntegerField(default=1)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=40)
-    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
-    label_mn = models.CharField(_("label (Mongolian)"), max_length=200, blank=True)
-    title_en = models.TextField(_("title (English)"), blank=True)
-    title_mn = models.TextField(_("title (Mongolian)"), blank=True)
-    body_en = models.TextField(_("description (English)"), blank=True)
-    body_mn = models.TextField(_("description (Mongolian)"), blank=True)
-    start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    label_en = models.CharField(
+        _("label (English)"), max_length=200, blank=True, validators=[validate_no_nul]
+    )
+    label_mn = models.CharField(
+        _("label (Mongolian)"), max_length=200, blank=True, validators=[validate_no_nul]
+    )
+    title_en = models.TextField(_("title (English)"), blank=True, validators=[validate_no_nul])
+    title_mn = models.TextField(_("title (Mongolian)"), blank=True, validators=[validate_no_nul])
+    body_en = models.TextField(_("description (English)"), blank=True, validators=[validate_no_nul])
+    body_mn = models.TextField(
+        _("description (Mongolian)"), blank=True, validators=[validate_no_nul]
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("first year"), null=True, blank=True, validators=[validate_year]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("last year"), null=True, blank=True, validators=[validate_year]
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -132,9 +156,7 @@ class Item(models.Model):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    weight = models.FloatField(
-        _("weight"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(1000)]
-    )
+    weight = models.FloatField(_("weight"), default=1.0, validators=[validate_weight])
     # Rolled up over tracked descendants by services.plan_rollup.
     tracked_count = models.PositiveIntegerField(default=0)
     status_counts = models.JSONField(default=dict, blank=True)

@@ -92,12 +92,13 @@ class Renderer:
         ) % {"count": item.tracked_count, "code": item.code}
         return f'<p class="more"><a href="{self.url(item)}#activities">{escape(text)}</a></p>'
 
-    def node(self, node: Node, inline: bool) -> str:
+    def _parts(self, node: Node, inline: bool) -> tuple[str, str]:
+        """The markup before a node's children and the markup after them."""
         item = node.item
         if not (node.children or node.activities or item.tracked_count):
             if item.is_tracked:
-                return self.activity(item)
-            return f'<li class="node node-{item.kind}">{self._heading(item)}</li>'
+                return self.activity(item), ""
+            return f'<li class="node node-{item.kind}">{self._heading(item)}</li>', ""
         count = ""
         if item.tracked_count:
             count = ngettext("%(count)s activity", "%(count)s activities", item.tracked_count) % {
@@ -106,22 +107,45 @@ class Renderer:
             count += " · "
         # The link to the item stays outside <summary>: a link inside a disclosure control
         # cannot be reached or announced reliably (axe: nested-interactive).
-        parts = [
-            f'<li class="node node-{item.kind}"><p class="node-heading">{self._heading(item)}</p>',
+        head = (
+            f'<li class="node node-{item.kind}"><p class="node-heading">{self._heading(item)}</p>'
             f"<details{' open' if item.depth <= 2 else ''}><summary>"
             f'<span class="code">{escape(item.code)}</span> <span class="node-meta">· {count}'
-            f"{self.progress(item.progress)}</span></summary>",
-        ]
-        if node.children:
-            inner = "".join(self.node(child, inline) for child in node.children)
-            parts.append(f'<ul class="tree">{inner}</ul>')
+            f"{self.progress(item.progress)}</span></summary>"
+        )
+        tail = ""
         if node.activities:
-            parts.append(self.activities(node.activities))
+            tail = self.activities(node.activities)
         elif item.tracked_count and not inline:
-            parts.append(self._more_link(item))
-        parts.append("</details></li>")
-        return "".join(parts)
+            tail = self._more_link(item)
+        return head, tail + "</details></li>"
+
+    def nodes(self, roots: list[Node], inline: bool) -> str:
+        """Render subtrees in document order with an explicit stack, not one call per level,
+        so that a tree of any stored depth renders (a recursive walk hit Python's recursion
+        limit on a 1,500-level chain and the plan page answered 500)."""
+        out: list[str] = []
+        # Entries are nodes still to open, or markup that closes a node once its children
+        # are written.
+        stack: list[Node | str] = list(reversed(roots))
+        while stack:
+            entry = stack.pop()
+            if isinstance(entry, str):
+                out.append(entry)
+                continue
+            head, tail = self._parts(entry, inline)
+            out.append(head)
+            if entry.children:
+                out.append('<ul class="tree">')
+                stack.append("</ul>" + tail)
+                stack.extend(reversed(entry.children))
+            else:
+                out.append(tail)
+        return "".join(out)
+
+    def node(self, node: Node, inline: bool) -> str:
+        return self.nodes([node], inline)
 
     def tree(self, tree: PlanTree, labelled_by: str) -> SafeString:
-        inner = "".join(self.node(node, tree.inline) for node in tree.roots)
+        inner = self.nodes(tree.roots, tree.inline)
         return mark_safe(f'<ul class="tree" aria-labelledby="{labelled_by}">{inner}</ul>')

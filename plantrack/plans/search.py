@@ -23,6 +23,7 @@ MAX_TERMS = 8
 # Counting stops here ("more than 1,000 results"): an exact count of every match of a
 # common word would cost more than the page of results itself.
 COUNT_LIMIT = 1000
+MAX_LIMIT = 100
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 PG_DOCUMENT = (
@@ -96,6 +97,9 @@ def _postgres_ids(words: list[str], limit: int, offset: int) -> tuple[list[int],
 
 
 def search_items(query: str, *, limit: int = 20, offset: int = 0) -> SearchPage:
+    # Callers other than the page (CLI, API) get the same bounds as the page's parameter.
+    offset = max(0, min(offset, COUNT_LIMIT))
+    limit = max(1, min(limit, MAX_LIMIT))
     words = terms(query)
     if not words:
         return SearchPage(query=query, items=[], total=0, offset=0, limit=limit)

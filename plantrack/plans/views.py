@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plantrack.lib.params import int_param, page_param
 from plantrack.lib.rules import allowed_if, public
 from plantrack.organisations.models import Organisation
 from plantrack.progress.forms import ReviewForm
@@ -27,10 +28,12 @@ from .importers.base import ImportRefused, ParsedPlan
 from .importers.detect import parse_bytes
 from .models import Item, Plan, Responsibility
 from .permissions import can_import_plans, can_manage_plan, get_item_for_user, get_plan_for_user
-from .search import search_items
+from .search import COUNT_LIMIT, search_items
 
 HOME_PLANS = 6
 PLANS_PER_PAGE = 24
+# Search counts up to COUNT_LIMIT results, so no page starts past it.
+MAX_SEARCH_OFFSET = COUNT_LIMIT
 
 
 @public
@@ -41,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @public
 def plan_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.plan_list(), PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.plan_list(), PLANS_PER_PAGE).get_page(page_param(request))
     return render(
         request,
         "plans/plan_list.html",
@@ -84,7 +87,7 @@ def _plan_filtered(request: HttpRequest, plan: Plan) -> HttpResponse:
             within=Item.objects.filter(plan=plan, code=data["within"]).first()
             if data["within"]
             else None,
-            page_number=request.GET.get("page"),
+            page_number=page_param(request),
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -101,7 +104,7 @@ def item_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     item = get_item_for_user(request.user, plan, code)
     context = {
         "plan": plan,
-        "page": selectors.item_page(item=item, page_number=request.GET.get("page")),
+        "page": selectors.item_page(item=item, page_number=page_param(request)),
         "can_manage": can_manage_plan(request.user, plan),
         "updates": item_updates(item=item, user=request.user),
         "review_form": ReviewForm(),
@@ -112,10 +115,7 @@ def item_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @public
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    try:
-        offset = max(int(request.GET.get("offset", "0")), 0)
-    except ValueError:
-        offset = 0
+    offset = int_param(request, "offset", default=0, minimum=0, maximum=MAX_SEARCH_OFFSET)
     results = search_items(query, offset=offset) if query else None
     return render(request, "plans/search.html", {"query": query, "results": results})
 

@@ -101,7 +101,7 @@ def _int(value: str, column: str, line: int) -> int | None:
         return None
     try:
         return int(float(value))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: "inf"
         raise ImportRefused(f"{column} must be a whole number, not {value!r}", line=line) from exc
 
 

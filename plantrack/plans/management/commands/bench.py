@@ -14,6 +14,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from copy import deepcopy
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,13 +24,14 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from plantrack.organisations.models import Organisation
 from plantrack.plans.demo import PLAN_SEEDS, SEED_DIR, build_demo, generate_statuses
 from plantrack.plans.generate import renamed, scaled_vision
-from plantrack.plans.importers.base import ImportRefused
+from plantrack.plans.importers.base import ImportRefused, ParsedPlan
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.importers.table import write_csv
 from plantrack.plans.services import plan_import
@@ -38,6 +40,85 @@ ALL_SEEDS = (*PLAN_SEEDS, "003_8a0f78df4ed7b134.txt", "004_a753d303f7349415.txt"
 TARGET_PAGE_MS = 50.0
 TARGET_PAGE_KB = 60.0
 TARGET_JS_KB = 20.0
+TARGET_REIMPORT_S = 10.0
+# A web write waits for the lock; two seconds is the longest wait a visitor should feel,
+# and far inside SQLite's 20-second busy timeout, after which they would get the 503 page.
+TARGET_LOCK_S = 2.0
+_WRITES = ("insert", "update", "delete", "replace")
+
+
+def _nothing() -> None:
+    pass
+
+
+class WriteLockTimer:
+    """Records the longest time one connection held the database's write lock.
+
+    On SQLite with ``transaction_mode=IMMEDIATE`` the lock is taken by ``BEGIN
+    IMMEDIATE`` when an atomic block opens, and held until commit or rollback.
+    Elsewhere (PostgreSQL, or SQLite in DEFERRED mode) the span starts at the
+    transaction's first write statement, when row or database locks are taken.
+    A write in autocommit mode holds the lock for the statement alone.
+    """
+
+    def __init__(self, conn: BaseDatabaseWrapper = connection) -> None:
+        self.conn = conn
+        self.longest = 0.0
+        self.holds = 0
+        self._since: float | None = None
+        self._stack = contextlib.ExitStack()
+
+    def _begin(self) -> None:
+        if getattr(self.conn, "transaction_mode", None) in ("IMMEDIATE", "EXCLUSIVE"):
+            self._since = time.perf_counter()
+
+    def _end(self) -> None:
+        if self._since is not None:
+            self._record(time.perf_counter() - self._since)
+            self._since = None
+
+    def _record(self, seconds: float) -> None:
+        self.holds += 1
+        self.longest = max(self.longest, seconds)
+
+    def _statement(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        write = sql.lstrip().lower().startswith(_WRITES)
+        if not write:
+            return execute(sql, params, many, context)
+        if not self.conn.get_autocommit():
+            if self._since is None:
+                self._since = time.perf_counter()
+            return execute(sql, params, many, context)
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self._record(time.perf_counter() - start)
+
+    def _wrap(self, name: str, before: Callable[[], None], after: Callable[[], None]) -> None:
+        original = getattr(self.conn, name, None)
+        if original is None:
+            return
+
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            before()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                after()
+
+        setattr(self.conn, name, wrapped)
+        self._stack.callback(delattr, self.conn, name)
+
+    def __enter__(self) -> WriteLockTimer:
+        self._wrap("_start_transaction_under_autocommit", _nothing, self._begin)
+        self._wrap("_commit", _nothing, self._end)
+        self._wrap("_rollback", _nothing, self._end)
+        self._stack.enter_context(self.conn.execute_wrapper(self._statement))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
 
 
 def _timed(action: Callable[[], Any]) -> float:
@@ -63,6 +144,19 @@ def _asset_sizes() -> tuple[int, int]:
     for script in static.rglob("*.js"):
         js += len(gzip.compress(script.read_bytes()))
     return css, js
+
+
+def _meets(value: str, goal: str) -> bool:
+    """ "2.11 s" against "≤ 10 s"."""
+    return float(value.split()[0]) <= float(goal.split()[1])
+
+
+def _retitled(parsed: ParsedPlan) -> ParsedPlan:
+    """The same plan with every item's title changed, as an edited file would be."""
+    changed = deepcopy(parsed)
+    for item in changed.items:
+        item.title = f"{item.title} (revised)"
+    return changed
 
 
 class Command(BaseCommand):
@@ -117,9 +211,23 @@ class Command(BaseCommand):
         seconds = _timed(lambda: plan_import(parsed=parse_bytes(path.read_bytes()), system=True))
         again = _timed(lambda: plan_import(parsed=parse_bytes(path.read_bytes()), system=True))
         size = path.stat().st_size // 1024
+        retitled = folder / "plan-10k-retitled.csv"
+        retitled.write_text(write_csv(_retitled(parsed)), encoding="utf-8")
+        with WriteLockTimer() as lock:
+            changed = _timed(lambda: plan_import(parsed=parse_bytes(retitled.read_bytes())))
         return [
             (f"{activities:,}-activity CSV ({size:,} KB), import", f"{seconds:.2f} s", "≤ 10 s"),
             (f"{activities:,}-activity CSV, re-import (0 changes)", f"{again:.2f} s", "≤ 10 s"),
+            (
+                f"{activities:,}-activity CSV, re-import (every title changed)",
+                f"{changed:.2f} s",
+                f"≤ {TARGET_REIMPORT_S:.0f} s",
+            ),
+            (
+                "  longest write-lock hold during it",
+                f"{lock.longest:.2f} s",
+                f"≤ {TARGET_LOCK_S:.0f} s",
+            ),
         ]
 
     def _scale_up(self, scale: int) -> None:
@@ -148,7 +256,15 @@ class Command(BaseCommand):
 
     def _print_imports(self, rows: list[tuple[str, str, str]]) -> None:
         self.stdout.write("")
-        self._table(["import", "time", "goal"], [list(row) for row in rows])
+        self._table(
+            ["import", "time", "goal", "meets goal"],
+            [[*row, "yes" if _meets(row[1], row[2]) else "NO"] for row in rows],
+        )
+        self.stdout.write(
+            f"\nGoals: a re-import with every title changed ≤ {TARGET_REIMPORT_S:.0f} s; the write "
+            f"lock held ≤ {TARGET_LOCK_S:.0f} s at a time, so a web write waits at most that long "
+            "(SQLite's busy timeout is 20 s; past it the visitor gets the 503 page)."
+        )
 
     # -- pages --------------------------------------------------------------------------
 

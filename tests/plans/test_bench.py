@@ -1,0 +1,75 @@
+"""``plantrack bench`` measures the re-import with every title changed and the longest lock hold."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from plantrack.plans.management.commands.bench import Command, WriteLockTimer
+from plantrack.plans.models import Item, Plan
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _seeds_back_after_the_module(django_db_blocker):  # type: ignore[no-untyped-def]
+    """A transactional test ends with a flush; put the seed plans back for the next module.
+
+    (serialized_rollback reloads them only at the start of the next such test, and with
+    pytest-xdist the next test on this worker may be an ordinary one.)
+    """
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            conn = connections[alias]
+            if not Plan.objects.using(alias).exists():
+                conn.creation.deserialize_db_from_string(conn._test_serialized_contents)
+
+
+def test_the_timer_records_how_long_a_writing_transaction_held_the_lock():
+    start = time.perf_counter()
+    with WriteLockTimer() as lock, transaction.atomic():
+        Plan.objects.filter(slug="vision-2050-goal-7").update(issuer="Someone")
+        time.sleep(0.05)
+    assert lock.holds == 1
+    assert 0.05 <= lock.longest <= time.perf_counter() - start
+
+
+def test_the_timer_records_an_autocommit_write_as_its_own_short_hold():
+    start = time.perf_counter()
+    with WriteLockTimer() as lock:
+        Plan.objects.filter(slug="vision-2050-goal-7").update(issuer="Someone")
+        time.sleep(0.05)
+    assert lock.holds == 1
+    # The statement alone, not the pause after it.
+    assert 0 < lock.longest <= time.perf_counter() - start - 0.05
+
+
+def test_the_timer_leaves_the_connection_as_it_found_it():
+    with WriteLockTimer():
+        pass
+    assert "_commit" not in vars(connection)
+    assert not connection.execute_wrappers
+
+
+def test_the_big_file_rows_include_the_retitled_reimport_and_its_lock_hold():
+    rows = Command()._big_file_import(40)
+    by_name = {name.strip(): (value, goal) for name, value, goal in rows}
+    reimport = by_name["40-activity CSV, re-import (every title changed)"]
+    lock = by_name["longest write-lock hold during it"]
+    assert reimport[1] == "≤ 10 s" and lock[1] == "≤ 2 s"
+    assert 0 < float(lock[0].removesuffix(" s")) <= float(reimport[0].removesuffix(" s"))
+    items = Item.objects.filter(plan__slug="bench-10k")
+    assert items.count() > 40
+    assert not items.exclude(title_en__endswith="(revised)").exists()
+
+
+def test_the_import_table_says_which_rows_miss_their_goal():
+    from io import StringIO
+
+    command = Command(stdout=StringIO())
+    command._print_imports([("fast", "1.00 s", "≤ 10 s"), ("slow", "29.84 s", "≤ 10 s")])
+    lines = command.stdout.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert lines[3].rstrip().endswith("yes") and lines[4].rstrip().endswith("NO")
