@@ -24,6 +24,7 @@ from plantrack.progress.models import Indicator
 from .importers.base import ImportRefused, ParsedItem, ParsedPlan
 from .models import Item, Plan, Responsibility, Status, path_segment
 from .rollup import item_rollup_ancestors, plan_rollup
+from .validation import validate_parsed_plan
 
 # Item columns an import writes; anything else (status set by hand …) is left alone.
 IMPORTED_FIELDS = (
@@ -114,6 +115,7 @@ def _item_values(parsed: ParsedItem, *, english: bool) -> dict[str, Any]:
 
 
 def _check_items(parsed: ParsedPlan) -> None:
+    validate_parsed_plan(parsed)
     seen: set[str] = set()
     for item in parsed.items:
         if not item.code:

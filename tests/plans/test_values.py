@@ -42,7 +42,7 @@ BAD_ROWS = {
 
 def _refusal(data: bytes) -> str:
     with pytest.raises(ImportRefused) as caught:
-        plan_import(parsed=parse_bytes(data))
+        plan_import(parsed=parse_bytes(data), system=True)
     return str(caught.value)
 
 
@@ -97,7 +97,7 @@ def test_an_import_nested_too_deep_is_refused_naming_the_limit(db, levels):  # t
 
 
 def test_an_import_at_the_depth_limit_is_accepted(db):  # type: ignore[no-untyped-def]
-    result = plan_import(parsed=parse_bytes(_chain(MAX_DEPTH)))
+    result = plan_import(parsed=parse_bytes(_chain(MAX_DEPTH)), system=True)
     assert result.created == MAX_DEPTH
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0003_constraint_messages'),
+        ('plans', '0005_orgs_plan_version'),
     ]
 
     operations = [
