@@ -135,6 +135,8 @@ def _docx_text(data: bytes, limits: Limits) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
         return "\n\n".join(paragraph.text for paragraph in document.paragraphs)
+    except ImportRefused:
+        raise
     except (KeyError, ValueError, AttributeError, TypeError, LookupError) as exc:
         raise ImportRefused(
             _("the DOCX document could not be read (%(reason)s); save it again in Word")
@@ -179,6 +181,8 @@ def _pdf_text(data: bytes, limits: Limits) -> str:
                 if size > limits.max_text_chars:
                     raise _too_much_text(limits)
                 texts.append(text)
+    except ImportRefused:
+        raise
     except LimitReachedError as exc:
         raise ImportRefused(
             _(

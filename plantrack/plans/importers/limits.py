@@ -44,6 +44,7 @@ class Limits:
     max_text_chars: int = 20_000_000
     max_table_rows: int = 200_000
     max_table_columns: int = 200
+    max_cell_chars: int = 131_072  # one CSV cell (the csv module's own default)
     max_items: int = 100_000
     # The child process that reads the file
     max_seconds: float = 60.0
@@ -73,7 +74,7 @@ def size_text(n: float) -> str:
     if value == int(value) or value >= 100:
         number = f"{value:.0f}"
     elif value >= 1:
-        number = f"{value:.1f}"
+        number = f"{value:.1f}".removesuffix(".0")
     else:
         number = f"{value:.2g}"
     return _("%(number)s MB") % {"number": number}

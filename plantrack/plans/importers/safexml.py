@@ -85,6 +85,8 @@ def check(chunks: Iterable[bytes], part: str, limits: Limits) -> None:
         for chunk in chunks:
             parser.feed(chunk)
         parser.close()
+    except ImportRefused:
+        raise
     except (DefusedXmlException, ET.ParseError, ValueError) as exc:
         raise _refusal_for(exc, part) from exc
 

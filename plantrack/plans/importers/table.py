@@ -55,21 +55,32 @@ def looks_like_csv(text: str) -> bool:
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        header = [cell.strip().lower() for cell in next(csv.reader([line]))]
+        try:
+            header = [cell.strip().lower() for cell in next(csv.reader([line]))]
+        except csv.Error:  # e.g. a megabyte-long first line: no template header
+            return False
         return all(column in header for column in REQUIRED_COLUMNS)
     return False
 
 
-def parse_csv(text: str) -> ParsedPlan:
+def parse_csv(text: str, limits: Limits = DEFAULT_LIMITS) -> ParsedPlan:
     lines = text.splitlines(keepends=True)
     # Plan fields before the header are kept whole: a description may contain commas.
     lead = 0
     while lead < len(lines) and (lines[lead].startswith("#") or not lines[lead].strip()):
         lead += 1
     rows: list[list[str]] = [[line.rstrip("\r\n")] for line in lines[:lead]]
+    csv.field_size_limit(limits.max_cell_chars)
+    reader = csv.reader(io.StringIO("".join(lines[lead:])))
     try:
-        rows += list(csv.reader(io.StringIO("".join(lines[lead:]))))
+        rows += list(reader)
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise ImportRefused(
+                _("a cell holds more than %(limit)s characters; the limit is %(limit)s")
+                % {"limit": count_text(limits.max_cell_chars)},
+                line=lead + reader.line_num,
+            ) from exc
         raise ImportRefused(f"the CSV could not be read ({exc})") from exc
     return _parse_rows(rows)
 
@@ -89,13 +100,17 @@ def parse_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedPlan:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # type: ignore[union-attr]
         rows: list[list[str]] = []
-        for row in sheet.iter_rows(max_col=limits.max_table_columns, values_only=True):
-            if len(rows) >= limits.max_table_rows:
+        rows_read = sheet.iter_rows(max_col=limits.max_table_columns, values_only=True)
+        for seen, row in enumerate(rows_read, start=1):
+            if seen > limits.max_table_rows:
                 raise ImportRefused(
                     _("the sheet has more than %(limit)s rows; the limit is %(limit)s rows")
                     % {"limit": count_text(limits.max_table_rows)}
                 )
-            rows.append([_cell_text(cell) for cell in row])
+            width = len(row)
+            while width and row[width - 1] is None:
+                width -= 1
+            rows.append([_cell_text(cell) for cell in row[:width]])
         workbook.close()
     except ImportRefused:
         raise
