@@ -389,15 +389,23 @@ def _seed(name: str) -> bytes:
     return (SEED_DIR / name).read_bytes()
 
 
-def csv_regex_bomb() -> bytes:
-    cells = [
-        "a" + " " * 100_000 + "b",
-        "(" * 50_000 + "x",
-        "x" + " (" * 30_000,
-        "Ministry" + " " * 50_000 + "(MIN)" + " " * 50_000 + "[lead]",
-    ]
+def _csv_cells(cells: list[str]) -> bytes:
     rows = "".join(f'{i + 1},,goal,Goal {i + 1},"{cell}"\n' for i, cell in enumerate(cells))
     return (CSV_HEAD + rows).encode()
+
+
+def csv_regex_bomb_spaces() -> bytes:
+    """Cells that took the old organisations pattern hours (it was cubic in the spaces)."""
+    return _csv_cells(
+        [
+            "a" + " " * 100_000 + "b",
+            "Ministry" + " " * 50_000 + "(MIN)" + " " * 50_000 + "[lead]",
+        ]
+    )
+
+
+def csv_regex_bomb_brackets() -> bytes:
+    return _csv_cells(["x" + " (" * 30_000, "(" * 50_000 + "x"])
 
 
 def csv_huge_cell() -> bytes:
@@ -454,7 +462,7 @@ CASES: list[Case] = [
     Case("blank.txt", lambda: b"  \n\t\n", r"empty"),
     Case("huge-line.txt", huge_single_line, r"not recognised"),
     Case("long-paragraph.txt", long_wrapped_paragraph, ANY),
-    Case("nul-bytes.csv", lambda: (CSV_HEAD + "1,,goal,Go\0al,\n").encode(), r"NUL"),
+    Case("nul-bytes.csv", lambda: (CSV_HEAD + "1,,goal,Go\0al,\n").encode(), r"binary file"),
     Case(
         "late-nul.csv",
         lambda: (CSV_HEAD + "1,,goal," + "x" * 10_000 + "\0,\n").encode(),
@@ -466,7 +474,12 @@ CASES: list[Case] = [
         lambda: (CSV_HEAD + "1,,goal,Алсын хараа,\n").encode("cp1251"),
         r"not UTF-8",
     ),
-    Case("regex-bomb.csv", csv_regex_bomb, None),
+    Case("regex-bomb-spaces.csv", csv_regex_bomb_spaces, None),
+    Case(
+        "regex-bomb-brackets.csv",
+        csv_regex_bomb_brackets,
+        r"organisation name is 60,001 characters long; the limit is 300",
+    ),
     Case("huge-cell.csv", csv_huge_cell, r"more than 131,072 characters; the limit is 131,072"),
     Case("many-quotes.txt", text_many_quotes, ANY),
     Case(

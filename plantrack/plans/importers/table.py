@@ -48,6 +48,7 @@ PLAN_KEYS = (
 ROLES = ("lead", "partner", "stakeholder")
 _ROLE_RE = re.compile(r"\w+")
 _ACRONYM_MAX = 40
+MAX_ORGANISATION_NAME = 300  # Organisation.name_en / name_mn
 _CODE_RE = re.compile(r"^[\w.\-]{1,40}$")
 
 
@@ -179,6 +180,16 @@ def _organisations(cell: str, line: int) -> list[ParsedResponsibility]:
     result = []
     for part in filter(None, (p.strip() for p in cell.split(";"))):
         name, acronym, role = split_organisation(part)
+        name = " ".join(name.split())
+        if len(name) > MAX_ORGANISATION_NAME:
+            raise ImportRefused(
+                _(
+                    "an organisation name is %(count)s characters long; the limit is "
+                    "%(limit)s characters. Separate organisations with ';'"
+                )
+                % {"count": count_text(len(name)), "limit": count_text(MAX_ORGANISATION_NAME)},
+                line=line,
+            )
         role = (role or "lead").lower()
         if role not in ROLES:
             raise ImportRefused(
