@@ -49,7 +49,8 @@ class Case:
 _CONTENT_TYPES = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="rels" '
+    b'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     b'<Default Extension="xml" ContentType="application/xml"/>'
     b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
     b'officedocument.wordprocessingml.document.main+xml"/></Types>'
@@ -242,7 +243,9 @@ def billion_laughs_xlsx() -> bytes:
 def quadratic_blowup() -> bytes:
     big = b"A" * 50_000
     return _docx(
-        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "' + big + b'">]><w:document '
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "'
+        + big
+        + b'">]><w:document '
         + _W
         + b"><w:body><w:p><w:r><w:t>"
         + b"&a;" * 20_000
@@ -327,7 +330,10 @@ def xlsx_absurd_row_number() -> bytes:
 # --- PDF ---------------------------------------------------------------------------------
 
 
-_FONT = b"/Resources << /Font << /F1 5 0 R >> >> "
+_PAGE = (
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+    b"/Resources << /Font << /F1 5 0 R >> >> >>"
+)
 
 
 def _pdf(objects: list[bytes]) -> bytes:
@@ -341,7 +347,8 @@ def _pdf(objects: list[bytes]) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    trailer = b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+    out.write(trailer % (len(objects) + 1, xref))
     return out.getvalue()
 
 
@@ -357,7 +364,7 @@ def pdf_bomb() -> bytes:
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R " + _FONT + b">>",
+            _PAGE,
             _stream(packed, b"/Filter /FlateDecode"),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         ]
@@ -371,7 +378,7 @@ def pdf_many_pages() -> bytes:
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [" + kids + b"] /Count 10000 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R " + _FONT + b">>",
+            _PAGE,
             _stream(b"BT /F1 12 Tf 72 720 Td (1. Goal) Tj ET"),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         ]
@@ -482,11 +489,6 @@ CASES: list[Case] = [
     ),
     Case("huge-cell.csv", csv_huge_cell, r"more than 131,072 characters; the limit is 131,072"),
     Case("many-quotes.txt", text_many_quotes, ANY),
-    Case(
-        "many-rows.csv",
-        lambda: (CSV_HEAD + "".join(f"{i},,goal,G,\n" for i in range(100_001))).encode(),
-        r"100,001 items; the limit is 100,000",
-    ),
 ]
 
 
@@ -526,7 +528,7 @@ def report() -> None:
             f"{case.name:26} {len(data) / 1024:>7.0f}KB {built:>7.2f} {outcome.seconds:>7.2f} "
             f"{memory:>7.1f}  {what[:110]}"
         )
-    print(f"{len(CASES)} files; worst read time {worst_time:.2f} s, worst memory {worst_memory:.0f} MB")
+    print(f"{len(CASES)} files; worst read {worst_time:.2f} s, worst memory {worst_memory:.0f} MB")
 
 
 if __name__ == "__main__":

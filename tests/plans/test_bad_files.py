@@ -246,7 +246,7 @@ def test_a_part_whose_real_size_passes_the_cap_is_refused_as_more_than_the_limit
 def test_a_document_with_more_items_than_the_limit_is_refused_naming_it(settings):
     settings.PLANTRACK_IMPORT_LIMITS = {"max_items": 10}
     rows = "".join(f"{i},,goal,Goal {i},\n" for i in range(11))
-    data = ("# title: T\n# short_name: t\ncode,parent_code,kind,title,organisations\n" + rows)
+    data = "# title: T\n# short_name: t\ncode,parent_code,kind,title,organisations\n" + rows
     assert "holds 11 items; the limit is 10 items" in str(_refusal(data.encode()))
 
 

@@ -108,7 +108,8 @@ def test_every_hostile_file_is_read_within_the_memory_and_time_budget(capsys):  
         worst_seconds = max(worst_seconds, outcome.seconds)
         worst_memory = max(worst_memory, outcome.memory_bytes)
         handled = "imported" if outcome.plan else "refused"
-        rows.append(f"{case.name:26} {handled:9} {outcome.seconds:6.2f} s {outcome.memory_bytes / MB:7.1f} MB")
+        memory = outcome.memory_bytes / MB
+        rows.append(f"{case.name:26} {handled:9} {outcome.seconds:6.2f} s {memory:7.1f} MB")
     with capsys.disabled():
         print("\n" + "\n".join(rows))
         print(
