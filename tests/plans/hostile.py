@@ -439,6 +439,8 @@ def garbage() -> bytes:
     return random.Random(11).randbytes(256 * 1024)
 
 
+_TOO_MANY_ROWS = r"the sheet has more than ([\d,]+) rows; the limit is \1 rows"
+
 CASES: list[Case] = [
     Case("bomb-sheet.xlsx", xlsx_bomb, r"expands to 200 MB; the limit is 50 MB"),
     Case("bomb-document.docx", docx_bomb, r"expands to 200 MB; the limit is 50 MB"),
@@ -456,8 +458,8 @@ CASES: list[Case] = [
     Case("no-content-types.docx", docx_without_content_types, r"no \[Content_Types\]\.xml"),
     Case("truncated.docx", truncated_docx, r"damaged"),
     Case("damaged.docx", damaged_zip, r"damaged|not well-formed"),
-    Case("huge-dimensions.xlsx", xlsx_huge_dimensions, r"more than 200,000 rows"),
-    Case("absurd-row.xlsx", xlsx_absurd_row_number, r"more than 200,000 rows"),
+    Case("huge-dimensions.xlsx", xlsx_huge_dimensions, _TOO_MANY_ROWS),
+    Case("absurd-row.xlsx", xlsx_absurd_row_number, _TOO_MANY_ROWS),
     Case("bomb.pdf", pdf_bomb, r"PDF holds a stream that expands to more than 50 MB"),
     Case("ten-thousand-pages.pdf", pdf_many_pages, r"10,000 pages; the limit is 2,000"),
     Case("damaged.pdf", pdf_damaged, r"PDF"),

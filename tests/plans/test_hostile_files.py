@@ -24,7 +24,7 @@ from plantrack.plans.importers.limits import MB, current
 from .hostile import ANY, CASES, Case
 
 # The budget every hostile file is read within in these tests (the defaults are larger).
-TEST_LIMITS = {"max_seconds": 20, "max_memory_bytes": 512 * MB}
+TEST_LIMITS = {"max_seconds": 20, "max_memory_bytes": 512 * MB, "max_table_rows": 20_000}
 SECONDS_PER_DOOR = 25  # reading, plus building the request and rendering the answer
 APPS = ("plans", "organisations", "progress")
 
