@@ -138,13 +138,13 @@ def _template_rows() -> list[list[str]]:
 
 
 def _repeat(unit: bytes, total: int, head: bytes = b"", tail: bytes = b"") -> Iterator[bytes]:
-    """``head``, then ``unit`` repeated, then ``tail``: ``total`` bytes in all, in 1 MB blocks."""
+    """``head``, ``unit`` repeated, then ``tail``: about ``total`` bytes, in 1 MB blocks."""
     yield head
-    block = unit * max(1, MB // len(unit))
-    left = total - len(head) - len(tail)
-    while left > 0:
-        yield block[:left]
-        left -= len(block)
+    per_block = max(1, MB // len(unit))
+    units = (total - len(head) - len(tail)) // len(unit)  # whole units: well-formed XML
+    while units > 0:
+        yield unit * min(per_block, units)
+        units -= per_block
     yield tail
 
 

@@ -8,6 +8,7 @@ holding ``xl/`` or ``word/`` parts. Text must be UTF-8.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -165,6 +166,8 @@ def _pdf_text(data: bytes, limits: Limits) -> str:
         )
     }
     texts: list[str] = []
+    # pypdf logs every oddity of a damaged file; the refusal below says what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         with apply_configuration(**caps, stream_decoding_work_maximum_length=4 * cap):
             reader = PdfReader(io.BytesIO(data))
