@@ -145,16 +145,26 @@ def _collect(pipe: int, deadline: float) -> bytes | None:
         parts.append(chunk)
 
 
+def _in_process(read: Reader, data: bytes, limits: Limits, started: float) -> Outcome:
+    """The fallback without fork: every size cap still holds, the memory and time budget not."""
+    outcome = _read_guarded(read, data, limits)
+    outcome.isolated = False
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
 def run(read: Reader, data: bytes, limits: Limits) -> Outcome:
     """``read(data, limits)`` in a child process within the memory and time budget."""
     started = time.monotonic()
     if not hasattr(os, "fork"):
-        outcome = _read_guarded(read, data, limits)
-        outcome.isolated = False
-        outcome.seconds = time.monotonic() - started
-        return outcome
+        return _in_process(read, data, limits, started)
     receive, send = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process can be started right now
+        os.close(receive)
+        os.close(send)
+        return _in_process(read, data, limits, started)
     if pid == 0:  # the child
         code = 0
         try:
@@ -165,20 +175,25 @@ def run(read: Reader, data: bytes, limits: Limits) -> Outcome:
         finally:
             os._exit(code)
     os.close(send)
+    payload: bytes | None = None
     try:
         payload = _collect(receive, started + limits.max_seconds)
     finally:
         os.close(receive)
         if payload is None:
             os.kill(pid, signal.SIGKILL)
-        _pid, status = os.waitpid(pid, 0)
+        try:
+            _pid, status = os.waitpid(pid, 0)
+        except ChildProcessError:  # SIGCHLD ignored by the host: the child was reaped already
+            status = 0
     seconds = time.monotonic() - started
     if payload is None or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU):
         return Outcome(refusal=str(time_refusal(limits)), seconds=seconds)
     try:
         answer: Outcome = pickle.loads(payload)
     except Exception:
-        # The child died before answering: the kernel or the C library ran out of memory.
+        # The child died before answering: most likely the C library or the kernel ran out
+        # of memory (a Python MemoryError would have been answered as a refusal).
         return Outcome(refusal=str(memory_refusal(limits)), seconds=seconds)
     answer.seconds = seconds
     return answer
