@@ -215,10 +215,28 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
-# Uploaded plan files are parsed in memory; anything larger is refused with a message.
+# --- Uploads and plan-import limits ---------------------------------------------------
+# A plan file larger than PLANTRACK_MAX_IMPORT_BYTES is refused by the import form with
+# its real size ("the file is 50 MB; the limit is 10 MB"). Uploads stay in memory up to
+# 2.5 MB, then go to a temporary file that never holds more than the limit (the rest is
+# counted, not stored). DATA_UPLOAD_MAX_MEMORY_SIZE caps the other form fields only
+# (a file's bytes do not count against it), so it keeps Django's default.
+# Every other cap on reading a file (ZIP parts, XML depth, PDF streams, time, memory)
+# is in plantrack/plans/importers/limits.py; PLANTRACK_IMPORT_LIMITS overrides them,
+# e.g. {"max_seconds": 30, "max_memory_bytes": 512 * 1024 * 1024}.
 PLANTRACK_MAX_IMPORT_BYTES = int(env("PLANTRACK_MAX_IMPORT_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = PLANTRACK_MAX_IMPORT_BYTES + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = PLANTRACK_MAX_IMPORT_BYTES + 1024 * 1024
+PLANTRACK_IMPORT_LIMITS: dict[str, int | float] = {}
+if env("PLANTRACK_IMPORT_SECONDS"):
+    PLANTRACK_IMPORT_LIMITS["max_seconds"] = float(env("PLANTRACK_IMPORT_SECONDS"))
+if env("PLANTRACK_IMPORT_MEMORY_MB"):
+    PLANTRACK_IMPORT_LIMITS["max_memory_bytes"] = int(env("PLANTRACK_IMPORT_MEMORY_MB")) << 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "plantrack.plans.importers.uploads.CappedUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# --- end of upload limits ------------------------------------------------------------------
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Plantrack <noreply@plantrack.local>")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.organisations.models import Organisation
 
+from .importers.limits import size_text
 from .models import Item, Plan, Responsibility, Status
 from .validation import MAX_WEIGHT, MAX_YEAR, MIN_YEAR
 
@@ -121,6 +123,20 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Leave empty to use the one in the document. Reuse a name to update a plan."),
     )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        limit = settings.PLANTRACK_MAX_IMPORT_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s; the limit is %(limit)s. Remove images or split "
+                    "the plan, or save it as CSV or plain text, and upload it again."
+                ),
+                code="too_large",
+                params={"size": size_text(upload.size), "limit": size_text(limit)},
+            )
+        return upload
 
 
 class ActivityFilterForm(forms.Form):

@@ -8,13 +8,17 @@ holding ``xl/`` or ``word/`` parts. Text must be UTF-8.
 from __future__ import annotations
 
 import io
+import logging
 import re
-import zipfile
 from collections.abc import Callable
+from typing import Any
 
-from . import table
+from django.utils.translation import gettext as _
+
+from . import safezip, sandbox, table
 from .base import ImportRefused, ParsedPlan
 from .labels import fill_mongolian_labels
+from .limits import Limits, check_items, check_upload_size, count_text, current, size_text
 
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
@@ -52,7 +56,7 @@ def decode_text(data: bytes) -> str:
             "save the plan in one of those formats and upload it again"
         )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportRefused(
@@ -60,6 +64,16 @@ def decode_text(data: bytes) -> str:
             "save it as UTF-8 and upload it again",
             line=line,
         ) from exc
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ImportRefused(
+            _(
+                "the text holds a NUL character (byte 0), which plain text never does; "
+                "it may be a binary file or a damaged export. Save the plan again as UTF-8 text"
+            ),
+            line=text.count("\n", 0, nul) + 1,
+        )
+    return text
 
 
 def _refuse_assessments(text: str) -> None:
@@ -93,52 +107,154 @@ def parse_text(text: str) -> ParsedPlan:
     )
 
 
-def _zip_names(data: bytes) -> list[str]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.namelist()
-    except zipfile.BadZipFile as exc:
-        raise ImportRefused("the file looks like a ZIP archive but is damaged") from exc
+def _office_archive(data: bytes, limits: Limits) -> tuple[safezip.SafeArchive, str]:
+    """The checked archive and its kind ("xlsx" or "docx"), or a refusal."""
+    archive = safezip.open_archive(data, limits)
+    names = archive.names()
+    if any(name.startswith("xl/") for name in names):
+        kind, main = "xlsx", "xl/workbook.xml"
+    elif any(name.startswith("word/") for name in names):
+        kind, main = "docx", "word/document.xml"
+    else:
+        raise ImportRefused(_("this ZIP archive is neither an XLSX workbook nor a DOCX document"))
+    for part in ("[Content_Types].xml", main):
+        if part not in archive:
+            raise ImportRefused(
+                _(
+                    "this %(kind)s file has no %(part)s part, so it is damaged or was not saved "
+                    "by an office program; open it in Excel, Word or LibreOffice and save it again"
+                )
+                % {"kind": kind.upper(), "part": part}
+            )
+    archive.check()
+    return archive, kind
 
 
-def _docx_text(data: bytes) -> str:
+def _docx_text(data: bytes, limits: Limits) -> str:
     import docx
 
-    document = docx.Document(io.BytesIO(data))
-    return "\n\n".join(paragraph.text for paragraph in document.paragraphs)
-
-
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
-        reader = PdfReader(io.BytesIO(data))
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError) as exc:
-        raise ImportRefused(f"the PDF could not be read ({exc})") from exc
+        document = docx.Document(io.BytesIO(data))
+        return "\n\n".join(paragraph.text for paragraph in document.paragraphs)
+    except ImportRefused:
+        raise
+    except (KeyError, ValueError, AttributeError, TypeError, LookupError) as exc:
+        raise ImportRefused(
+            _("the DOCX document could not be read (%(reason)s); save it again in Word")
+            % {"reason": exc}
+        ) from exc
+    except safezip.DAMAGED as exc:
+        raise safezip.damaged(exc) from exc
+
+
+def _pdf_text(data: bytes, limits: Limits) -> str:
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PyPdfError
+
+    cap = limits.max_pdf_stream_bytes
+    caps: dict[str, Any] = {
+        name: cap
+        for name in (
+            "maximum_declared_stream_length",
+            "array_based_stream_maximum_output_length",
+            "jbig2_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "zlib_maximum_output_length",
+            "brotli_maximum_output_length",
+            "image_maximum_buffer_size",
+        )
+    }
+    texts: list[str] = []
+    # pypdf logs every oddity of a damaged file; the refusal below says what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        with apply_configuration(**caps, stream_decoding_work_maximum_length=4 * cap):
+            reader = PdfReader(io.BytesIO(data))
+            pages = len(reader.pages)
+            if pages > limits.max_pdf_pages:
+                raise ImportRefused(
+                    _("the PDF has %(count)s pages; the limit is %(limit)s pages")
+                    % {"count": count_text(pages), "limit": count_text(limits.max_pdf_pages)}
+                )
+            size = 0
+            for page in reader.pages:
+                text = page.extract_text() or ""
+                size += len(text)
+                if size > limits.max_text_chars:
+                    raise _too_much_text(limits)
+                texts.append(text)
+    except ImportRefused:
+        raise
+    except LimitReachedError as exc:
+        raise ImportRefused(
+            _(
+                "the PDF holds a stream that expands to more than %(limit)s (%(reason)s); "
+                "the limit is %(limit)s"
+            )
+            % {"limit": size_text(cap), "reason": exc}
+        ) from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise ImportRefused(_("the PDF could not be read (%(reason)s)") % {"reason": exc}) from exc
+    text = "\n".join(texts).replace("\x00", "")
     if not text.strip():
         raise ImportRefused(
-            "the PDF holds no text (it may be a scan); import a text, DOCX or CSV version"
+            _("the PDF holds no text (it may be a scan); import a text, DOCX or CSV version")
         )
     return text
 
 
-def parse_bytes(data: bytes, *, max_bytes: int = MAX_BYTES_DEFAULT) -> ParsedPlan:
-    """Parse a whole file's bytes into a plan, or raise ``ImportRefused`` saying why."""
-    if not data or not data.strip():
-        raise ImportRefused("the file is empty; choose the file that holds the plan")
-    if len(data) > max_bytes:
-        raise ImportRefused(
-            f"the file is {len(data) // 1024} KB; the limit is {max_bytes // 1024} KB"
-        )
+def _too_much_text(limits: Limits) -> ImportRefused:
+    return ImportRefused(
+        _("the document holds more than %(limit)s characters of text; the limit is %(limit)s")
+        % {"limit": count_text(limits.max_text_chars)}
+    )
+
+
+def read_untrusted(data: bytes, limits: Limits) -> ParsedPlan:
+    """Decide the format from the bytes and parse them; runs inside the sandbox."""
     if data.startswith(b"%PDF-"):
-        return parse_text(_pdf_text(data))
-    if data.startswith(b"PK\x03\x04"):
-        names = _zip_names(data)
-        if any(name.startswith("xl/") for name in names):
-            return table.parse_xlsx(data)
-        if any(name.startswith("word/") for name in names):
-            return parse_text(_docx_text(data))
-        raise ImportRefused("this ZIP archive is neither an XLSX workbook nor a DOCX document")
-    return parse_text(decode_text(data))
+        plan = parse_text(_pdf_text(data, limits))
+    elif data.startswith(b"PK\x03\x04"):
+        _archive, kind = _office_archive(data, limits)
+        if kind == "xlsx":
+            plan = table.parse_xlsx(data, limits)
+        else:
+            text = _docx_text(data, limits)
+            if len(text) > limits.max_text_chars:
+                raise _too_much_text(limits)
+            plan = parse_text(text)
+    else:
+        plan = parse_text(decode_text(data))
+    check_items(len(plan.items), limits)
+    return plan
+
+
+def _load_readers() -> None:
+    """Import every reader before forking, so the child does not import them each time."""
+    import docx  # noqa: F401
+    import openpyxl  # noqa: F401
+    import pypdf  # noqa: F401
+
+    _text_parsers()
+
+
+def parse_bytes_measured(data: bytes, *, limits: Limits) -> sandbox.Outcome:
+    """Like ``parse_bytes``, with the time and memory the reading took."""
+    _load_readers()
+    if not data or not data.strip():
+        return sandbox.Outcome(refusal=_("the file is empty; choose the file that holds the plan"))
+    try:
+        check_upload_size(len(data), limits)
+    except ImportRefused as exc:
+        return sandbox.Outcome(refusal=str(exc))
+    return sandbox.run(read_untrusted, data, limits)
+
+
+def parse_bytes(data: bytes, *, max_bytes: int = MAX_BYTES_DEFAULT) -> ParsedPlan:
+    """Parse a whole file's bytes into a plan, or raise ``ImportRefused`` saying why.
+
+    The reading runs in a child process within ``limits.current()``: size, depth,
+    memory and time are all capped (see ``limits.py``).
+    """
+    return parse_bytes_measured(data, limits=current(max_bytes=max_bytes)).result()

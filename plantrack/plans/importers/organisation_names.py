@@ -195,7 +195,9 @@ def clean_mention(raw: str) -> str:
     text = re.sub(r"\s+", " ", raw).strip()
     text = re.sub(r"^(and|or)\s+", "", text, flags=re.IGNORECASE)
     # "MDDIC, MoE etc." — the "etc." clings to the last body.
-    text = re.sub(r"[,\s]*\betc\b\.?$", "", text, flags=re.IGNORECASE)
+    # The look-behind starts a match only where a run of commas and spaces starts;
+    # without it the engine retried from every character of a long run (cubic).
+    text = re.sub(r"(?<![,\s])[,\s]*\betc\b\.?$", "", text, flags=re.IGNORECASE)
     return text.strip(" .;:,")
 
 

@@ -53,7 +53,9 @@ _ORDINALS = (
 _SECTION = re.compile(rf"^({'|'.join(_ORDINALS)})\.\s*(.*)$")
 _RECOMMENDATION = re.compile(r"^-\s+(.*)$")
 _KEY_ISSUE = re.compile(r"^[•·▪◦]\s*(.*)$")
-_QUOTED = re.compile(r"[“\"](.+?)[”\"]")
+# No quote mark inside the quotation: ".+?" rescanned the rest of the line from every
+# opening quote, quadratic on a line of unclosed quotes.
+_QUOTED = re.compile(r"[“\"]([^“”\"\n]+)[”\"]")
 _MONTHS = (
     "January",
     "February",

@@ -378,12 +378,34 @@ def _cells(line: str) -> list[str]:
     return (cells + [""] * COLUMN_COUNT)[:COLUMN_COUNT]
 
 
+def _before_numbered_colon(heading: str) -> str:
+    """``heading`` cut before its first "<spaces><digits><spaces>:" ("Priority areas 4: x").
+
+    A linear scan; the pattern ``\\s*\\d+\\s*:.*$`` it replaces was cubic on long runs
+    of spaces or digits.
+    """
+    colon = heading.find(":")
+    while colon >= 0:
+        start = colon
+        while start > 0 and heading[start - 1].isspace():
+            start -= 1
+        digits = start
+        while digits > 0 and heading[digits - 1].isdecimal():
+            digits -= 1
+        if digits < start:
+            while digits > 0 and heading[digits - 1].isspace():
+                digits -= 1
+            return heading[:digits]
+        colon = heading.find(":", colon + 1)
+    return heading
+
+
 def _area_item(cells: list[str], line_number: int, facts: _AreaFacts) -> ParsedItem:
     code = cells[0].strip()
     heading = plain_text(cells[1])
     number = int(code)
     # The table calls both support areas "Priority Area 4/5"; the narrative is right.
-    fallback_label = re.sub(r"\s*\d+\s*:.*$", "", heading).rstrip("s").capitalize()
+    fallback_label = _before_numbered_colon(heading).rstrip("s").capitalize()
     return ParsedItem(
         code=code,
         kind="area",

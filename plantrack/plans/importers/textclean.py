@@ -19,7 +19,9 @@ _HYPHEN_AT_END = re.compile(r"[^\W\d_]-$")
 # e.g. "by special order;19". Requiring a letter before the punctuation keeps
 # section numbers such as "7.1" intact.
 _FOOTNOTE_MARKER = re.compile(r"(?<=[^\W\d_][;:.,])\d{1,3}(?=\s|$)")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[;:,.!?](?:\s|$))")
+# Starts only where a run of spaces starts: without the look-behind the engine retried
+# from every space of a long run, quadratic in its length.
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+(?=[;:,.!?](?:\s|$))")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
@@ -55,16 +57,17 @@ def join_wrapped(lines: Iterable[str]) -> str:
     A genuine compound split exactly at its hyphen would lose it; the seeds
     have none, and a stray hyphen mid-word is the worse failure.
     """
-    joined = ""
+    # Pieces in a list, and only the last piece's end looked at: linear in the text.
+    pieces: list[str] = []
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if _HYPHEN_AT_END.search(joined) and line[0].islower():
-            joined = joined[:-1] + line
+        if pieces and _HYPHEN_AT_END.search(pieces[-1][-2:]) and line[0].islower():
+            pieces[-1] = pieces[-1][:-1] + line
         else:
-            joined = f"{joined} {line}" if joined else line
-    return collapse_whitespace(joined)
+            pieces.append(line)
+    return collapse_whitespace(" ".join(pieces))
 
 
 def drop_footnote_markers(text: str) -> str:
