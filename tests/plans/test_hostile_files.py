@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 
 from plantrack.plans.importers.detect import parse_bytes_measured
 from plantrack.plans.importers.limits import MB, current
+from plantrack.plans.models import Plan
 
 from .hostile import ANY, CASES, Case
 
@@ -80,6 +81,10 @@ def test_a_hostile_file_at_the_command_line_is_refused_clearly_or_imported(case,
 def test_a_hostile_file_on_the_upload_form_is_refused_clearly_or_previewed(  # type: ignore[no-untyped-def]
     case, sign_in, client, bob
 ):
+    # Bob manages every stored plan, so a clean file that updates a seed plan is previewed
+    # rather than refused for permission (that refusal is tested in test_import_permissions).
+    for plan in Plan.objects.all():
+        plan.managers.add(bob)
     sign_in(client, bob)
     before = _row_counts()
     upload = SimpleUploadedFile(case.name, case.data, content_type="application/octet-stream")
