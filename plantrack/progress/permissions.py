@@ -23,7 +23,8 @@ def reporting_organisations_for(user: Any, item: Item) -> list[int]:
 
 @rule("progress.report")
 def can_report(user: Any, item: Item | None = None) -> bool:
-    if not signed_in(user) or item is None or not item.is_tracked:
+    # A retired item is history: nothing more is reported on it.
+    if not signed_in(user) or item is None or not item.is_tracked or item.is_retired:
         return False
     return bool(reporting_organisations_for(user, item))
 

@@ -171,3 +171,13 @@ def test_a_report_sent_twice_is_recorded_once(client, activity, erin):  # type: 
     again = client.post(ITEM + "report/", data, follow=True)
     assert "already sent" in again.content.decode()
     assert ProgressUpdate.objects.filter(item=activity).count() == 1
+
+
+def test_a_retired_item_takes_no_more_reports(activity, erin):  # type: ignore[no-untyped-def]
+    # Given the activity was retired by a later import
+    Item.objects.filter(pk=activity.pk).update(retired_at=timezone.now(), retired_reason="gone")
+    activity.refresh_from_db()
+    # When its agency's reporter reports on it, then it is refused and nothing is stored
+    with pytest.raises(PermissionDenied):
+        _report(activity, erin)
+    assert not ProgressUpdate.objects.filter(item=activity).exists()
