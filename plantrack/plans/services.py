@@ -462,6 +462,9 @@ def _save_plan(prepared: _Prepared, plan: Plan | None, source_name: str, data: b
         changed += ["source_name", "source_sha256"]
     if changed:
         plan.save(update_fields=[*changed, "updated_at"])
+        # An edit form opened before this import must not silently write over it.
+        Plan.objects.filter(pk=plan.pk).update(version=F("version") + 1)
+        plan.refresh_from_db(fields=["version"])
     return plan
 
 

@@ -40,3 +40,25 @@ def test_plan_update_refuses_a_stale_version_and_bumps_a_fresh_one(vision, alice
     assert refused.value.code == "stale"
     vision.refresh_from_db()
     assert (vision.issuer, vision.version) == ("One", seen + 1)
+
+
+def test_an_import_that_changes_the_plan_makes_an_older_edit_form_stale(vision, alice):  # type: ignore[no-untyped-def]
+    from plantrack.plans.importers.base import ParsedItem, ParsedPlan
+    from plantrack.plans.services import plan_import
+
+    # Given Alice opened the edit form, then an import changed the plan's issuer
+    seen = vision.version
+    parsed = ParsedPlan(
+        title=vision.title_en,
+        short_name=vision.slug,
+        issuer="Issuer from the new version of the document",
+        items=[ParsedItem(code="1", kind="goal", title="A goal")],
+    )
+    plan_import(parsed=parsed, system=True)
+    # When she saves her older copy, then it is refused and the imported issuer stays
+    with pytest.raises(ValidationError):
+        plan_update(
+            plan=Plan.objects.get(pk=vision.pk), version=seen, values={"issuer": "Old"}, by=alice
+        )
+    vision.refresh_from_db()
+    assert vision.issuer == "Issuer from the new version of the document"
