@@ -36,7 +36,9 @@ class Command(BaseCommand):
 
     def _import(self, path: Path, slug: str | None, dry_run: bool) -> None:
         try:
-            data = path.read_bytes()
+            # Read at most one byte past the limit: a huge file is refused, not loaded whole.
+            with path.open("rb") as handle:
+                data = handle.read(settings.PLANTRACK_MAX_IMPORT_BYTES + 1)
         except OSError as exc:
             raise CommandError(f"{path}: cannot read the file ({exc.strerror}).") from exc
         try:
