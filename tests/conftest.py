@@ -21,12 +21,34 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     """Every database test starts from the three seed plans, rolled back after each test."""
     with django_db_blocker.unblock():
         import_seed_plans()
-        # Tests marked serialized_rollback get the seeds back after their flush.
+        # Transactional tests get this data back after their flush (pytest_runtest_teardown).
         for alias in connections:
             connection = connections[alias]
             connection._test_serialized_contents = (  # type: ignore[attr-defined]
                 connection.creation.serialize_db_to_string()
             )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):  # type: ignore[no-untyped-def]
+    """A transactional test ends with a flush that empties the database; serialized_rollback
+    restores it only at the start of the next such test. With pytest-xdist the next test on
+    this worker may be an ordinary one, so put the session's starting data back right away."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in getattr(item, "fixturenames", ()) or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if not transactional:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents and not Plan.objects.using(alias).exists():
+                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture

@@ -6,28 +6,13 @@ import sqlite3
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connection
 from django.test import Client
 
 from plantrack.lib.busy import RETRY_AFTER_SECONDS, is_busy
-from plantrack.plans.models import Item, Plan
+from plantrack.plans.models import Item
 
 EDIT_URL = "/mn/plans/vision-2050-goal-7/items/7.3.13/edit/"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _seeds_back_after_the_module(django_db_blocker):  # type: ignore[no-untyped-def]
-    """A transactional test ends with a flush; put the seed plans back for the next module.
-
-    (serialized_rollback reloads them only at the start of the next such test, and with
-    pytest-xdist the next test on this worker may be an ordinary one.)
-    """
-    yield
-    with django_db_blocker.unblock():
-        for alias in connections:
-            conn = connections[alias]
-            if not Plan.objects.using(alias).exists():
-                conn.creation.deserialize_db_from_string(conn._test_serialized_contents)
 
 
 def _edit(item: Item) -> dict:

@@ -147,6 +147,29 @@ def account_verify_email(*, token: str) -> User | None:
     return user
 
 
+def _refuse_leaving_members_without_an_admin(user: User, membership: Any) -> None:
+    """An organisation whose only administrator leaves must not keep members nobody can
+    manage: hand over first. (A sole member may go; site administrators look after the
+    organisation then.)"""
+    admin, active = membership.Role.ADMIN, membership.State.ACTIVE
+    stranded = []
+    for held in membership.objects.filter(user=user, role=admin, state=active).select_related(
+        "organisation"
+    ):
+        others = membership.objects.filter(organisation=held.organisation).exclude(user=user)
+        if others.exists() and not others.filter(role=admin, state=active).exists():
+            stranded.append(held.organisation.name)
+    if stranded:
+        raise ValidationError(
+            _(
+                "You are the only administrator of %(names)s. Make another member an "
+                "administrator first, then delete your account."
+            )
+            % {"names": ", ".join(sorted(stranded))},
+            code="last_admin",
+        )
+
+
 @transaction.atomic
 def account_delete(*, user: User) -> None:
     """Anonymise the account: sign-in and personal data go, public contributions stay.
@@ -156,6 +179,7 @@ def account_delete(*, user: User) -> None:
     """
     from plantrack.organisations.models import Membership
 
+    _refuse_leaving_members_without_an_admin(user, Membership)
     Membership.objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

@@ -114,10 +114,14 @@ def my_data(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        services.account_delete(user=request.user)  # type: ignore[arg-type]
-        logout(request)
-        messages.success(request, _("Your account was deleted."))
-        return redirect("home")
+        try:
+            services.account_delete(user=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            logout(request)
+            messages.success(request, _("Your account was deleted."))
+            return redirect("home")
     return render(request, "accounts/delete_account.html", {"form": form})
 
 

@@ -60,10 +60,14 @@ class OrganisationIndex:
                 self.by_name.setdefault(fold(name), pk)
 
     def match(self, *, name: str, acronym: str = "") -> int | None:
-        """The trusted organisation meant: by acronym first, then by English or Mongolian name."""
-        if acronym and fold(acronym) in self.by_acronym:
-            return self.by_acronym[fold(acronym)]
-        return self.by_name.get(fold(name))
+        """The trusted organisation meant: by its exact (folded) name first, then by acronym;
+        a bare acronym written as the name ("NPA") matches that acronym."""
+        found = self.by_name.get(fold(name))
+        if found is None and acronym:
+            found = self.by_acronym.get(fold(acronym))
+        if found is None and not acronym:
+            found = self.by_acronym.get(fold(name))
+        return found
 
     def conflict(self, *, name: str, acronym: str = "") -> str | None:
         """The display name of an unverified organisation that an import must not link to."""

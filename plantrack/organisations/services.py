@@ -49,7 +49,9 @@ PROFILE_FIELDS = (
 )
 PROFILE_LISTS = ("fields", "target_groups")
 # Changing one of these sends a self-registered organisation back to verification.
-IDENTITY_FIELDS = ("name_mn", "name_en", "registration_number", "kind")
+# Changing any of these sends a self-registered organisation back for verification: they are
+# what imports and readers recognise it by.
+IDENTITY_FIELDS = ("name_mn", "name_en", "acronym", "registration_number", "kind")
 
 # Mongolian Cyrillic to Latin for slugs, after the national standard MNS 5217:2012, simplified.
 _LATIN = str.maketrans(

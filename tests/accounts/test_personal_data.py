@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from plantrack.accounts.models import User
+from plantrack.accounts.services import account_delete
+from plantrack.organisations.models import Membership, Organisation
 from plantrack.progress.services import progress_update_review, progress_update_submit
 
 ITEM = "/en/plans/vision-2050-goal-7/items/7.3.8/"
@@ -53,3 +55,36 @@ def test_the_privacy_page_says_what_is_stored(client, db):  # type: ignore[no-un
     content = client.get("/en/accounts/privacy/").content
     assert b"Argon2" in content
     assert b"Delete your account" in content
+
+
+def _organisation_with(admin: User, *members: User) -> Organisation:
+    organisation = Organisation.objects.create(
+        slug="steppe-ngo", name_en="Steppe NGO", kind="cso", self_registered=True
+    )
+    Membership.objects.create(user=admin, organisation=organisation, role="admin", state="active")
+    for member in members:
+        Membership.objects.create(
+            user=member, organisation=organisation, role="member", state="active"
+        )
+    return organisation
+
+
+def test_the_only_administrator_with_members_must_hand_over_before_deleting(client, charlie, erin):  # type: ignore[no-untyped-def]
+    # Given Charlie administers an organisation that Erin is a member of
+    organisation = _organisation_with(charlie, erin)
+    client.force_login(charlie)
+    # When he deletes his account, then he is told to hand over, and nothing changes
+    response = client.post("/en/accounts/profile/delete/", {"password": "correct-horse-3"})
+    assert response.status_code == 200
+    assert "only administrator of Steppe NGO" in response.content.decode()
+    charlie.refresh_from_db()
+    assert charlie.is_active and charlie.deleted_at is None
+    assert organisation.memberships.filter(user=charlie, role="admin").exists()
+
+
+def test_a_sole_member_may_delete_their_account_and_leave_the_organisation(charlie):  # type: ignore[no-untyped-def]
+    organisation = _organisation_with(charlie)
+    account_delete(user=charlie)
+    charlie.refresh_from_db()
+    assert charlie.deleted_at is not None
+    assert not organisation.memberships.exists()

@@ -126,3 +126,15 @@ def test_a_stale_role_change_is_refused(tegsh, dorj):  # type: ignore[no-untyped
     assert refused.value.code == "stale"
     membership.refresh_from_db()
     assert membership.role == "reporter"
+
+
+def test_changing_the_acronym_sends_a_verified_organisation_back_for_verification(tegsh, dorj):  # type: ignore[no-untyped-def]
+    # Given a verified self-registered organisation (acronyms are what imports match by)
+    assert tegsh.self_registered and tegsh.verified_at is not None
+    # When its administrator gives it an agency's acronym
+    services.organisation_update(
+        organisation=tegsh, by=dorj, data=_profile(tegsh, acronym="NCSA"), version=tegsh.version
+    )
+    # Then it is unverified again until an administrator checks it
+    tegsh.refresh_from_db()
+    assert (tegsh.acronym, tegsh.verified_at) == ("NCSA", None)

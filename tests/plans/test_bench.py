@@ -5,27 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from plantrack.plans.management.commands.bench import Command, WriteLockTimer
 from plantrack.plans.models import Item, Plan
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _seeds_back_after_the_module(django_db_blocker):  # type: ignore[no-untyped-def]
-    """A transactional test ends with a flush; put the seed plans back for the next module.
-
-    (serialized_rollback reloads them only at the start of the next such test, and with
-    pytest-xdist the next test on this worker may be an ordinary one.)
-    """
-    yield
-    with django_db_blocker.unblock():
-        for alias in connections:
-            conn = connections[alias]
-            if not Plan.objects.using(alias).exists():
-                conn.creation.deserialize_db_from_string(conn._test_serialized_contents)
 
 
 def test_the_timer_records_how_long_a_writing_transaction_held_the_lock():

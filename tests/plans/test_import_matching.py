@@ -21,13 +21,9 @@ code,parent_code,kind,title,organisations
 
 
 def _impostor(**extra) -> Organisation:  # type: ignore[no-untyped-def]
+    values = {"acronym": "NCSA", **extra}
     return Organisation.objects.create(
-        slug="ncsa-club",
-        name_en="NCSA Club",
-        acronym="NCSA",
-        kind="cso",
-        self_registered=True,
-        **extra,
+        slug="ncsa-club", name_en="NCSA Club", kind="cso", self_registered=True, **values
     )
 
 
@@ -76,3 +72,21 @@ def test_cyrillic_names_differing_only_in_case_are_one_organisation(db):  # type
     created = organisation_get_or_create(name="Монголын Улаан Загалмай Нийгэмлэг")
     assert organisation_get_or_create(name="монголын улаан загалмай нийгэмлэг").pk == created.pk
     assert organisation_get_or_create(name="МОНГОЛЫН УЛААН ЗАГАЛМАЙ НИЙГЭМЛЭГ").pk == created.pk
+
+
+def test_an_exact_name_beats_an_acronym_held_by_another_body(db):  # type: ignore[no-untyped-def]
+    # Given an agency stored without an acronym, and a verified body holding "SDA"
+    agency = Organisation.objects.create(
+        slug="sda", name_en="Steppe Data Academy", kind="government"
+    )
+    _impostor(verified_at=timezone.now(), acronym="SDA")
+    # When an import names "Steppe Data Academy (SDA)", then the agency is meant
+    found = organisation_get_or_create(name="Steppe Data Academy", acronym="SDA")
+    assert found.pk == agency.pk
+
+
+def test_a_bare_acronym_as_the_name_matches_the_body_with_that_acronym(db):  # type: ignore[no-untyped-def]
+    agency = Organisation.objects.create(
+        slug="npa", name_en="National Police Agency", acronym="NPA", kind="law_enforcement"
+    )
+    assert organisation_get_or_create(name="NPA").pk == agency.pk
