@@ -738,7 +738,11 @@ def account_delete(target: str) -> Action:
 
     if target == "other":
         return Action("account delete", target, NOBODY, run, probe, soft_refusal=True)
-    return Action("account delete", target, SIGNED_IN, run, probe)
+    # The CSO admin is the only administrator of an organisation with members: they must hand
+    # over first, so their deletion is refused with a form error and changes nothing.
+    return Action(
+        "account delete", target, SIGNED_IN - {"cso_admin"}, run, probe, soft_refusal=True
+    )
 
 
 def two_step_setup() -> Action:

@@ -456,16 +456,31 @@ def membership_invite(
     role: str,
     by: User,
     invitations_url: str = "",
+    ip: str = "",
 ) -> Membership | None:
     """Invite an existing account by its email address.
 
     Returns None when no account has that address; the caller shows the same message
     either way, so the form does not reveal who has an account. With ``invitations_url``
-    the invited person is told by email where to accept.
+    the invited person is told by email where to accept. Invitations count against the
+    same mail limits as sign-up and password reset, and only verified organisations send
+    them (an unregistered stranger could otherwise probe addresses and send mail in any
+    name they chose).
     """
+    from plantrack.accounts.services import mail_quota_take
+
     require(by, "organisations.change", organisation)
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
+    if organisation.self_registered and organisation.verified_at is None:
+        raise ValidationError(
+            _(
+                "Your organisation can invite people once a site administrator has verified "
+                "it. Until then, ask them to find it in the directory and request to join."
+            ),
+            code="unverified",
+        )
+    mail_quota_take(email=email, ip=ip)
     user = User.objects.filter(
         email__iexact=email.strip(), is_active=True, deleted_at__isnull=True
     ).first()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plantrack.accounts.services import MailLimitReached
 from plantrack.lib import once
 from plantrack.lib.bilingual import picked_language
 from plantrack.lib.params import page_param
@@ -239,16 +240,21 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, action="organisations.change")
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.membership_invite(
-            organisation=organisation,
-            email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"],
-            by=request.user,  # type: ignore[arg-type]
-            invitations_url=request.build_absolute_uri(reverse("organisations:invitations")),
-        )
-        # The same message whether or not the address has an account.
-        messages.success(request, _("If that address has an account, it has been invited."))
-        return redirect("organisations:members", organisation.slug)
+        try:
+            services.membership_invite(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,  # type: ignore[arg-type]
+                invitations_url=request.build_absolute_uri(reverse("organisations:invitations")),
+                ip=request.META.get("REMOTE_ADDR", ""),
+            )
+        except (ValidationError, MailLimitReached) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            # The same message whether or not the address has an account.
+            messages.success(request, _("If that address has an account, it has been invited."))
+            return redirect("organisations:members", organisation.slug)
     return render(
         request,
         "organisations/organisation_members.html",
