@@ -165,6 +165,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             form.add_error("token", exc)
         else:
             del request.session[PENDING_KEY]
+            # A session id seen before the second step must not become a verified one.
+            request.session.cycle_key()
             otp_login(request, device)
             return render(
                 request,
@@ -195,6 +197,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             token=form.cleaned_data["token"],
         )
         if device is not None:
+            request.session.cycle_key()
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("token", _("That code is not right. Check the time on your phone."))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,9 +96,18 @@ class _PlanChanged(Exception):
     """The plan was edited between reading and writing; read it again."""
 
 
+# Paths under /plans/ that a plan's slug must not take.
+RESERVED_PLAN_SLUGS = frozenset({"import"})
+
+
 def import_slug(raw: str) -> str:
-    """The one normalisation of a plan's short name into its slug; every door uses it."""
-    return slugify(raw)[:120].strip("-")
+    """The one normalisation of a plan's short name into its slug; every door uses it.
+
+    Underscores and every kind of dash count as a hyphen, so a look-alike such as
+    ``dice_roadmap`` or ``dice–roadmap`` (an en dash) names the same plan as ``dice-roadmap``.
+    """
+    spaced = "".join("-" if ch == "_" or unicodedata.category(ch) == "Pd" else ch for ch in raw)
+    return re.sub(r"-{2,}", "-", slugify(spaced))[:120].strip("-")
 
 
 def _item_values(parsed: ParsedItem, *, english: bool) -> dict[str, Any]:
@@ -592,6 +603,11 @@ def plan_import(
     if not parsed.items:
         raise ImportRefused("the document holds no items to import")
     slug = import_slug(slug or parsed.short_name)
+    if slug in RESERVED_PLAN_SLUGS:
+        raise ImportRefused(
+            _("the short name %(slug)r is used by the site's own pages; choose another")
+            % {"slug": slug}
+        )
     if not slug:
         raise ImportRefused("the plan needs a short name made of letters or digits")
     for _attempt in range(IMPORT_ATTEMPTS):

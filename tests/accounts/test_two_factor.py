@@ -196,3 +196,13 @@ def test_one_recovery_code_used_by_five_requests_at_once_works_once(client, alic
         thread.join()
     assert sorted(results) == [False, False, False, False, True]
     assert StaticToken.objects.filter(device__user=alice).count() == 9
+
+
+def test_proving_the_second_factor_gives_the_session_a_new_id(client, alice):  # type: ignore[no-untyped-def]
+    codes = _set_up(client, alice)
+    client.logout()
+    client.force_login(alice)
+    before = client.session.session_key
+    # When the second step is proven, then a cookie seen before it is worth nothing
+    assert client.post(VERIFY, {"token": codes[0], "next": "/en/"}).status_code == 302
+    assert client.session.session_key != before

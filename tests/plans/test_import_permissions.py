@@ -160,3 +160,30 @@ def test_staged_files_are_deleted_on_confirm_and_never_pile_up(sign_in, client, 
     assert response.status_code == 302
     assert Plan.objects.filter(slug="bobs-plan").exists()
     assert not list(media.glob("*"))
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "dice_inclusive_digitalization_roadmap",
+        "dice\u2013inclusive\u2013digitalization\u2013roadmap",
+        "DICE \u2014 Inclusive Digitalization Roadmap",
+    ],
+)
+def test_a_look_alike_short_name_means_the_same_plan_and_is_refused(bob, look_alike):  # type: ignore[no-untyped-def]
+    # Given Bob does not manage the DICE roadmap
+    dice = Plan.objects.get(slug="dice-inclusive-digitalization-roadmap")
+    before = _state(dice)
+    # When he imports under a name that differs only in dashes or underscores, it is refused
+    assert import_slug(look_alike) == dice.slug
+    with pytest.raises(PermissionDenied):
+        plan_import(parsed=parse_bytes(_csv(look_alike)), by=bob)
+    assert _state(dice) == before
+
+
+def test_a_plan_cannot_take_a_short_name_the_site_uses_for_its_own_pages(db):  # type: ignore[no-untyped-def]
+    from plantrack.plans.importers.base import ImportRefused
+
+    with pytest.raises(ImportRefused, match="site's own pages"):
+        plan_import(parsed=parse_bytes(_csv("Import")), system=True)
+    assert not Plan.objects.filter(slug="import").exists()
