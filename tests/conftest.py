@@ -39,7 +39,8 @@ def pytest_runtest_teardown(item, nextitem):  # type: ignore[no-untyped-def]
     transactional = "transactional_db" in getattr(item, "fixturenames", ()) or (
         marker is not None and marker.kwargs.get("transaction", False)
     )
-    if not transactional:
+    # After the last test the session's teardown has already removed the test database.
+    if not transactional or nextitem is None:
         return
     from pytest_django.plugin import blocking_manager_key
 

@@ -246,6 +246,9 @@ def _form_data(instance: Any, fields: list[str], **changes: Any) -> dict:
         if isinstance(value, list):
             value = [getattr(v, "pk", v) for v in value]
         data[name] = "" if value is None else value
+    # The edit forms carry the version the page showed, as a browser sends it.
+    if hasattr(instance, "version"):
+        data["version"] = instance.version
     data.update(changes)
     return data
 

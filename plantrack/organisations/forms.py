@@ -152,7 +152,7 @@ class OrganisationForm(forms.ModelForm):
         )
         if self.instance.pk:
             # The version the editor saw; the service refuses the save if it changed since.
-            # (Optional so a client without it still works, unchecked; browsers send it.)
+            # (A form sent without it is refused in clean(), with a message.)
             self.fields["version"] = forms.IntegerField(
                 widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
             )
@@ -164,6 +164,14 @@ class OrganisationForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if "version" in self.fields and data.get("version") is None:
+            self.add_error(
+                None,
+                _(
+                    "This page is out of date (it does not say which version you edited). "
+                    "Reload it and make your change again."
+                ),
+            )
         others = Organisation.objects.exclude(pk=self.instance.pk) if self.instance.pk else None
         if others is None:
             others = Organisation.objects.all()

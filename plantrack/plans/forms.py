@@ -13,7 +13,7 @@ from .validation import MAX_WEIGHT, MAX_YEAR, MIN_YEAR
 
 class PlanForm(forms.ModelForm):
     # The version the editor saw; plan_update refuses the save if the plan changed since.
-    # (Optional so a client without it still works, unchecked; browsers send it.)
+    # (A form sent without it is refused in clean(), with a message rather than a field error.)
     version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
     )
@@ -46,6 +46,14 @@ class PlanForm(forms.ModelForm):
         data = super().clean() or {}
         if not data.get("title_mn") and not data.get("title_en"):
             self.add_error(None, _("Give the plan a title in Mongolian or English."))
+        if self.is_bound and data.get("version") is None:
+            self.add_error(
+                None,
+                _(
+                    "This page is out of date (it does not say which version you edited). "
+                    "Reload it and make your change again."
+                ),
+            )
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("The last year cannot be before the first year."))

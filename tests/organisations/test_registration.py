@@ -129,6 +129,7 @@ def test_the_organisation_admin_edits_the_profile(client, dorj, tegsh):  # type:
         acronym="TAFDO",
         registration_number=tegsh.registration_number,
         contact_phone="+976 7011 9999",
+        version=tegsh.version,
     )
     response = client.post(url, data)
     assert response.status_code == 302
@@ -139,7 +140,9 @@ def test_the_organisation_admin_edits_the_profile(client, dorj, tegsh):  # type:
 
 def test_renaming_a_verified_organisation_sends_it_back_for_verification(client, dorj, tegsh):  # type: ignore[no-untyped-def]
     client.force_login(dorj)
-    data = _profile(name_en="Red Cross", name_mn="", registration_number="9011002345")
+    data = _profile(
+        name_en="Red Cross", name_mn="", registration_number="9011002345", version=tegsh.version
+    )
     response = client.post("/en/organisations/disability-federation/edit/", data, follow=True)
     assert "verify the organisation again" in response.content.decode()
     tegsh.refresh_from_db()

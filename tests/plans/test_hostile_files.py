@@ -17,6 +17,7 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from plantrack.plans.importers.detect import parse_bytes_measured
 from plantrack.plans.importers.limits import MB, current
@@ -66,7 +67,9 @@ def test_a_hostile_file_at_the_command_line_is_refused_clearly_or_imported(case,
     out, err = StringIO(), StringIO()
     started = time.monotonic()
     try:
-        call_command("importplan", str(path), stdout=out, stderr=err)
+        # The messages are checked in English; the command speaks the active language.
+        with translation.override("en"):
+            call_command("importplan", str(path), stdout=out, stderr=err)
         refused, message = False, out.getvalue()
     except CommandError:
         refused, message = True, err.getvalue()

@@ -62,3 +62,16 @@ def test_an_import_that_changes_the_plan_makes_an_older_edit_form_stale(vision, 
         )
     vision.refresh_from_db()
     assert vision.issuer == "Issuer from the new version of the document"
+
+
+def test_an_edit_sent_without_the_version_it_was_made_from_is_refused(
+    client, sign_in, vision, alice
+):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
+    data = form_data(client.get(EDIT).context["form"], issuer="Unchecked issuer")
+    data.pop("version")
+    response = client.post(EDIT, data)
+    assert response.status_code == 200
+    assert "This page is out of date" in response.content.decode()
+    vision.refresh_from_db()
+    assert vision.issuer != "Unchecked issuer"

@@ -98,7 +98,12 @@ def test_the_manager_edits_the_plan(sign_in, client, vision, alice):  # type: ig
     sign_in(client, alice)
     response = client.post(
         "/en/plans/vision-2050-goal-7/edit/",
-        {"title_en": vision.title_en, "title_mn": "Алсын хараа 2050", "short_name": "Vision 2050"},
+        {
+            "title_en": vision.title_en,
+            "title_mn": "Алсын хараа 2050",
+            "short_name": "Vision 2050",
+            "version": vision.version,
+        },
     )
     assert response.status_code == 302
     assert Plan.objects.get(pk=vision.pk).title_mn == "Алсын хараа 2050"
