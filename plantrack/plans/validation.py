@@ -94,6 +94,12 @@ def _check_years(start: int | None, end: int | None, where: str, line: int | Non
             validate_year(value)
         except ValidationError as exc:
             raise _refuse(exc, where, line) from exc
+    if start is not None and end is not None and end < start:
+        raise ImportRefused(
+            _("%(where)s ends in %(end)s, before it starts in %(start)s; swap the two years")
+            % {"where": where, "end": end, "start": start},
+            line=line,
+        )
 
 
 def validate_parsed_item(item: ParsedItem, *, depth: int = 1) -> None:

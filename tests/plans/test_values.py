@@ -15,6 +15,15 @@ from plantrack.plans.models import Item, Plan
 from plantrack.plans.services import plan_import
 from plantrack.plans.validation import MAX_DEPTH, validate_parsed_item, validate_parsed_plan
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """The refusals are checked in English (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 HEAD = "# title: Bad values\n# short_name: bad-values\n"
 COLUMNS = "code,parent_code,kind,title,body,start_year,end_year,weight\n"
 GOOD_ROW = "1,,objective,Safer streets,,2025,2026,1\n"
@@ -31,6 +40,7 @@ BAD_ROWS = {
     "start_year inf": ("1.1,1,activity,Lights,,inf,,\n", "start_year"),
     "start_year 1e30": ("1.1,1,activity,Lights,,1e30,,\n", "year"),
     "end_year 70000": ("1.1,1,activity,Lights,,,70000,\n", "year"),
+    "end before start": ("1.1,1,activity,Lights,,2030,2020,\n", "before it starts"),
     # Past the first 8 KB, which the binary-file sniffing reads.
     "NUL in a title past 8 KB": (
         "1.0,1,activity,Pad," + "x" * 9000 + ",,,\n1.1,1,activity,Li\x00ghts,,,,\n",
@@ -206,3 +216,10 @@ def test_the_item_form_tells_the_browser_the_year_and_weight_ranges(vision):  # 
     assert 'min="1900" max="2200"' in str(form["start_year"])
     assert 'min="1900" max="2200"' in str(form["end_year"])
     assert 'min="0" max="1000"' in str(form["weight"])
+
+
+def test_a_plan_that_ends_before_it_starts_is_refused_before_anything_is_written(db):  # type: ignore[no-untyped-def]
+    head = HEAD + "# start_year: 2030\n# end_year: 2020\n"
+    message = _refusal(_csv("", head=head))
+    assert "before it starts" in message, message
+    assert not Plan.objects.filter(slug="bad-values").exists()
