@@ -462,8 +462,13 @@ def _save_plan(prepared: _Prepared, plan: Plan | None, source_name: str, data: b
         try:
             with transaction.atomic():
                 plan = Plan.objects.create(slug=prepared.slug, **values)
-        except IntegrityError as exc:  # someone created it a moment ago: read it again
-            raise _PlanChanged from exc
+        except IntegrityError as exc:
+            if Plan.objects.filter(slug=prepared.slug).exists():
+                raise _PlanChanged from exc  # someone created it a moment ago: read it again
+            raise ImportRefused(
+                _("the plan's details were refused by the database (%(reason)s); correct them")
+                % {"reason": str(exc)[:200]}
+            ) from exc
     changed = [name for name, value in values.items() if value and getattr(plan, name) != value]
     for name in changed:
         setattr(plan, name, values[name])

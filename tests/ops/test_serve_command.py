@@ -59,3 +59,26 @@ def test_an_unknown_trusted_proxy_header_is_refused_with_the_default(settings):
     settings.PLANTRACK_TRUSTED_PROXY_HEADERS = "x-forwarded-sheep"
     with pytest.raises(CommandError, match="PLANTRACK_TRUSTED_PROXY_HEADERS='x-forwarded-sheep'"):
         call_command("serve", "--port", "1")
+
+
+def test_plain_serve_in_a_production_environment_says_to_use_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="plantrack serve --production"):
+        call_command("serve", "--port", "1")
+
+
+def test_an_import_into_a_database_without_its_tables_says_to_migrate(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PLANTRACK_ENV")}
+    env.update(PYTHONPATH=str(REPO_ROOT), PLANTRACK_DATA_DIR=str(tmp_path / "data"))
+    plan = tmp_path / "plan.csv"
+    plan.write_text("# title: T\n# short_name: t\ncode,parent_code,kind,title\n1,,goal,G\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "plantrack.cli", "import", str(plan), "--dry-run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "run `plantrack migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr

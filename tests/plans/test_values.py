@@ -15,6 +15,7 @@ from plantrack.plans.models import Item, Plan
 from plantrack.plans.services import plan_import
 from plantrack.plans.validation import MAX_DEPTH, validate_parsed_item, validate_parsed_plan
 
+
 @pytest.fixture(autouse=True)
 def _english():  # type: ignore[no-untyped-def]
     """The refusals are checked in English (the Mongolian ones are in the catalogue)."""

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plantrack.plans.importers.base import ImportRefused
 from plantrack.plans.importers.detect import parse_bytes
+from plantrack.plans.management.commands.serve import require_migrated
 from plantrack.plans.services import plan_import
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_migrated()
         if options["slug"] and len(options["files"]) > 1:
             raise CommandError("--plan names one plan; import one file at a time with it.")
         failures = []

@@ -45,10 +45,26 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["production"]:
             prepare_production(self)
+        elif settings.PRODUCTION:
+            # Without --production static files are not collected and every page would fail.
+            raise CommandError(
+                "PLANTRACK_ENV is production: start the site with `plantrack serve --production`."
+            )
         threads = options["threads"] or int(os.environ.get("PLANTRACK_THREADS", 0) or 0)
         if threads < 0 or threads > 1000:
             raise CommandError(f"--threads {threads} is out of range; use 1 to 1000.")
         serve(self, options["host"], options["port"], threads or default_threads())
+
+
+def require_migrated() -> None:
+    """Refuse to work on a database whose tables are missing or out of date, saying what to run."""
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        raise CommandError(
+            f"The database has {len(pending)} migrations not applied yet; "
+            "run `plantrack migrate` first."
+        )
 
 
 def prepare_production(command: BaseCommand) -> None:
@@ -70,13 +86,7 @@ def prepare_production(command: BaseCommand) -> None:
             "to https and X-Forwarded-* headers are ignored. Behind a TLS proxy on this machine, "
             "set PLANTRACK_TRUSTED_PROXY=127.0.0.1."
         )
-    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
-    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    if pending:
-        raise CommandError(
-            f"The database has {len(pending)} migrations not applied yet; "
-            "run `plantrack migrate` first."
-        )
+    require_migrated()
     # The manifest storage names files by their content: without this every page fails.
     call_command("collectstatic", interactive=False, verbosity=0)
     command.stdout.write(f"Static files collected in {settings.STATIC_ROOT}")
