@@ -49,6 +49,10 @@ class Limits:
     # The child process that reads the file
     max_seconds: float = 60.0
     max_memory_bytes: int = 1024 * MB
+    # How many documents this server process reads at once, and how long a further one waits
+    # for a turn: reading is CPU-bound, so more at once would only slow the public pages.
+    max_concurrent_reads: int = 2
+    wait_for_a_turn_seconds: float = 10.0
 
     def but(self, **changes: Any) -> Limits:
         return dataclasses.replace(self, **changes)

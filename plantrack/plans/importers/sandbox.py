@@ -22,6 +22,7 @@ import pickle
 import resource
 import select
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,8 +154,52 @@ def _in_process(read: Reader, data: bytes, limits: Limits, started: float) -> Ou
     return outcome
 
 
+_turns: dict[int, threading.BoundedSemaphore] = {}
+_turns_lock = threading.Lock()
+
+
+def _turn(limits: Limits) -> threading.BoundedSemaphore:
+    with _turns_lock:
+        return _turns.setdefault(
+            limits.max_concurrent_reads, threading.BoundedSemaphore(limits.max_concurrent_reads)
+        )
+
+
+def busy_refusal(limits: Limits) -> ImportRefused:
+    return ImportRefused(
+        _(
+            "this server is already reading as many documents as it reads at once "
+            "(%(count)s); try again in a minute"
+        )
+        % {"count": limits.max_concurrent_reads}
+    )
+
+
 def run(read: Reader, data: bytes, limits: Limits) -> Outcome:
-    """``read(data, limits)`` in a child process within the memory and time budget."""
+    """``read(data, limits)`` in a child process within the memory and time budget, with at
+    most ``limits.max_concurrent_reads`` reads at a time in this process."""
+    turn = _turn(limits)
+    if not turn.acquire(timeout=limits.wait_for_a_turn_seconds):
+        return Outcome(refusal=str(busy_refusal(limits)))
+    try:
+        return _run(read, data, limits)
+    finally:
+        turn.release()
+
+
+def _die_with_the_parent() -> None:
+    """Linux: the reader is killed when the process that asked for it dies (kill -9 of the
+    command or the server), instead of running on alone until its CPU limit."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _run(read: Reader, data: bytes, limits: Limits) -> Outcome:
     started = time.monotonic()
     if not hasattr(os, "fork"):
         return _in_process(read, data, limits, started)
@@ -168,6 +213,7 @@ def run(read: Reader, data: bytes, limits: Limits) -> Outcome:
     if pid == 0:  # the child
         code = 0
         try:
+            _die_with_the_parent()
             os.close(receive)
             _child(read, data, limits, send)
         except BaseException:
