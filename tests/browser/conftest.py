@@ -279,3 +279,11 @@ def manager_page(browser: Browser, site: str, manager_state: Any) -> Iterator[Pa
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def axe() -> Any:
+    """axe-core, run inside the page under test."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()

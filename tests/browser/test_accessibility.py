@@ -193,13 +193,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="session")
-def axe() -> Any:
-    from axe_playwright_python.sync_playwright import Axe
-
-    return Axe()
-
-
 def _describe(violations: list[dict[str, Any]]) -> str:
     lines = []
     for violation in violations:
