@@ -110,7 +110,7 @@ def _starts_block(line: str) -> bool:
         or _FOOTNOTE.match(stripped)
         or _OPENS_BLOCK.match(stripped)
         or _CAPTION.match(stripped)
-        or "\t" in stripped
+        or ("\t" in stripped and not _is_list_line(stripped))
         or _starts_with_code(stripped)
     )
 
@@ -147,7 +147,7 @@ def read_text(text: str) -> Document:
         if _PIPE_ROW.match(stripped):
             i = _read_pipe_table(lines, i, blocks)
             continue
-        if "\t" in stripped:
+        if "\t" in stripped and not _is_list_line(stripped):
             i = _read_tab_table(lines, i, blocks)
             continue
         heading = _HEADING.match(stripped)
@@ -161,11 +161,26 @@ def read_text(text: str) -> Document:
     return Document(blocks, "text")
 
 
+def _is_list_line(line: str) -> bool:
+    """"1.1.<TAB>Text" or "- 7.1.1.<TAB>Text": a numbered line with a tab, not a table row."""
+    from .outline import parse_code
+
+    cells = line.split("\t")
+    if len(cells) != 2:
+        return False
+    head = cells[0].strip()
+    bullet = _BULLET.match(head + " ")
+    if bullet:
+        head = bullet.group(2).strip()
+    code = parse_code(head)
+    return code is not None and not code.title
+
+
 def _read_paragraph(lines: list[str], start: int, double: bool) -> tuple[Paragraph, int]:
     first = lines[start]
     stripped = first.strip()
     bullet = _BULLET.match(stripped)
-    parts = [bullet.group(2) if bullet else stripped]
+    parts = [(bullet.group(2) if bullet else stripped).replace("\t", " ")]
     bold_open = stripped.count("**") % 2 == 1
     previous = first
     i = start + 1

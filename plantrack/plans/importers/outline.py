@@ -336,9 +336,16 @@ class _Builder:
         self.awaiting_title: Node | None = None
 
     # the stack
-    def close_headings(self, rank: int) -> None:
+    def close_headings(self, rank: int, *, items_too: bool = True) -> None:
+        """Close what a heading of ``rank`` ends: headings at its rank or below.
+
+        An uncoded heading ("Stages of implementation") does not end a numbered
+        heading of its own rank above it; it sits inside that item.
+        """
         for index, frame in enumerate(self.stack):
-            if frame.rank is not None and frame.rank >= rank:
+            if frame.rank is None:
+                continue
+            if frame.rank > rank or (frame.rank == rank and (items_too or frame.group)):
                 del self.stack[index:]
                 return
 
@@ -352,7 +359,7 @@ class _Builder:
         return bool(self.stack) and self.stack[-1].group is not None
 
     def open_group(self, text: str, line: int, rank: int) -> None:
-        self.close_headings(rank)
+        self.close_headings(rank, items_too=False)
         group = _Group(text, line, rank)
         self.groups.append(group)
         self.stack.append(_Frame(rank, group=group))
