@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from .cells import has_markup, plain_text
@@ -59,6 +60,7 @@ def normalise_characters(text: str) -> str:
     return _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
+@lru_cache(maxsize=4096)
 def clean_inline(text: str) -> str:
     """One line of plain text: HTML fragments, emphasis marks and footnote numbers removed."""
     if has_markup(text):

@@ -28,6 +28,11 @@ def seed_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@cache
+def seed_plan(path: Path) -> ParsedPlan:
+    return read(seed_text(path))
+
+
 def read(text: str, mapping: Mapping | None = None) -> ParsedPlan:
     return parse_document(read_text(text), mapping)
 

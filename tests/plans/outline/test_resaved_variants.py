@@ -7,7 +7,17 @@ from collections.abc import Callable
 
 import pytest
 
-from .helpers import FIGURES, RECOMMENDATIONS, ROADMAP, VISION, counts, read, seed_text, tree
+from .helpers import (
+    FIGURES,
+    RECOMMENDATIONS,
+    ROADMAP,
+    VISION,
+    counts,
+    read,
+    seed_plan,
+    seed_text,
+    tree,
+)
 
 NBSP = "\u00a0"
 
@@ -128,21 +138,21 @@ VARIANTS: list[tuple[object, str, Callable[[str], str]]] = [
     ids=[f"{seed.name[:3]}-{name}" for seed, name, _change in VARIANTS],  # type: ignore[attr-defined]
 )
 def test_a_resaved_seed_reads_the_same_tree(seed, change) -> None:  # type: ignore[no-untyped-def]
-    original = read(seed_text(seed))
+    original = seed_plan(seed)
     changed = read(change(seed_text(seed)))
     assert tree(changed) == tree(original)
 
 
 @pytest.mark.parametrize("change", [numbered_sections, section_keyword], ids=["1.", "SECTION 1:"])
 def test_recommendation_sections_numbered_another_way_read_the_same_sections(change) -> None:  # type: ignore[no-untyped-def]
-    original = read(seed_text(RECOMMENDATIONS))
+    original = seed_plan(RECOMMENDATIONS)
     changed = read(change(seed_text(RECOMMENDATIONS)))
     assert counts(changed) == FIGURES[RECOMMENDATIONS.name]
     assert [(i.code, i.title) for i in changed.items] == [(i.code, i.title) for i in original.items]
 
 
 def test_the_roadmap_as_a_pipe_table_reads_the_same_tree() -> None:
-    original = read(seed_text(ROADMAP))
+    original = seed_plan(ROADMAP)
     changed = read(pipe_table(seed_text(ROADMAP)))
     assert [(i.code, i.kind, i.parent_code, i.title, i.indicators) for i in changed.items] == [
         (i.code, i.kind, i.parent_code, i.title, i.indicators) for i in original.items

@@ -10,13 +10,13 @@ import pytest
 
 from plantrack.plans.importers.base import ParsedItem, ParsedPlan
 
-from .helpers import FIGURES, RECOMMENDATIONS, ROADMAP, VISION, counts, read, seed_text
+from .helpers import FIGURES, RECOMMENDATIONS, ROADMAP, VISION, counts, read, seed_plan, seed_text
 
 MARKUP = re.compile(r"\*\*|<[a-zA-Z/][^>]*>|&[a-zA-Z]+;|^#")
 
 
 def plan_of(path) -> ParsedPlan:  # type: ignore[no-untyped-def]
-    return read(seed_text(path))
+    return seed_plan(path)
 
 
 def by_code(plan: ParsedPlan, code: str) -> ParsedItem:
