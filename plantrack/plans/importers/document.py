@@ -198,8 +198,8 @@ def _read_paragraph(lines: list[str], start: int, double: bool) -> tuple[Paragra
                 break
             if double and _ends_paragraph(previous, line):
                 break
-            if _is_caps(parts[-1]) != _is_caps(line.strip()) and len(parts[-1]) < 80:
-                break
+            if _is_caps(parts[-1]) != _is_caps(line.strip()):
+                break  # a capitalised heading starts or ends
         parts.append(line.strip())
         if line.count("**") % 2:
             bold_open = not bold_open

@@ -334,6 +334,8 @@ class _Builder:
         self.unplaced: list[tuple[int, str]] = []
         self.warnings: list[str] = []
         self.awaiting_title: Node | None = None
+        self.pending: _Group | None = None  # a bold heading that may end an open one
+        self.candidates: list[int] = []
 
     # the stack
     def close_headings(self, rank: int, *, items_too: bool = True) -> None:
@@ -359,10 +361,42 @@ class _Builder:
         return bool(self.stack) and self.stack[-1].group is not None
 
     def open_group(self, text: str, line: int, rank: int) -> None:
-        self.close_headings(rank, items_too=False)
         group = _Group(text, line, rank)
         self.groups.append(group)
+        if rank >= BOLD_RANK:
+            # Bold and capitalised lines all share one rank, so whether this one ends
+            # an open one of the same rank or sits inside the item above is decided by
+            # the next item: a sibling of something under the open heading ends it.
+            if self.pending is not None and self.stack and self.stack[-1].group is self.pending:
+                self.stack.pop()  # a heading with nothing under it before the next one
+            same = [
+                i
+                for i, f in enumerate(self.stack)
+                if f.group is not None and f.rank == rank and f.group.items
+            ]
+            self.close_headings(rank + 1, items_too=False)
+            if same:
+                self.pending, self.candidates = group, same
+                self.stack.append(_Frame(rank, group=group))
+                return
+        self.close_headings(rank, items_too=False)
         self.stack.append(_Frame(rank, group=group))
+
+    def _settle_pending(self, style: str, prefix_parent: Node | None) -> None:
+        """Close the open heading the pending one replaces, if the new item says so."""
+        pending, candidates = self.pending, self.candidates
+        self.pending, self.candidates = None, []
+        if pending is None or not self.stack or self.stack[-1].group is not pending:
+            return
+        for index in candidates:
+            after = self.stack[index + 1 : -1]
+            before = self.stack[:index]
+            if any(f.sig == style for f in after) or (
+                prefix_parent is not None
+                and not any(f.node is prefix_parent for f in after)
+            ) or any(f.node is prefix_parent for f in before if prefix_parent is not None):
+                self.stack = self.stack[:index] + [self.stack[-1]]
+                return
 
     # items
     def add(self, code: Code, text_line: int, *, rank: int | None, bullet: bool = False) -> Node:
@@ -371,6 +405,8 @@ class _Builder:
         style = code.style
         if code.ambiguous:
             style = self._resolve_letter(code)
+        if self.pending is not None:
+            self._settle_pending(style, self._prefix_parent(code))
         parent = self._prefix_parent(code)
         if parent is not None:
             index = next((i for i, f in enumerate(self.stack) if f.node is parent), None)
