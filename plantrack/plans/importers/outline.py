@@ -564,7 +564,15 @@ def _paragraph_code(paragraph: Paragraph) -> Code | None:
         code = parse_code(f"{label} {paragraph.text}") if label else None
         if code is not None:
             return code
-    return parse_code(paragraph.text)
+    code = parse_code(paragraph.text)
+    if code is None and paragraph.heading:
+        # "## 3 Services" or "## 3.2 Clinics": a heading may number itself without a dot.
+        bare = re.match(r"^(\d{1,3}(?:\.\d{1,3})*)\s+(\S.*)$", paragraph.text)
+        if bare:
+            num = bare.group(1)
+            style = f"dotted{num.count('.') + 1}" if "." in num else "decimal"
+            return Code(num, style, bare.group(2), value=_last_value(num))
+    return code
 
 
 def _is_heading_like(paragraph: Paragraph) -> int | None:
