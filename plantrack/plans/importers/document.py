@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .cells import has_markup, plain_text
 from .textclean import collapse_whitespace, drop_footnote_markers, join_wrapped
@@ -164,7 +164,7 @@ def read_text(text: str) -> Document:
 
 
 def _is_list_line(line: str) -> bool:
-    """"1.1.<TAB>Text" or "- 7.1.1.<TAB>Text": a numbered line with a tab, not a table row."""
+    """ "1.1.<TAB>Text" or "- 7.1.1.<TAB>Text": a numbered line with a tab, not a table row."""
     from .outline import parse_code
 
     cells = line.split("\t")
@@ -194,7 +194,7 @@ def _read_paragraph(lines: list[str], start: int, double: bool) -> tuple[Paragra
                 continue
             break
         if not bold_open:
-            if _starts_block(line) or previous.rstrip("\n").endswith("  ") and not double:
+            if _starts_block(line) or (previous.rstrip("\n").endswith("  ") and not double):
                 break
             if double and _ends_paragraph(previous, line):
                 break

@@ -176,10 +176,10 @@ def _read_numbering(root: ET.Element | None) -> _Numbering:
         num_id = num.get(f"{W}numId") or ""
         numbering.nums[num_id] = _val(num.find(f"{W}abstractNumId")) or ""
         for override in num.iter(f"{W}lvlOverride"):
-            start = _val(override.find(f"{W}startOverride"))
+            override_start = _val(override.find(f"{W}startOverride"))
             ilvl = override.get(f"{W}ilvl") or "0"
-            if start and start.isdigit() and ilvl.isdigit():
-                numbering.starts[(num_id, int(ilvl))] = int(start)
+            if override_start and override_start.isdigit() and ilvl.isdigit():
+                numbering.starts[(num_id, int(ilvl))] = int(override_start)
     return numbering
 
 
@@ -205,7 +205,10 @@ class _Reader:
         self.chars += len(text)
         if self.chars > self.limits.max_text_chars:
             raise ImportRefused(
-                _("the document holds more than %(limit)s characters of text; the limit is %(limit)s")
+                _(
+                    "the document holds more than %(limit)s characters of text; "
+                    "the limit is %(limit)s"
+                )
                 % {"limit": count_text(self.limits.max_text_chars)}
             )
         return text
@@ -332,7 +335,9 @@ def read_docx(data: bytes, limits: Limits, archive: Any = None) -> Document:
     """The blocks of a DOCX file; refuses damaged or oversized files with the reason."""
     archive = archive or safezip.open_archive(data, limits)
     if "word/document.xml" not in archive:
-        raise ImportRefused(_("this DOCX file has no word/document.xml part; save it again in Word"))
+        raise ImportRefused(
+            _("this DOCX file has no word/document.xml part; save it again in Word")
+        )
     document = archive.xml("word/document.xml")
     styles = _read_styles(archive.xml("word/styles.xml") if "word/styles.xml" in archive else None)
     numbering = _read_numbering(

@@ -16,6 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .base import ImportRefused, ParsedItem, ParsedPlan
 from .cells import cell_entries, cell_lines, plain_text
 from .document import Document, Paragraph, Table, clean_inline
@@ -55,7 +57,7 @@ class Mapping:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Mapping:
         if not isinstance(data, dict):
-            raise ImportRefused("the mapping must be a JSON object")
+            raise ImportRefused(_("the mapping must be a JSON object"))
         mapping = cls()
         levels = data.get("levels", [])
         if isinstance(levels, str):
@@ -67,12 +69,18 @@ class Mapping:
         for kind in [*mapping.kinds.values(), *mapping.by_depth]:
             if kind not in LEVEL_KINDS:
                 raise ImportRefused(
-                    f"unknown kind {kind!r} in the mapping; use one of: {', '.join(LEVEL_KINDS)}"
+                    _("unknown kind %(kind)s in the mapping; use one of: %(kinds)s")
+                    % {"kind": repr(kind), "kinds": ", ".join(LEVEL_KINDS)}
                 )
         columns = data.get("columns", {})
         if not isinstance(columns, dict):
-            raise ImportRefused("'columns' in the mapping must map a role to a column number")
-        mapping.columns = {str(k): int(v) for k, v in columns.items()}
+            raise ImportRefused(_("'columns' in the mapping must map a role to a column number"))
+        try:
+            mapping.columns = {str(k): int(v) for k, v in columns.items()}
+        except (TypeError, ValueError) as exc:
+            raise ImportRefused(
+                _("'columns' in the mapping must map a role to a column number")
+            ) from exc
         mapping.source = str(data.get("source", ""))
         plan = data.get("plan", {}) or {}
         for name in ("title", "short_name", "issuer"):
@@ -81,11 +89,14 @@ class Mapping:
             try:
                 mapping.adopted_on = datetime.date.fromisoformat(str(plan["adopted"]))
             except ValueError as exc:
-                raise ImportRefused("'adopted' in the mapping must be a date like 2020-05-13") from exc
+                raise ImportRefused(
+                    "'adopted' in the mapping must be a date like 2020-05-13"
+                ) from exc
         period = plan.get("period")
         if isinstance(period, list | tuple) and len(period) == 2:
-            mapping.start_year, mapping.end_year = (int(period[0]) if period[0] else None), (
-                int(period[1]) if period[1] else None
+            mapping.start_year, mapping.end_year = (
+                (int(period[0]) if period[0] else None),
+                (int(period[1]) if period[1] else None),
             )
         return mapping
 
@@ -137,7 +148,10 @@ def infer_kinds(outline: Outline, title: str) -> dict[str, str]:
             continue
         ancestors = {kinds.get(a.level, "") for n in nodes for a in _ancestors(n)}
         context = " ".join(dict.fromkeys(g for n in nodes for g in n.groups))
-        kind = _words_kind(context, ancestors | {kinds.get(k, "") for k in kinds if k.split(":")[0] == key.split(":")[0]})
+        kind = _words_kind(
+            context,
+            ancestors | {kinds.get(k, "") for k in kinds if k.split(":")[0] == key.split(":")[0]},
+        )
         if not kind:
             leaf = all(not node.children for node in nodes)
             if leaf:
@@ -163,7 +177,12 @@ def levels_of(outline: Outline, mapping: Mapping, inferred: dict[str, str]) -> l
         level = seen.get(node.level)
         if level is None:
             seen[node.level] = Level(
-                node.level, node.depth, node.style, mapping.kind_for(node, inferred), 0, node.title[:80]
+                node.level,
+                node.depth,
+                node.style,
+                mapping.kind_for(node, inferred),
+                0,
+                node.title[:80],
             )
             level = seen[node.level]
         level.count += 1
@@ -172,9 +191,20 @@ def levels_of(outline: Outline, mapping: Mapping, inferred: dict[str, str]) -> l
 
 # --- metadata -----------------------------------------------------------------------------
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _DATE = re.compile(
     rf"\b({'|'.join(_MONTHS)})\s+(\d{{1,2}})(?:st|nd|rd|th)?"
     r"(?:\s*[-–]\s*(\d{1,2})(?:st|nd|rd|th)?)?,?\s+((?:19|20)\d\d)\b",
@@ -188,7 +218,7 @@ _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 
 def find_date(text: str) -> datetime.date | None:
     """The first full date in the text; for a span of days, its last day."""
-    candidates: list[tuple[int, datetime.date]] = []
+    candidates: list[tuple[int, datetime.date | None]] = []
     for match in _DATE.finditer(text):
         day = int(match.group(3) or match.group(2))
         month = _MONTHS.index(match.group(1).lower()) + 1
@@ -217,7 +247,11 @@ def _title_case(text: str) -> str:
     if text.upper() != text:
         return text
     result = sentence_case(text)
-    return re.sub(r"\(([^()]+)\)", lambda m: f"({m.group(1).upper()})" if len(m.group(1)) <= 8 else m.group(0), result)
+    return re.sub(
+        r"\(([^()]+)\)",
+        lambda m: f"({m.group(1).upper()})" if len(m.group(1)) <= 8 else m.group(0),
+        result,
+    )
 
 
 def _plan_title(front: list[Paragraph]) -> str:
@@ -225,8 +259,13 @@ def _plan_title(front: list[Paragraph]) -> str:
         if paragraph.heading == 1:
             return _title_case(paragraph.text)
     for paragraph in front:
-        if paragraph.heading or paragraph.bold or (
-            paragraph.text.upper() == paragraph.text and any(c.isalpha() for c in paragraph.text)
+        if (
+            paragraph.heading
+            or paragraph.bold
+            or (
+                paragraph.text.upper() == paragraph.text
+                and any(c.isalpha() for c in paragraph.text)
+            )
         ):
             return _title_case(paragraph.text)
     return ""
@@ -267,7 +306,9 @@ def abbreviations(tables: list[Table]) -> dict[str, str]:
         if len(rows) < 3 or len(rows) < 0.8 * len(table.rows):
             continue
         acronyms = [
-            row for row in rows if re.fullmatch(r"[A-Z][A-Za-z&.\- ]{0,14}", row[0].strip())
+            row
+            for row in rows
+            if re.fullmatch(r"[A-Z][A-Za-z&.\- ]{0,14}", row[0].strip())
             and sum(1 for c in row[0] if c.isupper()) >= 2
         ]
         if len(acronyms) >= 0.8 * len(rows):
@@ -318,9 +359,9 @@ def outline_to_plan(
         while parent is not None and id(parent) not in kept:
             parent = parent.parent
         parent_item = kept.get(id(parent)) if parent is not None else None
-        if node.parent is not None and id(node.parent) not in kept:
-            if _dropped(node.parent, mapping, inferred):
-                continue  # a skipped level takes its descendants with it
+        dropped_parent = node.parent is not None and id(node.parent) not in kept
+        if dropped_parent and node.parent is not None and _dropped(node.parent, mapping, inferred):
+            continue  # a skipped level takes its descendants with it
         if kind == "skip":
             continue
         if kind == "indicator":
@@ -330,9 +371,14 @@ def outline_to_plan(
         item = _item(node, kind, parent_item, known)
         kept[id(node)] = item
         items.append(item)
-    spans = [i.start_year for i in items if i.start_year] + [i.end_year for i in items if i.end_year]
+    spans = [i.start_year for i in items if i.start_year] + [
+        i.end_year for i in items if i.end_year
+    ]
     front_text = " ".join(p.text for p in outline.front[:6])  # the cover and first lines
-    cover_year = re.search(r"(?:^| )((?:19|20)\d\d)(?: |$)", " ".join(p.text for p in outline.front if len(p.text) <= 40))
+    cover_year = re.search(
+        r"(?:^| )((?:19|20)\d\d)(?: |$)",
+        " ".join(p.text for p in outline.front if len(p.text) <= 40),
+    )
     adopted = mapping.adopted_on or find_date(front_text)
     start = mapping.start_year or (min(spans) if spans else None)
     if start is None:
@@ -383,7 +429,9 @@ def _item(node: Node, kind: str, parent: ParsedItem | None, known: dict[str, str
         if cells.get("indicators"):
             item.indicators = cell_entries(cells["indicators"])
         if cells.get("organisations"):
-            item.responsibilities = normalise_organisation(plain_text(cells["organisations"]), known)
+            item.responsibilities = normalise_organisation(
+                plain_text(cells["organisations"]), known
+            )
     return item
 
 
@@ -399,8 +447,8 @@ def parse_document(document: Document, mapping: Mapping | None = None) -> Parsed
 def _nothing_found(document: Document) -> str:
     paragraphs = [b for b in document.blocks if isinstance(b, Paragraph)]
     tables = [b for b in document.blocks if isinstance(b, Table)]
-    return (
-        f"no numbered items were found (read {len(paragraphs)} paragraphs and "
-        f"{len(tables)} tables, none starting with a number such as 1., 1.1, (a), "
-        "'Goal 1' or 'First.'); number the plan's items, or use the CSV/XLSX template"
-    )
+    return _(
+        "no numbered items were found (read %(paragraphs)s paragraphs and %(tables)s tables, "
+        "none starting with a number such as 1., 1.1, (a), 'Goal 1' or 'First.'); number the "
+        "plan's items, or use the CSV/XLSX template"
+    ) % {"paragraphs": len(paragraphs), "tables": len(tables)}

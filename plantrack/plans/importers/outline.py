@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from .document import Document, Paragraph, Table, clean_inline
 
 # --- codes -------------------------------------------------------------------------
@@ -65,14 +67,33 @@ KEYWORD_KINDS: dict[str, str] = {
     "indicator": "indicator",
 }
 _UNITS = [
-    "zeroth first second third fourth fifth sixth seventh eighth ninth".split(),
-    "zero one two three four five six seven eight nine".split(),
+    [
+        "zeroth",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+    ],
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
 ]
-_TEENS = (
-    "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth "
-    "eighteenth nineteenth"
-).split()
-_TENS = "twent thirt fort fift sixt sevent eight ninet".split()
+_TEENS = [
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+_TENS = ["twent", "thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet"]
 
 
 def ordinal_value(word: str) -> int | None:
@@ -391,11 +412,12 @@ class _Builder:
         for index in candidates:
             after = self.stack[index + 1 : -1]
             before = self.stack[:index]
-            if any(f.sig == style for f in after) or (
-                prefix_parent is not None
-                and not any(f.node is prefix_parent for f in after)
-            ) or any(f.node is prefix_parent for f in before if prefix_parent is not None):
-                self.stack = self.stack[:index] + [self.stack[-1]]
+            if (
+                any(f.sig == style for f in after)
+                or (prefix_parent is not None and not any(f.node is prefix_parent for f in after))
+                or any(f.node is prefix_parent for f in before if prefix_parent is not None)
+            ):
+                self.stack = [*self.stack[:index], self.stack[-1]]
                 return
 
     # items
@@ -484,14 +506,17 @@ class _Builder:
 
     def _full_code(self, code: Code, parent: Node | None) -> str:
         raw = code.raw
-        if parent is None or raw.startswith(f"{parent.code}.") or raw.startswith(f"{parent.raw}."):
-            full = raw
-        elif "." in raw and self._prefix_parent(code) is None:
+        if (
+            parent is None
+            or raw.startswith(f"{parent.code}.")
+            or raw.startswith(f"{parent.raw}.")
+            or ("." in raw and self._prefix_parent(code) is None)
+        ):
             full = raw
         else:
             full = f"{parent.code}.{raw}"
         if full in self.by_code:
-            self.warnings.append(f"{full} appears twice")
+            self.warnings.append(_("%(code)s appears twice") % {"code": full})
             suffix = 2
             while f"{full}-{suffix}" in self.by_code:
                 suffix += 1
@@ -511,7 +536,8 @@ class _Builder:
         if code.value > before + 1:
             prefix = node.code.rsplit(".", 1)[0] + "." if "." in node.code else ""
             for missing in range(before + 1, min(code.value, before + 20)):
-                self.warnings.append(f"{prefix}{_format_like(node.raw, missing)} is missing")
+                missing_code = f"{prefix}{_format_like(node.raw, missing)}"
+                self.warnings.append(_("%(code)s is missing") % {"code": missing_code})
         elif code.value == before:
             pass  # reported as a repeat by _full_code when the codes clash
 

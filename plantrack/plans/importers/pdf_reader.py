@@ -39,7 +39,9 @@ def page_lines(pages: list[str]) -> list[str]:
         keys = {_furniture_key(line) for line in lines[:_EDGE] + lines[-_EDGE:]}
         edges.update(keys)
     threshold = max(2, (len(split) + 1) // 2)
-    repeated = {key for key, count in edges.items() if count >= threshold} if len(split) > 1 else set()
+    repeated = (
+        {key for key, count in edges.items() if count >= threshold} if len(split) > 1 else set()
+    )
     out: list[str] = []
     for lines in split:
         for index, line in enumerate(lines):
@@ -88,8 +90,10 @@ def extract_pages(data: bytes, limits: Limits) -> list[str]:
                 size += len(text)
                 if size > limits.max_text_chars:
                     raise ImportRefused(
-                        _("the document holds more than %(limit)s characters of text; "
-                          "the limit is %(limit)s")
+                        _(
+                            "the document holds more than %(limit)s characters of text; "
+                            "the limit is %(limit)s"
+                        )
                         % {"limit": count_text(limits.max_text_chars)}
                     )
                 texts.append(text)

@@ -14,7 +14,9 @@ def _escape(text: str) -> bytes:
     return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def make_pdf(lines: list[str], *, head: str = "", per_page: int = 55, text_layer: bool = True) -> bytes:
+def make_pdf(
+    lines: list[str], *, head: str = "", per_page: int = 55, text_layer: bool = True
+) -> bytes:
     pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
     objects: list[bytes] = []
     page_ids: list[int] = []
@@ -58,7 +60,8 @@ def make_pdf(lines: list[str], *, head: str = "", per_page: int = 55, text_layer
     out += f"xref\n0 {len(everything) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(everything) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    size = len(everything) + 1
+    out += f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
 

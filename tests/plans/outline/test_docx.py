@@ -8,8 +8,8 @@ import pytest
 
 from plantrack.plans.importers.base import ImportRefused, ParsedPlan
 from plantrack.plans.importers.cells import cell_entries, cell_lines
-from plantrack.plans.importers.docx_reader import read_docx
 from plantrack.plans.importers.document import read_text
+from plantrack.plans.importers.docx_reader import read_docx
 from plantrack.plans.importers.limits import DEFAULT_LIMITS
 from plantrack.plans.importers.mapping import parse_document
 from plantrack.plans.importers.outline import merge_continued_tables
@@ -84,9 +84,7 @@ def roadmap_docx() -> bytes:
     """The activity plan as a real Word table; the narrative as headings and paragraphs."""
     document = read_text(seed_text(ROADMAP))
     table = next(
-        t
-        for t in merge_continued_tables(document.blocks)
-        if t.header and "Indicators" in t.header
+        t for t in merge_continued_tables(document.blocks) if t.header and "Indicators" in t.header
     )
     word = WordDocument()
     word.heading("INCLUSIVE DIGITALIZATION ADVOCACY ROADMAP", 1)
@@ -114,7 +112,7 @@ def test_a_word_vision_document_reads_the_same_tree_as_the_seed_text() -> None:
     plan = read_word(vision_docx())
     assert counts(plan) == FIGURES[VISION.name]
     assert tree(plan) == tree(seed_plan(VISION))
-    assert [i.label for i in plan.items if i.kind == "objective"][0] == "Armed forces"
+    assert next(i.label for i in plan.items if i.kind == "objective") == "Armed forces"
 
 
 def test_word_automatic_numbering_gives_codes_the_text_never_contains() -> None:
@@ -151,7 +149,11 @@ def test_a_table_only_word_document_is_not_empty() -> None:
     word.table(
         ["No.", "Recommendation", "Responsible"],
         [
-            [[("1", False)], [("Adopt a law on access to information", False)], [("Open Data Office", False)]],
+            [
+                [("1", False)],
+                [("Adopt a law on access to information", False)],
+                [("Open Data Office", False)],
+            ],
             [[("2", False)], [("Train judges", False)], [("Ministry of Justice", False)]],
             [[("3", False)], [("Publish budgets", False)], [("Ministry of Finance", False)]],
         ],

@@ -10,17 +10,19 @@ from plantrack.plans.importers.outline import ordinal_value, parse_code
 
 from .helpers import counts, read
 
+_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
 ORDINALS_53 = [
-    "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth",
-    "Tenth", "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth",
-    "Seventeenth", "Eighteenth", "Nineteenth", "Twentieth",
-    *(f"Twenty-{w}" for w in ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]),
+    *(u.capitalize() for u in _UNITS),
+    *["Tenth", "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth"],
+    *["Seventeenth", "Eighteenth", "Nineteenth", "Twentieth"],
+    *(f"Twenty-{u}" for u in _UNITS),
     "Thirtieth",
-    *(f"Thirty-{w}" for w in ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]),
+    *(f"Thirty-{u}" for u in _UNITS),
     "Fortieth",
-    *(f"Forty-{w}" for w in ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]),
-    "Fiftieth", "Fifty-first", "Fifty-second", "Fifty-third",
-]  # fmt: skip
+    *(f"Forty-{u}" for u in _UNITS),
+    "Fiftieth",
+    *(f"Fifty-{u}" for u in _UNITS[:3]),
+]
 
 
 def test_a_recommendation_list_with_53_sections_reads_53_sections() -> None:
@@ -78,13 +80,21 @@ def test_ordinary_sentences_are_not_codes(text: str) -> None:
 
 
 def test_ordinals_in_words() -> None:
-    assert [ordinal_value(w) for w in ("first", "Twelfth", "fifty third", "NINETIETH")] == [1, 12, 53, 90]
+    assert [ordinal_value(w) for w in ("first", "Twelfth", "fifty third", "NINETIETH")] == [
+        1,
+        12,
+        53,
+        90,
+    ]
     assert ordinal_value("firstly") is None
 
 
 def test_a_numbering_gap_and_a_repeat_become_warnings_not_refusals() -> None:
     text = "\n".join(
-        ["7.3 Safety", *(f"7.3.{n} Activity {n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 13))]
+        [
+            "7.3 Safety",
+            *(f"7.3.{n} Activity {n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 13)),
+        ]
     )
     plan = read(text)
     assert "7.3.12 is missing" in plan.warnings
@@ -123,7 +133,9 @@ def test_deep_letter_and_roman_sublists_nest_by_style() -> None:
 
 
 def test_a_line_that_fits_nowhere_is_unplaced_not_glued_into_an_item() -> None:
-    text = "# Plan\n\n## Area one\n\n1. Do this.\n\n## Notes\n\nThis paragraph belongs to no item.\n"
+    text = (
+        "# Plan\n\n## Area one\n\n1. Do this.\n\n## Notes\n\nThis paragraph belongs to no item.\n"
+    )
     plan = read(text)
     assert [i.title for i in plan.items] == ["Do this."]
     assert (9, "This paragraph belongs to no item.") in plan.unplaced
@@ -155,3 +167,8 @@ def test_a_document_without_numbered_items_is_refused_saying_what_was_found() ->
 def test_an_unknown_kind_in_a_mapping_is_refused() -> None:
     with pytest.raises(ImportRefused, match="unknown kind 'theme'"):
         Mapping.from_dict({"levels": "theme,recommendation"})
+
+
+def test_every_number_of_a_longer_gap_is_named() -> None:
+    plan = read("1. One\n4. Four\n5. Five\n")
+    assert plan.warnings == ["2 is missing", "3 is missing"]

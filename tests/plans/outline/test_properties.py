@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plantrack.plans.importers.base import ImportRefused
-from plantrack.plans.importers.docx_reader import read_docx
 from plantrack.plans.importers.document import read_text
+from plantrack.plans.importers.docx_reader import read_docx
 from plantrack.plans.importers.limits import DEFAULT_LIMITS
 from plantrack.plans.importers.mapping import parse_document
 from plantrack.plans.importers.reader import read_outline
@@ -31,7 +31,9 @@ OUTLINES = st.integers(min_value=0, max_value=2).flatmap(trees)
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def flatten(tree: Tree, prefix: str = "", parent: str | None = None) -> list[tuple[str, str | None, str]]:
+def flatten(
+    tree: Tree, prefix: str = "", parent: str | None = None
+) -> list[tuple[str, str | None, str]]:
     rows: list[tuple[str, str | None, str]] = []
     for number, (title, children) in enumerate(tree, 1):
         code = f"{prefix}{number}"
@@ -104,7 +106,10 @@ def test_random_bytes_only_ever_give_a_plan_or_a_refusal(data: bytes) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.binary(max_size=300).map(lambda b: b"%PDF-1.4\n" + b) | st.binary(max_size=300).map(lambda b: b"PK\x03\x04" + b))
+@given(
+    st.binary(max_size=300).map(lambda b: b"%PDF-1.4\n" + b)
+    | st.binary(max_size=300).map(lambda b: b"PK\x03\x04" + b)
+)
 def test_random_pdf_and_zip_lookalikes_only_refuse(data: bytes) -> None:
     _only_refuses(data)
 
@@ -112,7 +117,8 @@ def test_random_pdf_and_zip_lookalikes_only_refuse(data: bytes) -> None:
 @settings(max_examples=80, deadline=None)
 @given(
     st.text(
-        alphabet=st.sampled_from(list("1.2)(aiIvX -–•*#|\t\n\u00a0:ABCfirstFIRSTGoal7<b>**")), max_size=300
+        alphabet=st.sampled_from(list("1.2)(aiIvX -–•*#|\t\n\u00a0:ABCfirstFIRSTGoal7<b>**")),
+        max_size=300,
     )
 )
 def test_random_outline_like_text_only_ever_gives_a_plan_or_a_refusal(text: str) -> None:

@@ -36,7 +36,9 @@ def crlf(text: str) -> str:
 
 def no_break_spaces(text: str) -> str:
     """A no-break space after every number and structural word, as Word's autoformat does."""
-    text = re.sub(r"(?m)^(- )?(\d+(?:\.\d+)*\.) ", lambda m: f"{m.group(1) or ''}{m.group(2)}{NBSP}", text)
+    text = re.sub(
+        r"(?m)^(- )?(\d+(?:\.\d+)*\.) ", lambda m: f"{m.group(1) or ''}{m.group(2)}{NBSP}", text
+    )
     return re.sub(r"\b(GOAL|OBJECTIVE|STAGE) ", lambda m: f"{m.group(1)}{NBSP}", text)
 
 
@@ -49,7 +51,9 @@ def paren_numbering(text: str) -> str:
 
 
 def tab_after_number(text: str) -> str:
-    return re.sub(r"(?m)^(- )?(\d+(?:\.\d+)*\.) ", lambda m: f"{m.group(1) or ''}{m.group(2)}\t", text)
+    return re.sub(
+        r"(?m)^(- )?(\d+(?:\.\d+)*\.) ", lambda m: f"{m.group(1) or ''}{m.group(2)}\t", text
+    )
 
 
 def tabs_to_spaces(text: str) -> str:
@@ -70,7 +74,9 @@ def recommendation_markdown_headings(text: str) -> str:
 
 def capital_ordinals(text: str) -> str:
     return re.sub(
-        r"(?m)^(First|Second|Third|Fourth|Fifth|Sixth|Seventh)\.", lambda m: m.group(1).upper() + ".", text
+        r"(?m)^(First|Second|Third|Fourth|Fifth|Sixth|Seventh)\.",
+        lambda m: m.group(1).upper() + ".",
+        text,
     )
 
 

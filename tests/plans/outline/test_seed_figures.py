@@ -84,7 +84,10 @@ def test_vision_tree_codes_labels_and_years() -> None:
 
 def test_vision_decorative_banner_is_listed_as_unplaced_not_glued_into_an_item() -> None:
     plan = plan_of(VISION)
-    assert [text[:20] for _line, text in plan.unplaced] == ["NATIONAL BORDER", "ENSURING INVIOABILIT"]
+    assert [text[:20] for _line, text in plan.unplaced] == [
+        "NATIONAL BORDER",
+        "ENSURING INVIOABILIT",
+    ]
     everything = " ".join(f"{i.title} {i.label} {i.body}" for i in plan.items)
     for leak in ("INVIOABILITY", "Figure", "STAGE"):
         assert leak not in everything
