@@ -48,6 +48,7 @@ class Mapping:
     columns: dict[str, int] = field(default_factory=dict)  # role -> 0-based column
     source: str = ""  # "text", "table" or "" to choose by content
     title: str = ""
+    title_mn: str = ""
     short_name: str = ""
     issuer: str = ""
     adopted_on: datetime.date | None = None
@@ -83,7 +84,9 @@ class Mapping:
             ) from exc
         mapping.source = str(data.get("source", ""))
         plan = data.get("plan", {}) or {}
-        for name in ("title", "short_name", "issuer"):
+        if not isinstance(plan, dict):
+            raise ImportRefused(_("'plan' in the mapping must be a JSON object"))
+        for name in ("title", "title_mn", "short_name", "issuer"):
             setattr(mapping, name, str(plan.get(name, "") or ""))
         if plan.get("adopted"):
             try:
@@ -388,6 +391,7 @@ def outline_to_plan(
         short_name=mapping.short_name or _short_name(title),
         items=items,
         issuer=mapping.issuer,
+        title_mn=mapping.title_mn,
         adopted_on=adopted,
         start_year=start,
         end_year=mapping.end_year or (max(spans) if spans else None),
