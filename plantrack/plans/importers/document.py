@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .cells import has_markup, plain_text
-from .textclean import collapse_whitespace, drop_footnote_markers, join_wrapped
+from .textclean import collapse_whitespace, drop_footnote_markers, join_wrapped, tidy_punctuation
 
 
 @dataclass
@@ -67,7 +67,7 @@ def clean_inline(text: str) -> str:
         text = plain_text(text)
     text = re.sub(r"\*{1,3}|(?<!\w)_{1,2}|_{1,2}(?!\w)", "", text)
     text = re.sub(r"\[\^\d+\]", "", text)
-    return collapse_whitespace(drop_footnote_markers(text))
+    return tidy_punctuation(collapse_whitespace(drop_footnote_markers(text)))
 
 
 # --- plain text and Markdown -----------------------------------------------------
@@ -95,12 +95,25 @@ def _is_caps(text: str) -> bool:
 
 
 def _double_spaced(lines: list[str]) -> bool:
-    """True when a blank line follows nearly every line: blank lines then mean nothing."""
+    """True when a blank line follows nearly every line, even inside sentences.
+
+    Some converters put a blank line after every physical line; blank lines then
+    mean nothing. Markdown also puts one after every paragraph, but there the
+    line after a blank starts a new sentence, so many lines continuing in lower
+    case after a blank line is what tells the two apart.
+    """
     filled = [i for i, line in enumerate(lines) if line.strip()]
     if len(filled) < 10:
         return False
     followed = sum(1 for i in filled if i + 1 < len(lines) and not lines[i + 1].strip())
-    return followed >= 0.85 * len(filled)
+    continued = sum(
+        1
+        for a, b in zip(filled, filled[1:], strict=False)
+        if b > a + 1
+        and lines[b].strip()[:1].islower()
+        and not _SENTENCE_END.search(lines[a].strip())
+    )
+    return followed >= 0.85 * len(filled) and continued >= 0.1 * len(filled)
 
 
 def _starts_block(line: str) -> bool:

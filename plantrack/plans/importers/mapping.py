@@ -46,6 +46,7 @@ class Mapping:
     # kinds by depth, for "--levels theme,recommendation"; used where ``kinds`` is silent
     by_depth: list[str] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)  # role -> 0-based column
+    labels: dict[str, str] = field(default_factory=dict)  # item code -> label chosen by people
     source: str = ""  # "text", "table" or "" to choose by content
     title: str = ""
     title_mn: str = ""
@@ -83,6 +84,10 @@ class Mapping:
                 _("'columns' in the mapping must map a role to a column number")
             ) from exc
         mapping.source = str(data.get("source", ""))
+        labels = data.get("labels", {}) or {}
+        if not isinstance(labels, dict):
+            raise ImportRefused(_("'labels' in the mapping must map an item code to a label"))
+        mapping.labels = {str(k): str(v) for k, v in labels.items()}
         plan = data.get("plan", {}) or {}
         if not isinstance(plan, dict):
             raise ImportRefused(_("'plan' in the mapping must be a JSON object"))
@@ -372,6 +377,7 @@ def outline_to_plan(
                 parent_item.indicators.append(node.title)
             continue
         item = _item(node, kind, parent_item, known)
+        item.label = mapping.labels.get(item.code, item.label)
         kept[id(node)] = item
         items.append(item)
     spans = [i.start_year for i in items if i.start_year] + [
@@ -418,7 +424,7 @@ def _item(node: Node, kind: str, parent: ParsedItem | None, known: dict[str, str
     item = ParsedItem(
         code=node.code,
         kind=kind,
-        title=node.title,
+        title=node.title or node.label or node.code,  # a heading with no words of its own
         label=node.label,
         parent_code=parent.code if parent else None,
         body="\n\n".join(node.body),
@@ -452,7 +458,7 @@ def _nothing_found(document: Document) -> str:
     paragraphs = [b for b in document.blocks if isinstance(b, Paragraph)]
     tables = [b for b in document.blocks if isinstance(b, Table)]
     return _(
-        "no numbered items were found (read %(paragraphs)s paragraphs and %(tables)s tables, "
+        "the structure of this document was not recognised: no numbered items were found (read %(paragraphs)s paragraphs and %(tables)s tables, "
         "none starting with a number such as 1., 1.1, (a), 'Goal 1' or 'First.'); number the "
         "plan's items, or use the CSV/XLSX template"
     ) % {"paragraphs": len(paragraphs), "tables": len(tables)}

@@ -300,6 +300,7 @@ class Node:
     cells: dict[str, str] = field(default_factory=dict)  # table rows: role -> cell
     bullet: bool = False
     groups: list[str] = field(default_factory=list)  # the uncoded headings it sits under
+    heading: bool = False  # the item is itself a heading (and carries its own label)
 
     @property
     def depth(self) -> int:
@@ -458,6 +459,7 @@ class _Builder:
             parent=parent,
             keyword=code.keyword,
             bullet=bullet,
+            heading=rank is not None,
         )
         self._check_sequence(node, code)
         title = code.title
@@ -650,7 +652,7 @@ def _apply_groups(builder: _Builder) -> None:
         inside = set(map(id, group.items))
         tops = [n for n in group.items if n.parent is None or id(n.parent) not in inside]
         period = _PERIOD.search(group.text)
-        if len(tops) == 1 and not period:
+        if len(tops) == 1 and not period and not tops[0].heading:
             node = tops[0]
             node.label = sentence_case(group.text.rstrip(":"))
         elif tops and period:

@@ -1,26 +1,27 @@
-"""A seed's identity is data: its saved mapping gives the plan the seed parsers stamped on it.
+"""A seed's identity is data: the mapping saved for its exact bytes, not code.
 
-The mappings in ``seed_mappings/`` are what a user would choose in the preview; with
-them the one reader gives the same slug, title, issuer and date as the retired
-seed-specific parsers, so stored plans keep their addresses when the reader is wired.
+The mappings in ``importers/saved_mappings/`` are what a user would choose in the
+preview; with them the one reader gives the same slug, title, issuer and date the
+retired seed parsers gave, so stored plans keep their addresses. A file in the same
+shape but with other bytes gets nothing from them.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from plantrack.plans.importers.mapping import Mapping
+from plantrack.plans.importers.reader import saved_mapping
 
 from .helpers import RECOMMENDATIONS, ROADMAP, VISION, read, seed_plan, seed_text, tree
 
-MAPPINGS = Path(__file__).parent / "seed_mappings"
-
 
 def mapping_for(seed: Path) -> Mapping:
-    return Mapping.from_dict(json.loads((MAPPINGS / f"{seed.stem}.json").read_text("utf-8")))
+    mapping = saved_mapping(seed.read_bytes())
+    assert mapping is not None
+    return mapping
 
 
 @pytest.mark.parametrize(
@@ -41,3 +42,14 @@ def test_a_saved_mapping_gives_the_seed_its_identity_and_the_same_tree(
     assert (str(plan.adopted_on) if plan.adopted_on else None) == adopted
     assert (plan.start_year, plan.end_year) == period
     assert tree(plan) == tree(seed_plan(seed))
+
+
+@pytest.mark.parametrize("seed", [VISION, RECOMMENDATIONS, ROADMAP], ids=["000", "001", "002"])
+def test_a_document_in_a_seed_shape_with_other_bytes_takes_nothing_from_the_seed(
+    seed: Path,
+) -> None:
+    edited = seed_text(seed).replace("the", "the ", 1)
+    assert saved_mapping(edited.encode("utf-8")) is None
+    plan = read(edited)
+    assert (plan.issuer, plan.title_mn) == ("", "")
+    assert plan.short_name != mapping_for(seed).short_name
