@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from .cells import has_markup, plain_text
 from .textclean import collapse_whitespace, drop_footnote_markers, join_wrapped, tidy_punctuation
@@ -108,7 +109,7 @@ def _double_spaced(lines: list[str]) -> bool:
     followed = sum(1 for i in filled if i + 1 < len(lines) and not lines[i + 1].strip())
     continued = sum(
         1
-        for a, b in zip(filled, filled[1:], strict=False)
+        for a, b in pairwise(filled)
         if b > a + 1
         and lines[b].strip()[:1].islower()
         and not _SENTENCE_END.search(lines[a].strip())

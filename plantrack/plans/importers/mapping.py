@@ -458,7 +458,8 @@ def _nothing_found(document: Document) -> str:
     paragraphs = [b for b in document.blocks if isinstance(b, Paragraph)]
     tables = [b for b in document.blocks if isinstance(b, Table)]
     return _(
-        "the structure of this document was not recognised: no numbered items were found (read %(paragraphs)s paragraphs and %(tables)s tables, "
+        "the structure of this document was not recognised: no numbered items were found "
+        "(read %(paragraphs)s paragraphs and %(tables)s tables, "
         "none starting with a number such as 1., 1.1, (a), 'Goal 1' or 'First.'); number the "
         "plan's items, or use the CSV/XLSX template"
     ) % {"paragraphs": len(paragraphs), "tables": len(tables)}

@@ -21,7 +21,6 @@ from .document import Document, read_text
 from .limits import Limits, check_items, check_upload_size, count_text
 from .mapping import Mapping, parse_document
 
-
 SAVED_MAPPINGS = Path(__file__).resolve().parent / "saved_mappings"
 
 
