@@ -21,6 +21,7 @@ into an item. Gaps and repeats in numbering become ``warnings``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -357,6 +358,7 @@ class _Builder:
         self.warnings: list[str] = []
         self.awaiting_title: Node | None = None
         self.pending: _Group | None = None  # a bold heading that may end an open one
+        self.restarted: set[int] = set()  # heading ranks over lists numbered from 1 again
         self.candidates: list[int] = []
 
     # the stack
@@ -442,6 +444,9 @@ class _Builder:
                 (i for i in range(len(self.stack) - 1, -1, -1) if self.stack[i].sig == style), None
             )
             if sibling is not None:
+                crossed = [f.group.rank for f in self.stack[sibling + 1 :] if f.group is not None]
+                if crossed and _plain_list(style) and (code.value == 1 or not code.raw):
+                    self.restarted.update(crossed)  # a list numbered again under a heading
                 node = self.stack[sibling].node
                 parent = node.parent if node else None
                 del self.stack[sibling:]
@@ -617,15 +622,62 @@ def _is_heading_like(paragraph: Paragraph) -> int | None:
 
 
 def _first_coded(blocks: list[Paragraph]) -> int:
+    """Where the outline starts: the first numbered paragraph, or the first bullet if none."""
     for index, paragraph in enumerate(blocks):
         if paragraph.role == "text" and _paragraph_code(paragraph) is not None:
+            return index
+    for index, paragraph in enumerate(blocks):
+        if paragraph.role == "text" and paragraph.bullet:
             return index
     return len(blocks)
 
 
 def build_text_outline(paragraphs: list[Paragraph]) -> Outline:
+    """The tree of a text; uncoded headings over lists that restart at 1 become items."""
+    outline, builder = _build_text(paragraphs, frozenset())
+    promote = _restarting_ranks(builder)
+    if promote:
+        outline, _builder = _build_text(paragraphs, promote)
+    return outline
+
+
+def _plain_list(style: str) -> bool:
+    """1. a) (i) • …: list numbers that restart; not "Goal 7", "First." or "7.3.1"."""
+    return not style.startswith(("kw:", "ordinal", "dotted", "row", "heading"))
+
+
+def _restarting_ranks(builder: _Builder) -> frozenset[int]:
+    """Heading ranks whose headings each hold a list numbered from 1 again.
+
+    "Health: 1. 2." then "Education: 1. 2.": the headings are a level of their own,
+    or the numbers would clash. Codes such as 7.3.1 carry their parent and never
+    restart, so they never promote a heading.
+    """
+    restarts: Counter[int] = Counter()
+    clashes: set[int] = set()
+    for group in builder.groups:
+        inside = set(map(id, group.items))
+        tops = [n for n in group.items if n.parent is None or id(n.parent) not in inside]
+        if not tops or not _plain_list(tops[0].style) or "." in tops[0].raw:
+            continue
+        if _value_of(tops[0]) == 1 or tops[0].bullet:
+            restarts[group.rank] += 1
+            if any(re.search(r"-\d+$", node.code) for node in tops):
+                clashes.add(group.rank)
+    ranks = {rank for rank, count in restarts.items() if count >= 2 or rank in clashes}
+    return frozenset(ranks | builder.restarted)
+
+
+def _build_text(paragraphs: list[Paragraph], promote: frozenset[int]) -> tuple[Outline, _Builder]:
     builder = _Builder()
     first = _first_coded(paragraphs)
+    if promote:  # the heading right above the first list is its level's first item
+        for index in range(first - 1, -1, -1):
+            rank = _is_heading_like(paragraphs[index])
+            if rank is not None:
+                if rank in promote:
+                    first = index
+                break
     front = [p for p in paragraphs[:first] if p.role == "text"]
     for paragraph in paragraphs[first:]:
         if paragraph.role != "text":
@@ -636,7 +688,11 @@ def build_text_outline(paragraphs: list[Paragraph]) -> Outline:
             builder.add(code, paragraph.line, rank=paragraph.heading, bullet=paragraph.bullet)
             continue
         if rank is not None and not (builder.awaiting_title and paragraph.bold):
-            builder.open_group(paragraph.text, paragraph.line, rank)
+            if rank in promote:
+                heading = Code("", f"heading{rank}", paragraph.text.rstrip(":").strip())
+                builder.add(heading, paragraph.line, rank=rank)
+            else:
+                builder.open_group(paragraph.text, paragraph.line, rank)
             continue
         if paragraph.bullet:
             sig = f"bullet{paragraph.indent}"
@@ -644,7 +700,8 @@ def build_text_outline(paragraphs: list[Paragraph]) -> Outline:
             continue
         builder.text(paragraph)
     _apply_groups(builder)
-    return Outline(builder.roots, builder.nodes, front, builder.unplaced, builder.warnings, [])
+    outline = Outline(builder.roots, builder.nodes, front, builder.unplaced, builder.warnings, [])
+    return outline, builder
 
 
 def _apply_groups(builder: _Builder) -> None:

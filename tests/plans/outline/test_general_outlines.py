@@ -102,17 +102,32 @@ def test_a_numbering_gap_and_a_repeat_become_warnings_not_refusals() -> None:
     assert len([i for i in plan.items if i.parent_code == "7.3"]) == 13
 
 
-def test_numbering_restarted_under_uncoded_headings_is_reported_not_hidden() -> None:
-    # Known limit: uncoded headings over restarted lists are not promoted to items yet;
-    # the user sees the repeats and the heading in the preview instead of a silent merge.
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
         "**Health**\n\n1. Build clinics.\n2. Train nurses.\n\n"
-        "**Education**\n\n1. Build schools.\n2. Train teachers.\n"
-    )
+        "**Education**\n\n1. Build schools.\n2. Train teachers.\n",
+        "# National plan\n\n## Health\n\n1. Build clinics.\n2. Train nurses.\n\n"
+        "## Education\n\n1. Build schools.\n2. Train teachers.\n",
+        "NATIONAL PLAN\n\nHEALTH\n1) Build clinics.\n2) Train nurses.\n"
+        "EDUCATION\n1) Build schools.\n2) Train teachers.\n",
+        "## Health\n\n- Build clinics.\n- Train nurses.\n\n"
+        "## Education\n\n- Build schools.\n- Train teachers.\n",
+    ],
+    ids=["bold", "markdown", "capitals", "bullets"],
+)
+def test_uncoded_headings_over_lists_numbered_again_from_1_become_a_level(text: str) -> None:
     plan = read(text)
-    assert len(plan.items) == 4
-    assert plan.warnings == ["1 appears twice", "2 appears twice"]
-    assert plan.unplaced == [(6, "Education")]
+    assert [(i.code, i.parent_code, i.title) for i in plan.items] == [
+        ("1", None, "Health" if "Health" in text else "HEALTH"),
+        ("1.1", "1", "Build clinics."),
+        ("1.2", "1", "Train nurses."),
+        ("2", None, "Education" if "Education" in text else "EDUCATION"),
+        ("2.1", "2", "Build schools."),
+        ("2.2", "2", "Train teachers."),
+    ]
+    assert plan.warnings == [] and plan.unplaced == []
+    assert [i.kind for i in plan.items][:2] == ["section", "activity"]
 
 
 def test_deep_letter_and_roman_sublists_nest_by_style() -> None:
