@@ -21,6 +21,7 @@ from .docx_reader import read_docx
 from .labels import fill_mongolian_labels
 from .limits import Limits, check_items, check_upload_size, count_text, current
 from .mapping import Mapping, parse_document
+from .odt_reader import is_odt, read_odt
 from .pdf_reader import read_pdf
 from .reader import saved_mapping
 
@@ -133,6 +134,9 @@ def read_untrusted(data: bytes, limits: Limits) -> ParsedPlan:
     mapping = saved_mapping(data)
     if data.startswith(b"%PDF-"):
         plan = _outline(read_pdf(data, limits), mapping)
+    elif data.startswith(b"PK\x03\x04") and is_odt(opened := safezip.open_archive(data, limits)):
+        opened.check()
+        plan = _outline(read_odt(data, limits, opened), mapping)
     elif data.startswith(b"PK\x03\x04"):
         archive, kind = _office_archive(data, limits)
         if kind == "xlsx":

@@ -42,11 +42,17 @@ def read_document_bytes(data: bytes, limits: Limits) -> Document:
         return read_pdf(data, limits)
     if data.startswith(b"PK\x03\x04"):
         from .docx_reader import read_docx
+        from .odt_reader import is_odt, read_odt
 
         archive = safezip.open_archive(data, limits)
+        if is_odt(archive):
+            archive.check()
+            return read_odt(data, limits, archive)
         if not any(name.startswith("word/") for name in archive.names()):
             raise ImportRefused(
-                _("this ZIP archive is not a DOCX document; save the plan as DOCX, PDF or text")
+                _(
+                    "this ZIP archive is not a DOCX document; save the plan as DOCX, ODT, PDF or text"
+                )
             )
         archive.check()
         return read_docx(data, limits, archive)
