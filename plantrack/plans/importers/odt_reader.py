@@ -169,7 +169,7 @@ class _Reader:
             number=number,
         )
 
-    def list(self, element: ET.Element, out: list[Block], style: str, level: int) -> None:
+    def read_list(self, element: ET.Element, out: list[Block], style: str, level: int) -> None:
         style = element.get(f"{TEXT}style-name") or style
         counters = self.counters.setdefault(style, [0] * 11)
         if level == 1 and element.get(f"{TEXT}continue-numbering") != "true":
@@ -201,7 +201,7 @@ class _Reader:
                         out.append(paragraph)
                     label = ""  # a second paragraph in the item carries no number
                 elif child.tag == f"{TEXT}list":
-                    self.list(child, out, style, level + 1)
+                    self.read_list(child, out, style, level + 1)
 
     def table(self, element: ET.Element) -> Table:
         rows: list[list[str]] = []
@@ -237,7 +237,7 @@ class _Reader:
                 paragraphs.append(self.paragraph(child))
             elif child.tag == f"{TEXT}list":
                 inner: list[Block] = []
-                self.list(child, inner, "", 1)
+                self.read_list(child, inner, "", 1)
                 paragraphs.extend(p for p in inner if isinstance(p, Paragraph))
         self.count = max(self.count - len(paragraphs), 0)
         filled = [p for p in paragraphs if p.text]
@@ -259,7 +259,7 @@ class _Reader:
                 if paragraph.text:
                     out.append(paragraph)
             elif child.tag == f"{TEXT}list":
-                self.list(child, out, "", 1)
+                self.read_list(child, out, "", 1)
             elif child.tag == f"{TABLE}table":
                 out.append(self.table(child))
             elif child.tag in (f"{TEXT}section", f"{OFFICE}text", f"{OFFICE}body"):

@@ -51,7 +51,8 @@ def read_document_bytes(data: bytes, limits: Limits) -> Document:
         if not any(name.startswith("word/") for name in archive.names()):
             raise ImportRefused(
                 _(
-                    "this ZIP archive is not a DOCX document; save the plan as DOCX, ODT, PDF or text"
+                    "this ZIP archive is not a DOCX or ODT document; "
+                    "save the plan as DOCX, ODT, PDF or text"
                 )
             )
         archive.check()
