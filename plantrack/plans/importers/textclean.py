@@ -55,15 +55,18 @@ def join_wrapped(lines: Iterable[str]) -> str:
     A genuine compound split exactly at its hyphen would lose it; the seeds
     have none, and a stray hyphen mid-word is the worse failure.
     """
-    joined = ""
+    parts: list[str] = []
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if _HYPHEN_AT_END.search(joined) and line[0].islower():
-            joined = joined[:-1] + line
+        # Only the end of the text so far matters: searching all of it made long
+        # paragraphs (a PDF page of one item) quadratic.
+        if parts and _HYPHEN_AT_END.search(parts[-1][-2:]) and line[0].islower():
+            parts[-1] = parts[-1][:-1] + line
         else:
-            joined = f"{joined} {line}" if joined else line
+            parts.append(line)
+    joined = " ".join(parts)
     return collapse_whitespace(joined)
 
 

@@ -70,3 +70,15 @@ def test_ligatures_and_soft_hyphens_are_normalised() -> None:
     assert [b.text for b in document.blocks] == ["1. Efficient office", "2. National plan"]  # type: ignore[union-attr]
     # Helvetica in WinAnsi has no ligature glyphs; the normaliser is checked directly.
     assert normalise_characters("Ef\ufb01cient o\ufb03ce\u00a0plan") == "Efficient office plan"
+
+
+def test_a_very_long_paragraph_is_joined_in_linear_time() -> None:
+    import time
+
+    from plantrack.plans.importers.textclean import join_wrapped
+
+    lines = ["some words of a long paragraph that a PDF page wrapped onto many lines and"] * 20_000
+    started = time.perf_counter()
+    joined = join_wrapped([*lines, "a hyphen-", "ated word"])
+    assert joined.endswith("a hyphenated word")
+    assert time.perf_counter() - started < 1.0  # was quadratic: minutes for a 300-page PDF
