@@ -129,3 +129,31 @@ def test_random_outline_like_text_only_ever_gives_a_plan_or_a_refusal(text: str)
 def test_empty_binary_and_legacy_encoded_files_are_refused(data: bytes) -> None:
     with pytest.raises(ImportRefused):
         read_outline(data, DEFAULT_LIMITS)
+
+
+def as_odt(tree: Tree) -> bytes:
+    """LibreOffice list-style numbering (1., 1.1., a)): the codes are not in the text."""
+    from .odt import OdtDocument
+
+    odt = OdtDocument()
+    odt.heading("Plan", 1)
+    odt.numbered(tree)
+    return odt.bytes()
+
+
+def odt_codes(tree: Tree) -> list[tuple[str, str | None, str]]:
+    """The third level is lettered by the list style: 1.1.a rather than 1.1.1."""
+    rows = []
+    for code, parent, title in flatten(tree):
+        parts = code.split(".")
+        if len(parts) == 3:
+            parts[2] = chr(96 + int(parts[2]))
+            code = ".".join(parts)
+        rows.append((code, parent, title))
+    return rows
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(OUTLINES)
+def test_a_random_outline_as_odt_numbering_reads_back_to_the_same_tree(tree: Tree) -> None:
+    assert read_back(read_outline(as_odt(tree), DEFAULT_LIMITS)) == odt_codes(tree)
