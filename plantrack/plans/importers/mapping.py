@@ -22,7 +22,7 @@ from .base import ImportRefused, ParsedItem, ParsedPlan
 from .cells import cell_entries, cell_lines, plain_text
 from .document import Document, Paragraph, Table, clean_inline
 from .organisation_names import normalise_organisation
-from .outline import KEYWORD_KINDS, Node, Outline, build_outline, sentence_case
+from .outline import _PERIOD, KEYWORD_KINDS, Node, Outline, build_outline, sentence_case
 from .textclean import slugify
 
 ITEM_KINDS = (
@@ -390,6 +390,10 @@ def outline_to_plan(
     )
     adopted = mapping.adopted_on or find_date(front_text)
     start = mapping.start_year or (min(spans) if spans else None)
+    end = mapping.end_year or (max(spans) if spans else None)
+    titled = _PERIOD.search(title)
+    if start is None and titled:  # "National Action Plan 2023–2025"
+        start, end = int(titled.group(1)), end or int(titled.group(2))
     if start is None:
         start = adopted.year if adopted else (int(cover_year.group(1)) if cover_year else None)
     return ParsedPlan(
@@ -400,7 +404,7 @@ def outline_to_plan(
         title_mn=mapping.title_mn,
         adopted_on=adopted,
         start_year=start,
-        end_year=mapping.end_year or (max(spans) if spans else None),
+        end_year=end,
         description=_description(outline.front, title),
         format_name=FORMAT_NAME,
         unplaced=list(outline.unplaced),

@@ -187,3 +187,51 @@ def test_an_unknown_kind_in_a_mapping_is_refused() -> None:
 def test_every_number_of_a_longer_gap_is_named() -> None:
     plan = read("1. One\n4. Four\n5. Five\n")
     assert plan.warnings == ["2 is missing", "3 is missing"]
+
+
+def test_open_government_commitments_and_actions_with_a_period_in_the_title() -> None:
+    plan = read(
+        "# National Action Plan on Open Government 2023–2025\n\n"
+        "## Commitment 1: Open contracting\n\nLead agency: Ministry of Finance\n\n"
+        "Action 01: Publish all contracts\nAction 02: Train procurement officers\n\n"
+        "## Commitment 2: Beneficial ownership\n\nAction 01: Create a register\n"
+    )
+    assert [(i.code, i.kind, i.label, i.title) for i in plan.items] == [
+        ("1", "section", "Commitment 1", "Open contracting"),
+        ("1.1", "activity", "Action 1", "Publish all contracts"),
+        ("1.2", "activity", "Action 2", "Train procurement officers"),
+        ("2", "section", "Commitment 2", "Beneficial ownership"),
+        ("2.1", "activity", "Action 1", "Create a register"),
+    ]
+    assert plan.items[0].body == "Lead agency: Ministry of Finance"
+    assert (plan.start_year, plan.end_year) == (2023, 2025)
+
+
+def test_review_recommendations_numbered_like_140_1_sit_under_their_paragraph() -> None:
+    plan = read(
+        "140. The following recommendations will be examined by the State:\n\n"
+        "140.1 Ratify the Optional Protocol to the Convention against Torture\n(Denmark);\n"
+        "140.2 Establish a national preventive mechanism (France);\n"
+    )
+    assert [(i.code, i.parent_code) for i in plan.items] == [
+        ("140", None),
+        ("140.1", "140"),
+        ("140.2", "140"),
+    ]
+    assert plan.items[1].title.endswith("against Torture (Denmark);")
+
+
+def test_global_goals_with_lettered_targets() -> None:
+    plan = read(
+        "Goal 1. End poverty in all its forms everywhere\n"
+        "1.1 By 2030, eradicate extreme poverty for all people everywhere\n"
+        "1.a Ensure significant mobilization of resources\n"
+        "Goal 2. End hunger\n2.1 By 2030, end hunger\n"
+    )
+    assert [(i.code, i.kind, i.parent_code) for i in plan.items] == [
+        ("1", "goal", None),
+        ("1.1", "activity", "1"),
+        ("1.a", "activity", "1"),
+        ("2", "goal", None),
+        ("2.1", "activity", "2"),
+    ]
