@@ -64,6 +64,10 @@ class Mapping:
         levels = data.get("levels", [])
         if isinstance(levels, str):
             levels = [part.strip() for part in levels.split(",") if part.strip()]
+        if not isinstance(levels, list | dict):
+            raise ImportRefused(
+                _("'levels' in the mapping must be a list of kinds, or a level-to-kind object")
+            )
         if isinstance(levels, dict):
             mapping.kinds = {str(k): str(v) for k, v in levels.items()}
         else:
@@ -98,13 +102,21 @@ class Mapping:
                 mapping.adopted_on = datetime.date.fromisoformat(str(plan["adopted"]))
             except ValueError as exc:
                 raise ImportRefused(
-                    "'adopted' in the mapping must be a date like 2020-05-13"
+                    _("'adopted' in the mapping must be a date like 2020-05-13")
                 ) from exc
         period = plan.get("period")
-        if isinstance(period, list | tuple) and len(period) == 2:
+        if period is not None and not (isinstance(period, list | tuple) and len(period) == 2):
+            raise ImportRefused(_("'period' in the mapping must be two years, like [2021, 2030]"))
+        if period is not None:
+            try:
+                years = [int(year) if year else None for year in period]
+            except (TypeError, ValueError) as exc:
+                raise ImportRefused(
+                    _("'period' in the mapping must be two years, like [2021, 2030]")
+                ) from exc
             mapping.start_year, mapping.end_year = (
-                (int(period[0]) if period[0] else None),
-                (int(period[1]) if period[1] else None),
+                years[0],
+                years[1],
             )
         return mapping
 

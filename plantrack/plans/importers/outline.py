@@ -876,15 +876,9 @@ def build_table_outline(table: Table, roles: dict[str, int], front: list[Paragra
         node.cells = {role: cells[index] for role, index in roles.items() if index < len(cells)}
         builder.awaiting_title = None
     _apply_groups(builder)
-    builder.unplaced = [u for u in builder.unplaced if u not in _empty_groups(builder)]
     return Outline(
         builder.roots, builder.nodes, front, builder.unplaced, builder.warnings, [table], "table"
     )
-
-
-def _empty_groups(builder: _Builder) -> list[tuple[int, str]]:
-    # A table's group row with no items after it ("On legal matters:" at the very end).
-    return []
 
 
 def build_outline(

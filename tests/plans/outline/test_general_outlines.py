@@ -235,3 +235,21 @@ def test_global_goals_with_lettered_targets() -> None:
         ("2", "goal", None),
         ("2.1", "activity", "2"),
     ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        {"levels": 7},
+        {"columns": {"code": "first"}},
+        {"plan": {"adopted": "13 May"}},
+        {"plan": {"period": ["soon", 2030]}},
+        {"plan": {"period": 2030}},
+        {"plan": "Vision"},
+        {"labels": ["x"]},
+    ],
+)
+def test_a_malformed_mapping_is_refused_with_a_reason(data: object) -> None:
+    with pytest.raises(ImportRefused):
+        Mapping.from_dict(data)  # type: ignore[arg-type]
