@@ -47,6 +47,7 @@ class Mapping:
     by_depth: list[str] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)  # role -> 0-based column
     labels: dict[str, str] = field(default_factory=dict)  # item code -> label chosen by people
+    labels_mn: dict[str, str] = field(default_factory=dict)  # item code -> Mongolian label
     source: str = ""  # "text", "table" or "" to choose by content
     title: str = ""
     title_mn: str = ""
@@ -92,6 +93,10 @@ class Mapping:
         if not isinstance(labels, dict):
             raise ImportRefused(_("'labels' in the mapping must map an item code to a label"))
         mapping.labels = {str(k): str(v) for k, v in labels.items()}
+        labels_mn = data.get("labels_mn", {}) or {}
+        if not isinstance(labels_mn, dict):
+            raise ImportRefused(_("'labels_mn' in the mapping must map an item code to a label"))
+        mapping.labels_mn = {str(k): str(v) for k, v in labels_mn.items()}
         plan = data.get("plan", {}) or {}
         if not isinstance(plan, dict):
             raise ImportRefused(_("'plan' in the mapping must be a JSON object"))
@@ -390,6 +395,7 @@ def outline_to_plan(
             continue
         item = _item(node, kind, parent_item, known)
         item.label = mapping.labels.get(item.code, item.label)
+        item.label_mn = mapping.labels_mn.get(item.code, item.label_mn)
         kept[id(node)] = item
         items.append(item)
     spans = [i.start_year for i in items if i.start_year] + [
