@@ -12,6 +12,7 @@ from plantrack.organisations.models import Organisation
 from plantrack.plans.importers.base import ParsedItem, ParsedPlan
 from plantrack.plans.importers.detect import parse_text, read_untrusted
 from plantrack.plans.importers.limits import DEFAULT_LIMITS
+from plantrack.plans.seedfiles import seed_mapping
 
 SEEDS = Path(plantrack.__file__).parent / "plans/seeds"
 DICE_SEED = SEEDS / "002_99bd07660585a0bf.txt"
@@ -33,8 +34,8 @@ def text() -> str:
 
 @pytest.fixture(scope="module")
 def plan(text: str) -> ParsedPlan:
-    """The seed file as imported: its saved mapping gives it its identity (saved_mappings/)."""
-    return read_untrusted(DICE_SEED.read_bytes(), DEFAULT_LIMITS)
+    """The seed file as the demo imports it: with its mapping (seeds/<name>.mapping.json)."""
+    return read_untrusted(DICE_SEED.read_bytes(), DEFAULT_LIMITS, seed_mapping(DICE_SEED))
 
 
 @pytest.fixture(scope="module")

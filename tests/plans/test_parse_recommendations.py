@@ -14,6 +14,7 @@ import plantrack
 from plantrack.plans.importers.base import ImportRefused, ParsedItem, ParsedPlan
 from plantrack.plans.importers.detect import parse_text, read_untrusted
 from plantrack.plans.importers.limits import DEFAULT_LIMITS
+from plantrack.plans.seedfiles import seed_mapping
 
 SEEDS = Path(plantrack.__file__).parent / "plans" / "seeds"
 SEED = SEEDS / "001_2125384cf4ad98ca.txt"
@@ -29,8 +30,8 @@ def seed_text() -> str:
 
 @cache
 def plan() -> ParsedPlan:
-    """The seed file as imported: its saved mapping gives it its identity (saved_mappings/)."""
-    return read_untrusted(SEED.read_bytes(), DEFAULT_LIMITS)
+    """The seed file as the demo imports it: with its mapping (seeds/<name>.mapping.json)."""
+    return read_untrusted(SEED.read_bytes(), DEFAULT_LIMITS, seed_mapping(SEED))
 
 
 def items(kind: str) -> list[ParsedItem]:

@@ -14,6 +14,7 @@ import plantrack
 from plantrack.plans.importers.base import ImportRefused, ParsedItem, ParsedPlan
 from plantrack.plans.importers.detect import parse_text, read_untrusted
 from plantrack.plans.importers.limits import DEFAULT_LIMITS
+from plantrack.plans.seedfiles import seed_mapping
 
 SEEDS = Path(plantrack.__file__).parent / "plans" / "seeds"
 SEED = SEEDS / "000_9b10a168590abdd1.txt"
@@ -43,8 +44,8 @@ def seed_text() -> str:
 
 @cache
 def plan() -> ParsedPlan:
-    """The seed file as imported: its saved mapping gives it its identity (saved_mappings/)."""
-    return read_untrusted(SEED.read_bytes(), DEFAULT_LIMITS)
+    """The seed file as the demo imports it: with its mapping (seeds/<name>.mapping.json)."""
+    return read_untrusted(SEED.read_bytes(), DEFAULT_LIMITS, seed_mapping(SEED))
 
 
 def parse(text: str) -> ParsedPlan:

@@ -4,13 +4,15 @@ The format is decided from the bytes, never from the file name alone: a PDF is
 a PDF because it starts with ``%PDF-``, an XLSX or DOCX because it is a ZIP
 holding ``xl/`` or ``word/`` parts. Text must be UTF-8. CSV and XLSX go to the
 template reader (``table``); text, Markdown, DOCX and PDF to the one outline
-reader (``document`` → ``outline`` → ``mapping``), with the mapping saved for
-exactly these bytes when there is one (``saved_mappings/``).
+reader (``document`` → ``outline`` → ``mapping``), with the mapping the caller
+gives (``--mapping``, ``--levels``, or the one stored with the target plan), else
+the one inferred from the document's own words. No file is recognised by its bytes.
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.utils.translation import gettext as _
 
@@ -23,7 +25,6 @@ from .limits import Limits, check_items, check_upload_size, count_text, current
 from .mapping import Mapping, parse_document
 from .odt_reader import is_odt, read_odt
 from .pdf_reader import read_pdf
-from .reader import saved_mapping
 
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
@@ -129,9 +130,12 @@ def _too_much_text(limits: Limits) -> ImportRefused:
     )
 
 
-def read_untrusted(data: bytes, limits: Limits) -> ParsedPlan:
-    """Decide the format from the bytes and parse them; runs inside the sandbox."""
-    mapping = saved_mapping(data)
+def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) -> ParsedPlan:
+    """Decide the format from the bytes and parse them; runs inside the sandbox.
+
+    ``mapping`` applies to documents read by the outline reader (text, Markdown, DOCX,
+    ODT, PDF); the CSV/XLSX template names its kinds and columns itself.
+    """
     if data.startswith(b"%PDF-"):
         plan = _outline(read_pdf(data, limits), mapping)
     elif data.startswith(b"PK\x03\x04") and is_odt(opened := safezip.open_archive(data, limits)):
@@ -158,7 +162,9 @@ def _load_readers() -> None:
     import pypdf  # noqa: F401
 
 
-def parse_bytes_measured(data: bytes, *, limits: Limits) -> sandbox.Outcome:
+def parse_bytes_measured(
+    data: bytes, *, limits: Limits, mapping: Mapping | None = None
+) -> sandbox.Outcome:
     """Like ``parse_bytes``, with the time and memory the reading took."""
     _load_readers()
     if not data or not data.strip():
@@ -167,13 +173,15 @@ def parse_bytes_measured(data: bytes, *, limits: Limits) -> sandbox.Outcome:
         check_upload_size(len(data), limits)
     except ImportRefused as exc:
         return sandbox.Outcome(refusal=str(exc))
-    return sandbox.run(read_untrusted, data, limits)
+    return sandbox.run(partial(read_untrusted, mapping=mapping), data, limits)
 
 
-def parse_bytes(data: bytes, *, max_bytes: int = MAX_BYTES_DEFAULT) -> ParsedPlan:
+def parse_bytes(
+    data: bytes, *, max_bytes: int = MAX_BYTES_DEFAULT, mapping: Mapping | None = None
+) -> ParsedPlan:
     """Parse a whole file's bytes into a plan, or raise ``ImportRefused`` saying why.
 
     The reading runs in a child process within ``limits.current()``: size, depth,
     memory and time are all capped (see ``limits.py``).
     """
-    return parse_bytes_measured(data, limits=current(max_bytes=max_bytes)).result()
+    return parse_bytes_measured(data, limits=current(max_bytes=max_bytes), mapping=mapping).result()

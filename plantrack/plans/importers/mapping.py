@@ -71,6 +71,10 @@ class Mapping:
             )
         if isinstance(levels, dict):
             mapping.kinds = {str(k): str(v) for k, v in levels.items()}
+            by_depth = data.get("levels_by_depth", []) or []
+            if not isinstance(by_depth, list):
+                raise ImportRefused(_("'levels_by_depth' in the mapping must be a list of kinds"))
+            mapping.by_depth = [str(v) for v in by_depth]
         else:
             mapping.by_depth = [str(v) for v in levels]
         for kind in [*mapping.kinds.values(), *mapping.by_depth]:
@@ -124,6 +128,37 @@ class Mapping:
                 years[1],
             )
         return mapping
+
+    def to_dict(self) -> dict[str, Any]:
+        """The mapping as JSON data; ``from_dict`` reads it back to an equal mapping."""
+        data: dict[str, Any] = {}
+        if self.kinds:
+            data["levels"] = dict(self.kinds)
+            if self.by_depth:
+                data["levels_by_depth"] = list(self.by_depth)
+        elif self.by_depth:
+            data["levels"] = list(self.by_depth)
+        for name in ("columns", "labels", "labels_mn"):
+            if getattr(self, name):
+                data[name] = dict(getattr(self, name))
+        if self.source:
+            data["source"] = self.source
+        plan: dict[str, Any] = {
+            name: getattr(self, name)
+            for name in ("title", "title_mn", "short_name", "issuer")
+            if getattr(self, name)
+        }
+        if self.adopted_on:
+            plan["adopted"] = self.adopted_on.isoformat()
+        if self.start_year or self.end_year:
+            plan["period"] = [self.start_year, self.end_year]
+        if plan:
+            data["plan"] = plan
+        return data
+
+    def with_levels(self, levels: list[str]) -> Mapping:
+        """This mapping with the kinds of the levels from the top replaced by ``levels``."""
+        return Mapping.from_dict({**self.to_dict(), "levels": list(levels)})
 
     def kind_for(self, node: Node, inferred: dict[str, str]) -> str:
         if node.level in self.kinds:

@@ -8,10 +8,7 @@ with the budgets of ``limits`` like every other importer.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from functools import partial
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -20,16 +17,6 @@ from .base import ImportRefused, ParsedPlan
 from .document import Document, read_text
 from .limits import Limits, check_items, check_upload_size, count_text
 from .mapping import Mapping, parse_document
-
-SAVED_MAPPINGS = Path(__file__).resolve().parent / "saved_mappings"
-
-
-def saved_mapping(data: bytes, folder: Path = SAVED_MAPPINGS) -> Mapping | None:
-    """The mapping saved for exactly these bytes, if one was saved (see saved_mappings/)."""
-    path = folder / f"{hashlib.sha256(data).hexdigest()}.json"
-    if not path.is_file():
-        return None
-    return Mapping.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def read_document_bytes(data: bytes, limits: Limits) -> Document:

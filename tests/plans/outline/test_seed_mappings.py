@@ -1,9 +1,9 @@
-"""A seed's identity is data: the mapping saved for its exact bytes, not code.
+"""A seed's identity is data next to the seed (``seeds/<name>.mapping.json``), not code.
 
-The mappings in ``importers/saved_mappings/`` are what a user would choose in the
-preview; with them the one reader gives the same slug, title, issuer and date the
-retired seed parsers gave, so stored plans keep their addresses. A file in the same
-shape but with other bytes gets nothing from them.
+The mappings are what a user would choose in the preview or give with ``--mapping``;
+with them the one reader gives the same slug, title, issuer and date the retired seed
+parsers gave, so stored plans keep their addresses. The importer itself knows no
+document: the very same seed bytes read without their mapping get nothing from it.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.importers.mapping import Mapping
-from plantrack.plans.importers.reader import saved_mapping
+from plantrack.plans.seedfiles import seed_mapping
 
 from .helpers import RECOMMENDATIONS, ROADMAP, VISION, read, seed_plan, seed_text, tree
 
 
 def mapping_for(seed: Path) -> Mapping:
-    mapping = saved_mapping(seed.read_bytes())
+    mapping = seed_mapping(seed)
     assert mapping is not None
     return mapping
 
@@ -45,11 +46,22 @@ def test_a_saved_mapping_gives_the_seed_its_identity_and_the_same_tree(
 
 
 @pytest.mark.parametrize("seed", [VISION, RECOMMENDATIONS, ROADMAP], ids=["000", "001", "002"])
-def test_a_document_in_a_seed_shape_with_other_bytes_takes_nothing_from_the_seed(
-    seed: Path,
-) -> None:
-    edited = seed_text(seed).replace("the", "the ", 1)
-    assert saved_mapping(edited.encode("utf-8")) is None
-    plan = read(edited)
+def test_the_seed_bytes_without_their_mapping_take_nothing_from_the_seed(seed: Path) -> None:
+    # No lookup by content: the importer reads the seed like any user's file.
+    plan = parse_bytes(seed.read_bytes())
     assert (plan.issuer, plan.title_mn) == ("", "")
     assert plan.short_name != mapping_for(seed).short_name
+    # The same tree, though: the mapping gives identity, the reader gives structure.
+    assert [i.code for i in plan.items] == [
+        i.code for i in parse_bytes(seed.read_bytes(), mapping=mapping_for(seed)).items
+    ]
+
+
+def test_no_importer_module_looks_files_up_by_their_hash() -> None:
+    from plantrack.plans import importers
+
+    folder = Path(importers.__file__).parent
+    assert not (folder / "saved_mappings").exists()
+    for module in folder.glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        assert "sha256" not in source and "saved_mapping" not in source, module.name
