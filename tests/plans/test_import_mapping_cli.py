@@ -124,7 +124,7 @@ def test_levels_choose_the_kinds_from_the_top_and_are_stored_with_the_plan(db, t
 
 def test_an_unknown_kind_in_levels_is_refused_naming_the_kinds_and_writes_nothing(db, tmp_path):  # type: ignore[no-untyped-def]
     plans, items = Plan.objects.count(), Item.objects.count()
-    with pytest.raises(CommandError, match="unknown kind 'chapter'.*goal, objective"):
+    with pytest.raises(CommandError, match=r"unknown kind 'chapter'.*goal, objective"):
         call_command("importplan", str(_file(tmp_path, DOCUMENT)), "--levels", "goal,chapter")
     assert (Plan.objects.count(), Item.objects.count()) == (plans, items)
 
@@ -179,7 +179,7 @@ def test_a_bad_mapping_file_is_refused_with_the_reason_and_writes_nothing(  # ty
 
 
 def test_a_missing_mapping_file_is_refused_naming_it(db, tmp_path):  # type: ignore[no-untyped-def]
-    with pytest.raises(CommandError, match="missing.json: cannot read the mapping"):
+    with pytest.raises(CommandError, match=r"missing\.json: cannot read the mapping"):
         call_command(
             "importplan",
             str(_file(tmp_path, DOCUMENT)),
