@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -93,6 +94,8 @@ _SENTENCE_END = re.compile(r"[.!?:;][”\"’)]?$")
 
 
 def _is_caps(text: str) -> bool:
+    if not text.isupper():  # a lower-case letter, or no cased letter: never all capitals
+        return False
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
@@ -134,9 +137,19 @@ def _starts_block(line: str) -> bool:
 
 
 def _starts_with_code(text: str) -> bool:
-    from .outline import parse_code  # the one definition of what a code looks like
+    return _parse_code()(clean_inline(text)) is not None
 
-    return parse_code(clean_inline(text)) is not None
+
+@lru_cache(maxsize=1)
+def _parse_code() -> Callable[[str], object]:
+    """``outline.parse_code``, the one definition of what a code looks like.
+
+    Imported once, not per line: an import statement per line of a long paragraph
+    was a fifth of its reading time.
+    """
+    from .outline import parse_code
+
+    return parse_code
 
 
 def _indent(raw: str) -> int:
@@ -201,6 +214,7 @@ def _read_paragraph(lines: list[str], start: int, double: bool) -> tuple[Paragra
     parts = [(bullet.group(2) if bullet else stripped).replace("\t", " ")]
     bold_open = stripped.count("**") % 2 == 1
     previous = first
+    previous_caps = _is_caps(parts[-1])
     i = start + 1
     while i < len(lines):
         line = lines[i]
@@ -209,13 +223,15 @@ def _read_paragraph(lines: list[str], start: int, double: bool) -> tuple[Paragra
                 i += 1
                 continue
             break
+        line_caps = _is_caps(line.strip())
         if not bold_open:
             if _starts_block(line) or (previous.rstrip("\n").endswith("  ") and not double):
                 break
             if double and _ends_paragraph(previous, line):
                 break
-            if _is_caps(parts[-1]) != _is_caps(line.strip()):
+            if previous_caps != line_caps:
                 break  # a capitalised heading starts or ends
+        previous_caps = line_caps
         parts.append(line.strip())
         if line.count("**") % 2:
             bold_open = not bold_open
