@@ -249,3 +249,35 @@ def test_the_upload_form_reads_a_new_version_with_the_target_plans_stored_mappin
     client.post("/en/plans/import/confirm/", {"token": response.context["token"]})
     assert _kinds(slug)["2.2"] == "objective"
     assert set(_kinds(slug).values()) == {"goal", "objective"}
+
+
+def test_the_upload_preview_shows_each_level_with_its_count_the_warnings_and_unplaced_lines(  # type: ignore[no-untyped-def]
+    sign_in, client, bob, media
+):
+    sign_in(client, bob)
+    lines = (SEED_DIR / "002_99bd07660585a0bf.txt").read_text(encoding="utf-8").splitlines()
+    lines[363] = "one.one\tSomething\telse\t\t"  # line 364, where 1.1 was: not a code
+    handle = io.BytesIO("\n".join(lines).encode())
+    handle.name = "roadmap.txt"
+    plans = Plan.objects.count()
+    response = client.post("/en/plans/import/", {"file": handle, "slug": "roadmap-copy"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Levels read" in page
+    for level in response.context["parsed"].levels:
+        assert f"<td>{level['kind']}</td><td>{level['count']}</td>" in page
+    assert "Lines not placed in the plan" in page
+    assert "line 364: one.one | Something | else" in page
+    assert Plan.objects.count() == plans
+
+
+def test_the_upload_preview_lists_numbering_warnings(sign_in, client, bob, media):  # type: ignore[no-untyped-def]
+    sign_in(client, bob)
+    handle = io.BytesIO(DOCUMENT.encode())
+    handle.name = "plan.md"
+    response = client.post("/en/plans/import/", {"file": handle})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h2>Warnings</h2>" in page and "<li>2.2 is missing</li>" in page
+    assert "<td>section</td><td>2</td>" in page and "<td>activity</td><td>4</td>" in page
+    assert "Lines not placed" not in page
