@@ -15,7 +15,8 @@ USAGE = """usage: plantrack COMMAND [options]
   demo     set up a SQLite database with the seed plans and serve the site
   serve    serve the site (waitress) on --host/--port
            --production: behind a TLS proxy (see the README's Production section)
-  import   import plan documents:  plantrack import FILE [--plan SLUG] [--dry-run]
+  import   import plan documents:  plantrack import FILE [--plan SLUG] [--dry-run [--json]]
+           [--levels goal,objective] [--mapping FILE.json]
   bench    measure page and import speed:  plantrack bench --scale 100
            (its own temporary SQLite database; PLANTRACK_BENCH_DATABASE_URL for PostgreSQL)
   help     list every command (Django's too)

@@ -10,7 +10,6 @@ import base64
 import hashlib
 import random
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -22,12 +21,11 @@ from plantrack.accounts.permissions import ASSESSORS, MODERATORS, PLAN_MANAGERS
 from plantrack.organisations.models import Membership, Organisation
 from plantrack.organisations.services import organisation_get_or_create
 
-from .importers.detect import parse_bytes
 from .models import Item, Plan, Responsibility, Status
 from .rollup import plan_rollup
+from .seedfiles import SEED_DIR, read_seed, seed_mapping_data
 from .services import ImportResult, plan_import
 
-SEED_DIR = Path(__file__).resolve().parent / "seeds"
 PLAN_SEEDS = ("000_9b10a168590abdd1.txt", "001_2125384cf4ad98ca.txt", "002_99bd07660585a0bf.txt")
 
 # Plausible lead agencies per Vision 2050 objective; demo data, marked as such on the item.
@@ -59,7 +57,13 @@ def import_seed_plans() -> list[ImportResult]:
     for name in PLAN_SEEDS:
         data = (SEED_DIR / name).read_bytes()
         results.append(
-            plan_import(parsed=parse_bytes(data), source_name=name, source_bytes=data, system=True)
+            plan_import(
+                parsed=read_seed(name),
+                source_name=name,
+                source_bytes=data,
+                system=True,
+                mapping=seed_mapping_data(name),
+            )
         )
     return results
 

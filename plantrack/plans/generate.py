@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 from .importers.base import ParsedItem, ParsedPlan
-from .importers.detect import parse_bytes
+from .seedfiles import SEED_DIR, read_seed
 
-SEED_DIR = Path(__file__).resolve().parent / "seeds"
 VISION_SEED = SEED_DIR / "000_9b10a168590abdd1.txt"
 
 
 def vision_plan() -> ParsedPlan:
-    return parse_bytes(VISION_SEED.read_bytes())
+    return read_seed(VISION_SEED)
 
 
 def scaled_vision(scale: int, *, short_name: str = "") -> ParsedPlan:

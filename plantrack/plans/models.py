@@ -52,6 +52,9 @@ class Plan(models.Model):
     languages = models.CharField(_("languages"), max_length=20, default="en")
     source_name = models.CharField(_("source document"), max_length=255, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True)
+    # The mapping the last import was read with (levels' kinds, columns, plan metadata),
+    # as JSON; reused when a new version of the document is imported into this plan.
+    import_mapping = models.JSONField(_("import mapping"), default=dict, blank=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_plans"
     )

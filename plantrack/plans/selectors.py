@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -212,3 +213,11 @@ def organisation_responsibilities(
         .order_by("item__plan__slug", "item__path", "role")
     )
     return Paginator(rows, ORGANISATION_PAGE_SIZE).get_page(page_number)
+
+
+def stored_import_mapping(slug: str | None) -> dict[str, Any] | None:
+    """The mapping stored with the plan ``slug`` by its last import, if there is one."""
+    if not slug:
+        return None
+    stored = Plan.objects.filter(slug=slug).values_list("import_mapping", flat=True).first()
+    return stored if isinstance(stored, dict) and stored else None

@@ -456,7 +456,13 @@ def _still_current(prepared: _Prepared, *, by: Any, system: bool) -> Plan | None
     return plan
 
 
-def _save_plan(prepared: _Prepared, plan: Plan | None, source_name: str, data: bytes) -> Plan:
+def _save_plan(
+    prepared: _Prepared,
+    plan: Plan | None,
+    source_name: str,
+    data: bytes,
+    mapping: dict[str, Any] | None = None,
+) -> Plan:
     values = prepared.plan_values
     if plan is None:
         try:
@@ -476,6 +482,9 @@ def _save_plan(prepared: _Prepared, plan: Plan | None, source_name: str, data: b
         plan.source_name = source_name[:255]
         plan.source_sha256 = hashlib.sha256(data).hexdigest()
         changed += ["source_name", "source_sha256"]
+    if mapping is not None and plan.import_mapping != mapping:
+        plan.import_mapping = mapping
+        changed.append("import_mapping")
     if changed:
         plan.save(update_fields=[*changed, "updated_at"])
         # An edit form opened before this import must not silently write over it.
@@ -592,6 +601,7 @@ def plan_import(
     by: User | None = None,
     system: bool = False,
     dry_run: bool = False,
+    mapping: dict[str, Any] | None = None,
 ) -> ImportResult:
     """Create or update a plan from a parsed document, all or nothing.
 
@@ -603,6 +613,9 @@ def plan_import(
     Reading, comparing and checking happen before any transaction opens; the
     writes are one short transaction of bulk queries. ``dry_run`` computes the
     same result and writes nothing, which is how the upload preview counts changes.
+    ``mapping`` (JSON data, see ``importers.mapping.Mapping``) is the mapping the file
+    was read with; it is stored with the plan (``Plan.import_mapping``) for the next
+    version of the document. ``None`` leaves the stored one alone.
     """
     _check_items(parsed)
     if not parsed.items:
@@ -624,7 +637,7 @@ def plan_import(
         try:
             with transaction.atomic():
                 plan = _still_current(prepared, by=by, system=system)
-                plan = _save_plan(prepared, plan, source_name, source_bytes)
+                plan = _save_plan(prepared, plan, source_name, source_bytes, mapping)
                 _apply_items(prepared, plan)
                 _apply_links(prepared)
                 if by is not None and by.pk and prepared.plan is None:

@@ -26,6 +26,7 @@ from . import selectors, services
 from .forms import ActivityFilterForm, ImportForm, ItemForm, PlanForm, ResponsibilityForm
 from .importers.base import ImportRefused, ParsedPlan
 from .importers.detect import parse_bytes
+from .importers.mapping import Mapping
 from .models import Item, Plan, Responsibility
 from .permissions import can_import_plans, can_manage_plan, get_item_for_user, get_plan_for_user
 from .search import COUNT_LIMIT, search_items
@@ -272,6 +273,27 @@ def _preview(request: HttpRequest, parsed: ParsedPlan, data: bytes, name: str, s
     )
 
 
+def _parse_for_plan(data: bytes, slug: str | None) -> ParsedPlan:
+    """The file read with the mapping stored with its target plan, when that plan exists.
+
+    The target is the plan named, else the one the document's own short name gives;
+    the preview and the confirmation both read the file this way, so they agree.
+    """
+    limit = settings.PLANTRACK_MAX_IMPORT_BYTES
+    target = services.import_slug(slug) if slug else ""
+    if not target:
+        parsed = parse_bytes(data, max_bytes=limit)
+        target = services.import_slug(parsed.short_name)
+        stored = selectors.stored_import_mapping(target)
+        return (
+            parse_bytes(data, max_bytes=limit, mapping=Mapping.from_dict(stored))
+            if stored
+            else parsed
+        )
+    stored = selectors.stored_import_mapping(target)
+    return parse_bytes(data, max_bytes=limit, mapping=Mapping.from_dict(stored) if stored else None)
+
+
 @allowed_if("plans.import")
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest) -> HttpResponse:
@@ -281,7 +303,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read(settings.PLANTRACK_MAX_IMPORT_BYTES + 1)
         try:
-            parsed = parse_bytes(data, max_bytes=settings.PLANTRACK_MAX_IMPORT_BYTES)
+            parsed = _parse_for_plan(data, form.cleaned_data["slug"])
             return _preview(request, parsed, data, upload.name, form.cleaned_data["slug"])
         except ImportRefused as exc:
             form.add_error("file", str(exc))
@@ -301,7 +323,7 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("plans:import")
     try:
         data = staged.read_bytes()
-        parsed = parse_bytes(data, max_bytes=settings.PLANTRACK_MAX_IMPORT_BYTES)
+        parsed = _parse_for_plan(data, preview["slug"])
         # The plan is the one the preview showed, never a slug posted with the form.
         result = services.plan_import(
             parsed=parsed,

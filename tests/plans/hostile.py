@@ -484,7 +484,9 @@ CASES: list[Case] = [
     Case("empty.txt", lambda: b"", r"empty"),
     Case("blank.txt", lambda: b"  \n\t\n", r"empty"),
     Case("huge-line.txt", huge_single_line, r"not recognised"),
-    Case("long-paragraph.txt", long_wrapped_paragraph, r"not recognised"),
+    # The outline reader reads these as one section holding one (very long) item: they
+    # import, within the time budget; the seed-shaped parsers used to refuse them.
+    Case("long-paragraph.txt", long_wrapped_paragraph, None),
     Case("nul-bytes.csv", lambda: (CSV_HEAD + "1,,goal,Go\0al,\n").encode(), r"binary file"),
     Case(
         "late-nul.csv",
@@ -504,7 +506,7 @@ CASES: list[Case] = [
         r"organisation name is 60,001 characters long; the limit is 300",
     ),
     Case("huge-cell.csv", csv_huge_cell, r"more than 131,072 characters; the limit is 131,072"),
-    Case("many-quotes.txt", text_many_quotes, r"not recognised"),
+    Case("many-quotes.txt", text_many_quotes, None),
 ]
 
 

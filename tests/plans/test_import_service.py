@@ -8,8 +8,8 @@ from django.db import connection
 from plantrack.organisations.models import Organisation
 from plantrack.plans.demo import SEED_DIR
 from plantrack.plans.importers.base import ImportRefused, ParsedItem
-from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Plan, Responsibility
+from plantrack.plans.seedfiles import read_seed
 from plantrack.plans.services import plan_import
 from plantrack.progress.models import Indicator
 
@@ -41,7 +41,7 @@ def _snapshot() -> dict[str, list[tuple]]:
     ],
 )
 def test_the_seed_plans_are_stored_with_the_exact_counts(db, seed, slug, counts):  # type: ignore[no-untyped-def]
-    parsed = parse_bytes(seed.read_bytes())
+    parsed = read_seed(seed)
     assert parsed.short_name == slug
     assert {kind: parsed.count(kind) for kind in counts} == counts
     plan = Plan.objects.get(slug=slug)
@@ -56,7 +56,7 @@ def test_the_seed_plans_are_stored_with_the_exact_counts(db, seed, slug, counts)
 @pytest.mark.parametrize("seed", [VISION, RECOMMENDATIONS, DICE])
 def test_importing_a_seed_again_changes_nothing(db, seed):  # type: ignore[no-untyped-def]
     before = _snapshot()
-    result = plan_import(parsed=parse_bytes(seed.read_bytes()), system=True)
+    result = plan_import(parsed=read_seed(seed), system=True)
     assert (result.created, result.changed) == (0, 0)
     assert result.summary().startswith("0 created, 0 changed")
     after = _snapshot()
@@ -69,7 +69,7 @@ def test_importing_a_seed_again_changes_nothing(db, seed):  # type: ignore[no-un
 
 def test_an_edited_file_updates_items_in_place_matched_by_code(db, vision):  # type: ignore[no-untyped-def]
     activity = Item.objects.get(plan=vision, code="7.3.13")
-    parsed = parse_bytes(VISION.read_bytes())
+    parsed = read_seed(VISION)
     for item in parsed.items:
         if item.code == "7.3.13":
             item.title = "Equip special task-force agencies with drug detection tools."
@@ -88,7 +88,7 @@ def test_an_edited_file_updates_items_in_place_matched_by_code(db, vision):  # t
 
 
 def test_reordered_items_get_new_paths_without_clashing(db, vision):  # type: ignore[no-untyped-def]
-    parsed = parse_bytes(VISION.read_bytes())
+    parsed = read_seed(VISION)
     activities = [i for i in parsed.items if i.parent_code == "7.1" and i.kind == "activity"]
     first, second = activities[0], activities[1]
     a, b = parsed.items.index(first), parsed.items.index(second)
@@ -118,7 +118,7 @@ def test_dice_activity_indicators_are_separate_entries(db, dice):  # type: ignor
 def test_an_import_that_fails_halfway_leaves_the_database_unchanged(db, monkeypatch):  # type: ignore[no-untyped-def]
     # Given a new plan whose import breaks after its items are written
     before = _snapshot()
-    parsed = parse_bytes(DICE.read_bytes())
+    parsed = read_seed(DICE)
     parsed.short_name = "broken-copy"
 
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -134,7 +134,7 @@ def test_an_import_that_fails_halfway_leaves_the_database_unchanged(db, monkeypa
 
 def test_an_import_with_a_bad_row_is_refused_before_anything_is_written(db):  # type: ignore[no-untyped-def]
     before = _snapshot()
-    parsed = parse_bytes(RECOMMENDATIONS.read_bytes())
+    parsed = read_seed(RECOMMENDATIONS)
     parsed.short_name = "another"
     parsed.items.append(ParsedItem(code="9.1", kind="recommendation", parent_code="9", title="x"))
     with pytest.raises(ImportRefused, match="names parent '9'"):
@@ -144,7 +144,7 @@ def test_an_import_with_a_bad_row_is_refused_before_anything_is_written(db):  # 
 
 def test_a_dry_run_reports_the_changes_and_saves_nothing(db):  # type: ignore[no-untyped-def]
     before = _snapshot()
-    parsed = parse_bytes(DICE.read_bytes())
+    parsed = read_seed(DICE)
     parsed.short_name = "dice-preview"
     result = plan_import(parsed=parsed, dry_run=True, system=True)
     assert result.created == 60

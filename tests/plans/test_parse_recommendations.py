@@ -1,4 +1,4 @@
-"""The recommendation-list parser against seed 001 (2015 conference) and broken texts."""
+"""Seed 001 (2015 conference recommendations) through the one outline reader."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 import plantrack
-from plantrack.plans.importers import recommendations
 from plantrack.plans.importers.base import ImportRefused, ParsedItem, ParsedPlan
+from plantrack.plans.importers.detect import parse_text, read_untrusted
+from plantrack.plans.importers.limits import DEFAULT_LIMITS
+from plantrack.plans.seedfiles import seed_mapping
 
 SEEDS = Path(plantrack.__file__).parent / "plans" / "seeds"
 SEED = SEEDS / "001_2125384cf4ad98ca.txt"
@@ -28,7 +30,8 @@ def seed_text() -> str:
 
 @cache
 def plan() -> ParsedPlan:
-    return recommendations.parse(seed_text())
+    """The seed file as the demo imports it: with its mapping (seeds/<name>.mapping.json)."""
+    return read_untrusted(SEED.read_bytes(), DEFAULT_LIMITS, seed_mapping(SEED))
 
 
 def items(kind: str) -> list[ParsedItem]:
@@ -56,7 +59,7 @@ def test_it_reads_the_plan_title_issuer_and_date() -> None:
     assert parsed.issuer == "Law Enforcement University of Mongolia"
     assert parsed.adopted_on == datetime.date(2015, 7, 18)
     assert (parsed.start_year, parsed.end_year) == (2015, None)
-    assert parsed.format_name == "Recommendation list"
+    assert parsed.format_name == "Outline"
 
 
 def test_the_description_is_the_introduction_reflowed_into_paragraphs() -> None:
@@ -156,32 +159,21 @@ def test_source_line_points_at_the_heading_or_the_bullet() -> None:
         assert line.startswith(expected), item.code
 
 
-# --- refusing what it cannot read --------------------------------------------------
+# --- what it cannot read is refused or reported, never guessed ------------------------
 
 
-def test_it_refuses_a_text_without_section_headings() -> None:
-    with pytest.raises(ImportRefused, match="no section heading"):
-        recommendations.parse("RECOMMENDATION\n\nSome prose without any structure.\n")
+def test_it_refuses_a_text_without_numbered_sections() -> None:
+    with pytest.raises(ImportRefused, match="not recognised"):
+        parse_text("RECOMMENDATION\n\nSome prose without any structure.\n")
 
 
-def test_it_refuses_a_truncated_text_naming_the_empty_section() -> None:
+def test_a_truncated_text_keeps_the_empty_last_section_without_inventing_items() -> None:
     truncated = "\n".join(seed_text().splitlines()[:86])  # cut right after "Second."
-    with pytest.raises(ImportRefused, match=re.escape("section 'Second.' has no '- '")) as refused:
-        recommendations.parse(truncated)
-    assert refused.value.line == 85
+    parsed = parse_text(truncated)
+    assert [i.code for i in parsed.items if i.kind == "section"] == ["1", "2"]
+    assert not [i for i in parsed.items if i.parent_code == "2"]
 
 
-def test_it_refuses_a_skipped_ordinal_naming_its_line() -> None:
-    with pytest.raises(
-        ImportRefused, match=re.escape("expected 'Fourth.' but found 'Fifth.'")
-    ) as refused:
-        recommendations.parse(seed_text().replace("Fourth. ", "Fifth. "))
-    assert refused.value.line == 159
-
-
-# --- recognising the format ----------------------------------------------------------
-
-
-@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda path: path.name[:3])
-def test_looks_like_is_true_only_for_the_recommendations_seed(seed: Path) -> None:
-    assert recommendations.looks_like(seed.read_text(encoding="utf-8")) is (seed == SEED)
+def test_a_skipped_ordinal_is_a_warning_naming_the_missing_section() -> None:
+    parsed = parse_text(seed_text().replace("Fourth. ", "Fifth. "))
+    assert parsed.warnings[:2] == ["4 is missing", "5 appears twice"]

@@ -66,9 +66,9 @@ def test_public_pages_cost_the_same_queries_with_more_plans(db, client, url):  #
     seed = Plan.objects.get(slug="dice-inclusive-digitalization-roadmap")
     from plantrack.plans.demo import SEED_DIR
     from plantrack.plans.generate import renamed
-    from plantrack.plans.importers.detect import parse_bytes
+    from plantrack.plans.seedfiles import read_seed
 
-    parsed = parse_bytes((SEED_DIR / "002_99bd07660585a0bf.txt").read_bytes())
+    parsed = read_seed(SEED_DIR / "002_99bd07660585a0bf.txt")
     for n in range(3):
         plan_import(parsed=renamed(parsed, f"copy{n}"), system=True)
     assert seed.pk

@@ -154,7 +154,7 @@ def test_a_manager_cannot_overwrite_a_plan_they_do_not_manage_by_import(
     settings.MEDIA_ROOT = tmp_path
     sign_in(client, bob)
     with (SEED_DIR / "000_9b10a168590abdd1.txt").open("rb") as handle:
-        response = client.post("/en/plans/import/", {"file": handle})
+        response = client.post("/en/plans/import/", {"file": handle, "slug": "vision-2050-goal-7"})
     # The preview already refuses, so there is no token to confirm.
     assert response.status_code == 403
     assert "token" not in response.context

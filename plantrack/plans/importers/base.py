@@ -69,6 +69,11 @@ class ParsedPlan:
     title_mn: str = ""
     description_mn: str = ""
     format_name: str = ""  # which parser read it, for messages
+    # What the outline reader could not place: (source line, text), never glued into an item.
+    unplaced: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. "7.3.12 is missing"
+    # The levels read, in order: {"key", "kind", "count", "example"}; the user may remap them.
+    levels: list[dict[str, object]] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items if item.kind == kind)

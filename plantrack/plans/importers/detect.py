@@ -1,24 +1,30 @@
-"""Read an uploaded or named file and hand it to the parser that fits its content.
+"""Read an uploaded or named file and hand it to the reader that fits its content.
 
 The format is decided from the bytes, never from the file name alone: a PDF is
 a PDF because it starts with ``%PDF-``, an XLSX or DOCX because it is a ZIP
-holding ``xl/`` or ``word/`` parts. Text must be UTF-8.
+holding ``xl/`` or ``word/`` parts. Text must be UTF-8. CSV and XLSX go to the
+template reader (``table``); text, Markdown, DOCX and PDF to the one outline
+reader (``document`` → ``outline`` → ``mapping``), with the mapping the caller
+gives (``--mapping``, ``--levels``, or the one stored with the target plan), else
+the one inferred from the document's own words. No file is recognised by its bytes.
 """
 
 from __future__ import annotations
 
-import io
-import logging
 import re
-from collections.abc import Callable
-from typing import Any
+from functools import partial
 
 from django.utils.translation import gettext as _
 
 from . import safezip, sandbox, table
 from .base import ImportRefused, ParsedPlan
+from .document import Document, read_text
+from .docx_reader import read_docx
 from .labels import fill_mongolian_labels
-from .limits import Limits, check_items, check_upload_size, count_text, current, size_text
+from .limits import Limits, check_items, check_upload_size, count_text, current
+from .mapping import Mapping, parse_document
+from .odt_reader import is_odt, read_odt
+from .pdf_reader import read_pdf
 
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
@@ -31,16 +37,6 @@ _PRINCIPLES_MARKERS = (
     re.compile(r"Ideal security sector has", re.I),
     re.compile(r"Sources of deficits", re.I),
 )
-
-
-def _text_parsers() -> list[tuple[Callable[[str], bool], Callable[[str], ParsedPlan]]]:
-    from . import recommendations, roadmap, vision
-
-    return [
-        (vision.looks_like, vision.parse),
-        (roadmap.looks_like, roadmap.parse),
-        (recommendations.looks_like, recommendations.parse),
-    ]
 
 
 def decode_text(data: bytes) -> str:
@@ -90,21 +86,18 @@ def _refuse_assessments(text: str) -> None:
         )
 
 
-def parse_text(text: str) -> ParsedPlan:
+def parse_text(text: str, mapping: Mapping | None = None) -> ParsedPlan:
     if not text.strip():
         raise ImportRefused("the file is empty; choose the file that holds the plan")
     if table.looks_like_csv(text):
         return table.parse_csv(text)
     _refuse_assessments(text)
-    for looks_like, parse in _text_parsers():
-        if looks_like(text):
-            return fill_mongolian_labels(parse(text))
-    raise ImportRefused(
-        "the structure of this document was not recognised. Plantrack reads strategy texts "
-        "with numbered goals, objectives, stages and activities (like Vision 2050), "
-        "ordinal sections with bulleted recommendations, roadmap activity tables, and the "
-        "CSV/XLSX template described in docs/import-template.md"
-    )
+    return _outline(read_text(text), mapping)
+
+
+def _outline(document: Document, mapping: Mapping | None) -> ParsedPlan:
+    """Every free-text document goes through the one outline reader."""
+    return fill_mongolian_labels(parse_document(document, mapping))
 
 
 def _office_archive(data: bytes, limits: Limits) -> tuple[safezip.SafeArchive, str]:
@@ -130,80 +123,6 @@ def _office_archive(data: bytes, limits: Limits) -> tuple[safezip.SafeArchive, s
     return archive, kind
 
 
-def _docx_text(data: bytes, limits: Limits) -> str:
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-        return "\n\n".join(paragraph.text for paragraph in document.paragraphs)
-    except ImportRefused:
-        raise
-    except (KeyError, ValueError, AttributeError, TypeError, LookupError) as exc:
-        raise ImportRefused(
-            _("the DOCX document could not be read (%(reason)s); save it again in Word")
-            % {"reason": exc}
-        ) from exc
-    except safezip.DAMAGED as exc:
-        raise safezip.damaged(exc) from exc
-
-
-def _pdf_text(data: bytes, limits: Limits) -> str:
-    from pypdf import PdfReader, apply_configuration
-    from pypdf.errors import LimitReachedError, PyPdfError
-
-    cap = limits.max_pdf_stream_bytes
-    caps: dict[str, Any] = {
-        name: cap
-        for name in (
-            "maximum_declared_stream_length",
-            "array_based_stream_maximum_output_length",
-            "jbig2_maximum_output_length",
-            "lzw_maximum_output_length",
-            "run_length_maximum_output_length",
-            "zlib_maximum_output_length",
-            "brotli_maximum_output_length",
-            "image_maximum_buffer_size",
-        )
-    }
-    texts: list[str] = []
-    # pypdf logs every oddity of a damaged file; the refusal below says what matters.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        with apply_configuration(**caps, stream_decoding_work_maximum_length=4 * cap):
-            reader = PdfReader(io.BytesIO(data))
-            pages = len(reader.pages)
-            if pages > limits.max_pdf_pages:
-                raise ImportRefused(
-                    _("the PDF has %(count)s pages; the limit is %(limit)s pages")
-                    % {"count": count_text(pages), "limit": count_text(limits.max_pdf_pages)}
-                )
-            size = 0
-            for page in reader.pages:
-                text = page.extract_text() or ""
-                size += len(text)
-                if size > limits.max_text_chars:
-                    raise _too_much_text(limits)
-                texts.append(text)
-    except ImportRefused:
-        raise
-    except LimitReachedError as exc:
-        raise ImportRefused(
-            _(
-                "the PDF holds a stream that expands to more than %(limit)s (%(reason)s); "
-                "the limit is %(limit)s"
-            )
-            % {"limit": size_text(cap), "reason": exc}
-        ) from exc
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ImportRefused(_("the PDF could not be read (%(reason)s)") % {"reason": exc}) from exc
-    text = "\n".join(texts).replace("\x00", "")
-    if not text.strip():
-        raise ImportRefused(
-            _("the PDF holds no text (it may be a scan); import a text, DOCX or CSV version")
-        )
-    return text
-
-
 def _too_much_text(limits: Limits) -> ImportRefused:
     return ImportRefused(
         _("the document holds more than %(limit)s characters of text; the limit is %(limit)s")
@@ -211,35 +130,41 @@ def _too_much_text(limits: Limits) -> ImportRefused:
     )
 
 
-def read_untrusted(data: bytes, limits: Limits) -> ParsedPlan:
-    """Decide the format from the bytes and parse them; runs inside the sandbox."""
+def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) -> ParsedPlan:
+    """Decide the format from the bytes and parse them; runs inside the sandbox.
+
+    ``mapping`` applies to documents read by the outline reader (text, Markdown, DOCX,
+    ODT, PDF); the CSV/XLSX template names its kinds and columns itself.
+    """
     if data.startswith(b"%PDF-"):
-        plan = parse_text(_pdf_text(data, limits))
+        plan = _outline(read_pdf(data, limits), mapping)
+    elif data.startswith(b"PK\x03\x04") and is_odt(opened := safezip.open_archive(data, limits)):
+        opened.check()
+        plan = _outline(read_odt(data, limits, opened), mapping)
     elif data.startswith(b"PK\x03\x04"):
-        _archive, kind = _office_archive(data, limits)
+        archive, kind = _office_archive(data, limits)
         if kind == "xlsx":
             plan = table.parse_xlsx(data, limits)
         else:
-            text = _docx_text(data, limits)
-            if len(text) > limits.max_text_chars:
-                raise _too_much_text(limits)
-            plan = parse_text(text)
+            plan = _outline(read_docx(data, limits, archive), mapping)
     else:
-        plan = parse_text(decode_text(data))
+        text = decode_text(data)
+        if len(text) > limits.max_text_chars:
+            raise _too_much_text(limits)
+        plan = parse_text(text, mapping)
     check_items(len(plan.items), limits)
     return plan
 
 
 def _load_readers() -> None:
     """Import every reader before forking, so the child does not import them each time."""
-    import docx  # noqa: F401
     import openpyxl  # noqa: F401
     import pypdf  # noqa: F401
 
-    _text_parsers()
 
-
-def parse_bytes_measured(data: bytes, *, limits: Limits) -> sandbox.Outcome:
+def parse_bytes_measured(
+    data: bytes, *, limits: Limits, mapping: Mapping | None = None
+) -> sandbox.Outcome:
     """Like ``parse_bytes``, with the time and memory the reading took."""
     _load_readers()
     if not data or not data.strip():
@@ -248,13 +173,15 @@ def parse_bytes_measured(data: bytes, *, limits: Limits) -> sandbox.Outcome:
         check_upload_size(len(data), limits)
     except ImportRefused as exc:
         return sandbox.Outcome(refusal=str(exc))
-    return sandbox.run(read_untrusted, data, limits)
+    return sandbox.run(partial(read_untrusted, mapping=mapping), data, limits)
 
 
-def parse_bytes(data: bytes, *, max_bytes: int = MAX_BYTES_DEFAULT) -> ParsedPlan:
+def parse_bytes(
+    data: bytes, *, max_bytes: int = MAX_BYTES_DEFAULT, mapping: Mapping | None = None
+) -> ParsedPlan:
     """Parse a whole file's bytes into a plan, or raise ``ImportRefused`` saying why.
 
     The reading runs in a child process within ``limits.current()``: size, depth,
     memory and time are all capped (see ``limits.py``).
     """
-    return parse_bytes_measured(data, limits=current(max_bytes=max_bytes)).result()
+    return parse_bytes_measured(data, limits=current(max_bytes=max_bytes), mapping=mapping).result()

@@ -1,8 +1,9 @@
 """Mongolian versions of the structural labels the English seed documents use.
 
-The seeds are in English, but their headings ("Stage II", "Priority area 1",
-"Third") are a closed vocabulary, so the Mongolian interface can show them in
-Mongolian. Item titles are left alone: translating them is people's work.
+Plan documents in English use a closed vocabulary of structural headings
+("Stage II", "Priority area 1", "Third"), so the Mongolian interface can show them
+in Mongolian. Titles, and labels taken from a document's own headings, are left
+alone: translating them is people's work (a saved mapping may carry them).
 """
 
 from __future__ import annotations
@@ -23,13 +24,6 @@ _ORDINALS = {
     "Ninth": "Есдүгээрт",
     "Tenth": "Аравдугаарт",
 }
-_THEMES = {
-    "armed forces": "Зэвсэгт хүчин",
-    "national border": "Улсын хил",
-    "safety of people and society": "Хүн ба нийгмийн аюулгүй байдал",
-    "development of the law enforcement": "Хууль сахиулахын хөгжил",
-    "information security": "Мэдээллийн аюулгүй байдал",
-}
 _PATTERNS = [
     (re.compile(r"^Stage ([IVX]+)$"), "{0}-р үе шат"),
     (re.compile(r"^Goal (\d+)$"), "{0} дугаар зорилго"),
@@ -42,8 +36,6 @@ _PATTERNS = [
 def mongolian_label(label: str) -> str:
     if label in _ORDINALS:
         return _ORDINALS[label]
-    if label.lower() in _THEMES:
-        return _THEMES[label.lower()]
     for pattern, template in _PATTERNS:
         match = pattern.match(label)
         if match:

@@ -29,11 +29,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from plantrack.organisations.models import Organisation
-from plantrack.plans.demo import PLAN_SEEDS, SEED_DIR, build_demo, generate_statuses
+from plantrack.plans.demo import PLAN_SEEDS, build_demo, generate_statuses
 from plantrack.plans.generate import renamed, scaled_vision
 from plantrack.plans.importers.base import ImportRefused, ParsedPlan
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.importers.table import write_csv
+from plantrack.plans.seedfiles import read_seed
 from plantrack.plans.services import plan_import
 
 ALL_SEEDS = (*PLAN_SEEDS, "003_8a0f78df4ed7b134.txt", "004_a753d303f7349415.txt")
@@ -185,7 +186,7 @@ class Command(BaseCommand):
             for name in ALL_SEEDS:
                 # 003 and 004 are refused: they belong to the assessments module.
                 with contextlib.suppress(ImportRefused):
-                    plan_import(parsed=parse_bytes((SEED_DIR / name).read_bytes()), system=True)
+                    plan_import(parsed=read_seed(name), system=True)
 
         seconds = _timed(run)
         again = _timed(run)
@@ -237,7 +238,7 @@ class Command(BaseCommand):
             parsed=scaled_vision(scale, short_name="vision-2050-big"), system=True
         ).plan
         generate_statuses(big, seed=7)
-        parsed = [parse_bytes((SEED_DIR / name).read_bytes()) for name in PLAN_SEEDS]
+        parsed = [read_seed(name) for name in PLAN_SEEDS]
         for copy in range(1, scale):
             for plan in parsed:
                 result = plan_import(parsed=renamed(plan, f"copy-{copy}"), system=True)

@@ -1,0 +1,75 @@
+"""A small PDF writer for tests: pages of text lines in Helvetica, as a printer would set them.
+
+Pure Python, so the tests need no LibreOffice: each page gets a running head at
+the top, a "Page N of M" foot, and body lines set 12 points apart.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+
+def _escape(text: str) -> bytes:
+    data = text.encode("cp1252", errors="replace")
+    return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def make_pdf(
+    lines: list[str], *, head: str = "", per_page: int = 55, text_layer: bool = True
+) -> bytes:
+    pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    objects: list[bytes] = []
+    page_ids: list[int] = []
+    font_id = 3
+    for number, page in enumerate(pages, 1):
+        stream = b""
+        if text_layer:
+            parts = [b"BT /F1 10 Tf 12 TL 50 790 Td"]
+            for line in page:
+                parts.append(b"(" + _escape(line) + b") Tj T*")
+            parts.append(b"ET")
+            if head:
+                parts.append(b"BT /F1 8 Tf 50 815 Td (" + _escape(head) + b") Tj ET")
+            parts.append(
+                b"BT /F1 8 Tf 280 30 Td (" + _escape(f"Page {number} of {len(pages)}") + b") Tj ET"
+            )
+            stream = b"\n".join(parts)
+        else:
+            stream = b"0.5 g 50 50 400 700 re f"  # a grey box: an image, no text
+        content_id = 4 + 2 * (number - 1) + 1
+        page_id = content_id - 1
+        page_ids.append(page_id)
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            f"/Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {content_id} 0 R >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    kids = " ".join(f"{pid} 0 R" for pid in page_ids)
+    head_objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    everything = head_objects + objects
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for index, body in enumerate(everything, 1):
+        offsets.append(len(out))
+        out += f"{index} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(everything) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    size = len(everything) + 1
+    out += f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def printed_lines(paragraphs: list[str], width: int = 95) -> list[str]:
+    """Paragraphs wrapped to the page width; no blank lines, as PDF text extraction gives."""
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        lines.extend(
+            textwrap.wrap(paragraph, width, break_on_hyphens=False, break_long_words=False) or [""]
+        )
+    return [line for line in lines if line]
