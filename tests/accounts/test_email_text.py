@@ -5,12 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from django.core import mail
 from django.template.loader import render_to_string
 
 import plantrack
 
 NAME = "O'Brien & <Sons>"
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Messages are checked in English; the active language otherwise depends on which test
+    ran before on this worker (a request leaves its language active)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 def _email_templates() -> list[Path]:

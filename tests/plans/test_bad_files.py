@@ -12,6 +12,16 @@ from plantrack.plans.importers.base import ImportRefused
 from plantrack.plans.importers.detect import parse_bytes
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Messages are checked in English; the active language otherwise depends on which test
+    ran before on this worker (a request leaves its language active)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _refusal(data: bytes, **options: int) -> ImportRefused:
     with pytest.raises(ImportRefused) as info:
         parse_bytes(data, **options)

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Plan
@@ -184,6 +185,6 @@ def test_a_look_alike_short_name_means_the_same_plan_and_is_refused(bob, look_al
 def test_a_plan_cannot_take_a_short_name_the_site_uses_for_its_own_pages(db):  # type: ignore[no-untyped-def]
     from plantrack.plans.importers.base import ImportRefused
 
-    with pytest.raises(ImportRefused, match="site's own pages"):
+    with translation.override("en"), pytest.raises(ImportRefused, match="site's own pages"):
         plan_import(parsed=parse_bytes(_csv("Import")), system=True)
     assert not Plan.objects.filter(slug="import").exists()

@@ -10,16 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 
 
 class DatabaseWrapper(SQLiteDatabaseWrapper):
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         name = str(conn_params.get("database", ""))
-        folder = Path(name).parent
-        # Only the data folder is ours to make; any other missing folder is a mistake to report
-        # (SQLite says "unable to open database file"), not a directory to leave behind.
-        if name and not self.is_in_memory_db() and folder == Path(settings.DATA_DIR):
-            folder.mkdir(parents=True, exist_ok=True)
+        if name and not self.is_in_memory_db() and not name.startswith("file:"):
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
         return super().get_new_connection(conn_params)
