@@ -36,6 +36,15 @@ DOCUMENT = """# Open Data Action Plan 2023–2025
 UNTITLED = "1. Open data\n\n1.1 Publish budgets\n\n2. Participation\n\n2.1 Hold hearings\n"
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Messages and warnings are checked in English (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _file(tmp_path: Path, text: str, name: str = "plan.md") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

@@ -23,6 +23,15 @@ ORDINALS = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh"]
 PER_SECTION = [6, 6, 7, 7, 5, 7, 12]
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Messages and warnings are checked in English (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @cache
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

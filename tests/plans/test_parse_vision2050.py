@@ -37,6 +37,15 @@ ACTIVITIES_PER_OBJECTIVE = {"7.1": 15, "7.2": 17, "7.3": 25, "7.4": 31, "7.5": 2
 STAGE_YEARS = {"I": (2021, 2030), "II": (2031, 2040), "III": (2041, 2050)}
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Messages and warnings are checked in English (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @cache
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

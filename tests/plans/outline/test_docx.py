@@ -20,6 +20,15 @@ from .word import WordDocument
 ORDINALS = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh"]
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Messages and warnings are checked in English (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def read_word(data: bytes) -> ParsedPlan:
     return parse_document(read_docx(data, DEFAULT_LIMITS))
 

@@ -25,6 +25,15 @@ ORDINALS_53 = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Messages and warnings are checked in English (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_a_recommendation_list_with_53_sections_reads_53_sections() -> None:
     assert len(ORDINALS_53) == 53
     text = "RECOMMENDATIONS OF THE REVIEW\n\n" + "\n".join(

@@ -15,6 +15,15 @@ from .test_docx import recommendations_docx, roadmap_docx
 from .test_pdf import vision_paragraphs
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Messages and warnings are checked in English (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _stored(plan: Plan) -> dict[str, int]:
     kinds = Item.objects.filter(plan=plan).values_list("kind", flat=True)
     return {kind: list(kinds).count(kind) for kind in set(kinds)}

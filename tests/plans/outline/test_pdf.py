@@ -16,6 +16,15 @@ from .helpers import FIGURES, RECOMMENDATIONS, VISION, counts, seed_plan, seed_t
 from .pdf import make_pdf, printed_lines
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Messages and warnings are checked in English (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def vision_paragraphs() -> list[str]:
     """The seed as printed: no Markdown marks, bullets as •, one paragraph per source line."""
     paragraphs = []
