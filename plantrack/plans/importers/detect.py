@@ -21,7 +21,7 @@ from .base import ImportRefused, ParsedPlan
 from .document import Document, read_text
 from .docx_reader import read_docx
 from .labels import fill_mongolian_labels
-from .limits import Limits, check_items, check_upload_size, count_text, current
+from .limits import Limits, check_items, check_text_chars, check_upload_size, current
 from .mapping import Mapping, parse_document
 from .odt_reader import is_odt, read_odt
 from .pdf_reader import read_pdf
@@ -123,13 +123,6 @@ def _office_archive(data: bytes, limits: Limits) -> tuple[safezip.SafeArchive, s
     return archive, kind
 
 
-def _too_much_text(limits: Limits) -> ImportRefused:
-    return ImportRefused(
-        _("the document holds more than %(limit)s characters of text; the limit is %(limit)s")
-        % {"limit": count_text(limits.max_text_chars)}
-    )
-
-
 def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) -> ParsedPlan:
     """Decide the format from the bytes and parse them; runs inside the sandbox.
 
@@ -149,8 +142,7 @@ def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) 
             plan = _outline(read_docx(data, limits, archive), mapping)
     else:
         text = decode_text(data)
-        if len(text) > limits.max_text_chars:
-            raise _too_much_text(limits)
+        check_text_chars(len(text), limits)
         plan = parse_text(text, mapping)
     check_items(len(plan.items), limits)
     return plan

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from . import safezip
 from .base import ImportRefused
 from .document import Block, Document, Paragraph, Table, _looks_like_header, normalise_characters
-from .limits import Limits, count_text
+from .limits import Limits, check_text_chars, count_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -203,14 +203,7 @@ class _Reader:
                 parts.append("-")
         text = normalise_characters("".join(parts))
         self.chars += len(text)
-        if self.chars > self.limits.max_text_chars:
-            raise ImportRefused(
-                _(
-                    "the document holds more than %(limit)s characters of text; "
-                    "the limit is %(limit)s"
-                )
-                % {"limit": count_text(self.limits.max_text_chars)}
-            )
+        check_text_chars(self.chars, self.limits)
         return text
 
     def paragraph(self, element: ET.Element) -> Paragraph:

@@ -104,6 +104,15 @@ def check_upload_size(size: int, limits: Limits) -> None:
     )
 
 
+def check_text_chars(count: int, limits: Limits) -> None:
+    """Refuse a document once the text read from it passes the limit, naming the limit."""
+    if count > limits.max_text_chars:
+        raise ImportRefused(
+            _("the document holds more than %(limit)s characters of text; the limit is %(limit)s")
+            % {"limit": count_text(limits.max_text_chars)}
+        )
+
+
 def check_items(count: int, limits: Limits) -> None:
     if count > limits.max_items:
         raise ImportRefused(

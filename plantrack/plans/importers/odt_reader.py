@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from . import safezip
 from .base import ImportRefused
 from .document import Block, Document, Paragraph, Table, _looks_like_header, normalise_characters
-from .limits import Limits, count_text
+from .limits import Limits, check_text_chars
 
 MIMETYPE = b"application/vnd.oasis.opendocument.text"
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -140,14 +140,7 @@ class _Reader:
         walk(element, base_bold)
         text = " ".join(normalise_characters("".join(parts)).split())
         self.chars += len(text)
-        if self.chars > self.limits.max_text_chars:
-            raise ImportRefused(
-                _(
-                    "the document holds more than %(limit)s characters of text; "
-                    "the limit is %(limit)s"
-                )
-                % {"limit": count_text(self.limits.max_text_chars)}
-            )
+        check_text_chars(self.chars, self.limits)
         return text, seen[0] and bold_all[0]
 
     def paragraph(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from .base import ImportRefused
 from .document import Document, normalise_characters, read_text
-from .limits import Limits, count_text, size_text
+from .limits import Limits, check_text_chars, count_text, size_text
 
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?[-–—(]?\s*\d{1,4}\s*[-–—)]?(?:\s*(?:of|/|из)\s*\d{1,4})?$", re.I
@@ -91,14 +91,7 @@ def extract_pages(data: bytes, limits: Limits) -> list[str]:
             for page in reader.pages:
                 text = (page.extract_text() or "").replace("\x00", "")
                 size += len(text)
-                if size > limits.max_text_chars:
-                    raise ImportRefused(
-                        _(
-                            "the document holds more than %(limit)s characters of text; "
-                            "the limit is %(limit)s"
-                        )
-                        % {"limit": count_text(limits.max_text_chars)}
-                    )
+                check_text_chars(size, limits)
                 texts.append(text)
     except LimitReachedError as exc:
         raise ImportRefused(

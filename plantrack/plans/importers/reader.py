@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from . import safezip, sandbox
 from .base import ImportRefused, ParsedPlan
 from .document import Document, read_text
-from .limits import Limits, check_items, check_upload_size, count_text
+from .limits import Limits, check_items, check_text_chars, check_upload_size
 from .mapping import Mapping, parse_document
 
 
@@ -47,11 +47,7 @@ def read_document_bytes(data: bytes, limits: Limits) -> Document:
     from .detect import decode_text
 
     text = decode_text(data)
-    if len(text) > limits.max_text_chars:
-        raise ImportRefused(
-            _("the document holds more than %(limit)s characters of text; the limit is %(limit)s")
-            % {"limit": count_text(limits.max_text_chars)}
-        )
+    check_text_chars(len(text), limits)
     return read_text(text)
 
 
