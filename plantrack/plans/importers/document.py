@@ -62,9 +62,18 @@ def normalise_characters(text: str) -> str:
     return _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
+# Markdown links and images, and kramdown's attribute lists ("{:.class}", "{: #id}").
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
+_ATTRIBUTES = re.compile(r"\{:[^}\n]*\}")
+
+
 @lru_cache(maxsize=4096)
 def clean_inline(text: str) -> str:
-    """One line of plain text: HTML fragments, emphasis marks and footnote numbers removed."""
+    """One line of plain text: HTML fragments, emphasis marks, links' addresses and
+    footnote numbers removed."""
+    if "](" in text or "{:" in text:
+        text = _LINK.sub(r"\1", _IMAGE.sub("", _ATTRIBUTES.sub("", text)))
     if has_markup(text):
         text = plain_text(text)
     text = re.sub(r"\*{1,3}|(?<!\w)_{1,2}|_{1,2}(?!\w)", "", text)
@@ -75,6 +84,8 @@ def clean_inline(text: str) -> str:
 # --- plain text and Markdown -----------------------------------------------------
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# A list item that holds a heading ("- ### Commitment title"), as some sites write them.
+_BULLET_HEADING = re.compile(r"^[-*+]\s+(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})$")
 BULLET_GLYPHS = "-*•–—▪◦‣●○■□✓✔➢►·"
 _BULLET = re.compile(rf"^([{re.escape(BULLET_GLYPHS)}]|o(?=\s))\s+(.*)$")
@@ -157,13 +168,37 @@ def _indent(raw: str) -> int:
     return (len(expanded) - len(expanded.lstrip(" "))) // 2
 
 
+_FRONT_MATTER_END = 200  # lines: a front matter block longer than this is not one
+_FRONT_TITLE = re.compile(r"^title\s*:\s*(.+?)\s*$", re.I)
+
+
+def _front_matter(lines: list[str], blocks: list[Block]) -> int:
+    """Skip a Markdown file's YAML front matter ("---" … "---" on the first lines);
+    its ``title:`` becomes the document's first heading. Returns the next line index."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for end in range(1, min(len(lines), _FRONT_MATTER_END)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        return 0
+    for number, line in enumerate(lines[1:end], start=2):
+        title = _FRONT_TITLE.match(line.strip())
+        if title:
+            value = title.group(1).strip().strip("\"'").strip()
+            if value:
+                blocks.append(Paragraph(clean_inline(value), number, heading=1))
+            break
+    return end + 1
+
+
 def read_text(text: str) -> Document:
     """Blocks of a plain-text or Markdown document."""
     text = normalise_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = text.split("\n")
     double = _double_spaced(lines)
     blocks: list[Block] = []
-    i = 0
+    i = _front_matter(lines, blocks)
     while i < len(lines):
         raw = lines[i]
         stripped = raw.strip()
@@ -181,7 +216,7 @@ def read_text(text: str) -> Document:
         if "\t" in stripped and not _is_list_line(stripped):
             i = _read_tab_table(lines, i, blocks)
             continue
-        heading = _HEADING.match(stripped)
+        heading = _HEADING.match(stripped) or _BULLET_HEADING.match(stripped)
         if heading:
             level = len(heading.group(1))
             blocks.append(Paragraph(clean_inline(heading.group(2)), number, heading=level))

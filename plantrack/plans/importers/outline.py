@@ -633,12 +633,46 @@ def _first_coded(blocks: list[Paragraph]) -> int:
 
 
 def build_text_outline(paragraphs: list[Paragraph]) -> Outline:
-    """The tree of a text; uncoded headings over lists that restart at 1 become items."""
+    """The tree of a text; uncoded headings over lists that restart at 1 become items,
+    and so do the headings of a document whose structure is its headings."""
     outline, builder = _build_text(paragraphs, frozenset())
     promote = _restarting_ranks(builder)
     if promote:
         outline, _builder = _build_text(paragraphs, promote)
-    return outline
+    return _headings_as_items(paragraphs, outline, promote) or outline
+
+
+def _headings_as_items(
+    paragraphs: list[Paragraph], outline: Outline, promote: frozenset[int]
+) -> Outline | None:
+    """The outline with the document's own headings as its items, when that reads better.
+
+    Many plans number nothing: their commitments are headings ("## Improve access to
+    data") with text under them, and a numbered list appears only here and there. Read
+    by codes alone, such a plan is a few list items and a pile of unplaced paragraphs.
+    When the codes leave nothing read, or leave at least ``HEADED_UNPLACED`` paragraphs
+    unplaced, the headings (Markdown, Word styles; not bold lines) are read as levels
+    too, and that reading is kept if it leaves at most half as much unplaced.
+    """
+    if outline.nodes and len(outline.unplaced) < HEADED_UNPLACED:
+        return None
+    text = [p for p in paragraphs if p.role == "text"]
+    ranks = {p.heading for p in text if p.heading}
+    # One top heading before everything else is the document's title, not an item.
+    if text and text[0].heading == 1 and sum(1 for p in text if p.heading == 1) == 1:
+        ranks.discard(1)
+    if not ranks:
+        return None
+    headed, _builder = _build_text(paragraphs, promote | frozenset(ranks), from_heading=True)
+    if not headed.nodes or len(headed.unplaced) * 2 > len(outline.unplaced):
+        return None
+    if len(headed.nodes) <= len(outline.nodes):
+        return None
+    return headed
+
+
+# Unplaced paragraphs, read by codes alone, that make the headings worth trying as items.
+HEADED_UNPLACED = 3
 
 
 def _plain_list(style: str) -> bool:
@@ -668,10 +702,24 @@ def _restarting_ranks(builder: _Builder) -> frozenset[int]:
     return frozenset(ranks | builder.restarted)
 
 
-def _build_text(paragraphs: list[Paragraph], promote: frozenset[int]) -> tuple[Outline, _Builder]:
+def _build_text(
+    paragraphs: list[Paragraph], promote: frozenset[int], *, from_heading: bool = False
+) -> tuple[Outline, _Builder]:
     builder = _Builder()
     first = _first_coded(paragraphs)
-    if promote:  # the heading right above the first list is its level's first item
+    if from_heading:  # the outline starts at the first heading that is an item
+        first = min(
+            first,
+            next(
+                (
+                    index
+                    for index, paragraph in enumerate(paragraphs)
+                    if paragraph.role == "text" and paragraph.heading in promote
+                ),
+                len(paragraphs),
+            ),
+        )
+    elif promote:  # the heading right above the first list is its level's first item
         for index in range(first - 1, -1, -1):
             rank = _is_heading_like(paragraphs[index])
             if rank is not None:
