@@ -201,7 +201,9 @@ def infer_kinds(outline: Outline, title: str) -> dict[str, str]:
     kinds: dict[str, str] = {}
     for key, nodes in levels.items():
         words = Counter(node.keyword for node in nodes if node.keyword)
-        if words:
+        # A level takes a structural word that at least half its items carry: one odd
+        # row ("Indicator 0" among the goals) does not make the goals indicators.
+        if words and words.most_common(1)[0][1] * 2 >= len(nodes):
             kinds[key] = KEYWORD_KINDS[words.most_common(1)[0][0]]
     for key, nodes in levels.items():
         if key in kinds:
@@ -427,6 +429,10 @@ def outline_to_plan(
         if kind == "indicator":
             if parent_item is not None:
                 parent_item.indicators.append(node.title)
+                # a table row's organisations belong to the item the indicator measures
+                for found in _item(node, kind, None, known).responsibilities:
+                    if found not in parent_item.responsibilities:
+                        parent_item.responsibilities.append(found)
             continue
         item = _item(node, kind, parent_item, known)
         item.label = mapping.labels.get(item.code, item.label)

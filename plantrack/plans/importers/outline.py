@@ -816,12 +816,15 @@ COLUMN_WORDS: dict[str, tuple[str, ...]] = {
         "objective",
     ),
 }
-_ROW_CODE = re.compile(r"^(\d{1,4}(?:\.\d{1,4})*|[a-zA-Z])\.?$")
+_ROW_CODE = re.compile(r"^(\d{1,4}(?:\.(?:\d{1,4}|[a-zA-Z]))*|[a-zA-Z])\.?$")
 
 
 def row_code(text: str) -> Code | None:
+    # A bare code is matched before cleaning, which would read "1.a.1" as "1.a" and a
+    # footnote number "1".
+    match = _ROW_CODE.match(text.strip())
     text = clean_inline(text)
-    match = _ROW_CODE.match(text)
+    match = match or _ROW_CODE.match(text)
     if match:
         num = ".".join(str(int(p)) if p.isdigit() else p for p in match.group(1).split("."))
         return Code(num, f"row{num.count('.') + 1}", "", value=_last_value(num))
@@ -929,6 +932,109 @@ def build_table_outline(table: Table, roles: dict[str, int], front: list[Paragra
     )
 
 
+def code_columns(table: Table) -> list[int]:
+    """The columns most of whose filled cells are codes ("1", "1.1", "Goal 1. …"), in order."""
+    width = max((len(row) for row in table.rows), default=0)
+    found = []
+    for index in range(width):
+        cells = [row[index] for row in table.rows if index < len(row) and row[index].strip()]
+        if len(cells) >= 2 and sum(1 for c in cells if row_code(c) is not None) >= 0.6 * len(cells):
+            found.append(index)
+    return found
+
+
+def _header_kind_word(name: str) -> str:
+    """The one structural word a column's header names ("TargetsNumber" → "target"), or ""."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])|[^A-Za-z]+", " ", name).lower()
+    hits = {
+        word
+        for word in KEYWORD_KINDS
+        if re.search(rf"\b{re.escape(word)}s?\b", words)
+        and not any(other != word and word in other and other in words for other in KEYWORD_KINDS)
+    }
+    kinds = {KEYWORD_KINDS[word] for word in hits}
+    return sorted(hits)[0] if len(kinds) == 1 else ""
+
+
+def build_levelled_table_outline(
+    table: Table, levels: list[int], roles: dict[str, int], front: list[Paragraph]
+) -> Outline:
+    """A table whose row is a path down the tree: a code column (and its title column)
+    for each level, parents repeated on every row or written once above their children.
+
+    A global framework's "Goal | Target | Indicator" columns, or "SDG no. | SDG | Target
+    no. | Target | Indicator no. | Indicator": each code column is a level; the column
+    after a column of bare codes is its title; the other roles (description,
+    organisations, deadline) belong to the deepest item a row names.
+    """
+    builder = _Builder()
+    width = max((len(row) for row in table.rows), default=0)
+    header = [clean_inline(c) for c in table.header] if table.header else []
+    titles: dict[int, int | None] = {}
+    for index in levels:
+        bare = [
+            row[index]
+            for row in table.rows
+            if index < len(row) and (c := row_code(row[index])) is not None and not c.title
+        ]
+        nxt = index + 1
+        titles[index] = nxt if bare and nxt < width and nxt not in levels else None
+    words = {
+        index: _header_kind_word(
+            " ".join(header[i] for i in (index, titles[index]) if i is not None and i < len(header))
+        )
+        for index in levels
+    }
+    used = set(levels) | {t for t in titles.values() if t is not None}
+    others = {role: i for role, i in roles.items() if i not in used and role != "title"}
+    for row, line in zip(
+        table.rows, table.row_lines or [table.line] * len(table.rows), strict=False
+    ):
+        cells = [*row, *[""] * (width - len(row))]
+        if header and [clean_inline(c) for c in row] == header:
+            continue  # the header repeated after a page break
+        deepest: Node | None = None
+        for index in levels:
+            code = row_code(cells[index]) if cells[index].strip() else None
+            if code is None:
+                continue
+            if code.raw in builder.by_code:  # a parent repeated on its children's rows
+                deepest = builder.by_code[code.raw]
+                path: list[Node] = []
+                walk: Node | None = deepest
+                while walk is not None:
+                    path.insert(0, walk)
+                    walk = walk.parent
+                builder.stack = [_Frame(None, node=n, sig=n.style) for n in path]
+                continue
+            title_col = titles[index]
+            title = code.title or (clean_inline(cells[title_col]) if title_col is not None else "")
+            inner = parse_code(title) if not code.title else None
+            if inner is not None and inner.keyword:
+                code.keyword, title = inner.keyword, inner.title
+            if not code.keyword and words[index]:
+                code.keyword = words[index]
+            code.title = title
+            node = builder.add(code, line, rank=None)
+            node.title = title.rstrip(":").strip() if title.endswith(":") else title
+            builder.awaiting_title = None
+            deepest = node
+        if deepest is None:
+            filled = [clean_inline(c) for c in cells if clean_inline(c)]
+            if len(filled) == 1:
+                builder.open_group(filled[0], line, BOLD_RANK + 1)
+            elif filled:
+                builder.unplaced.append((line, " | ".join(filled)))
+            continue
+        for role, index in others.items():
+            if index < len(cells) and cells[index].strip() and role not in deepest.cells:
+                deepest.cells[role] = cells[index]
+    _apply_groups(builder)
+    return Outline(
+        builder.roots, builder.nodes, front, builder.unplaced, builder.warnings, [table], "table"
+    )
+
+
 def build_outline(
     document: Document, *, source: str = "", columns: dict[str, int] | None = None
 ) -> Outline:
@@ -936,12 +1042,20 @@ def build_outline(
     paragraphs = [b for b in document.blocks if isinstance(b, Paragraph)]
     text = build_text_outline(paragraphs)
     tables = merge_continued_tables(document.blocks)
-    best: tuple[int, Table, dict[str, int]] | None = None
+    best: tuple[int, Table, dict[str, int], list[int]] | None = None
     for table in tables:
         roles = column_roles(table, columns)
-        count = coded_rows(table, roles)
+        levels = [] if columns and "code" in columns else code_columns(table)
+        if len(levels) >= 2:
+            count = sum(
+                1
+                for row in table.rows
+                if any(i < len(row) and row_code(row[i]) is not None for i in levels)
+            )
+        else:
+            levels, count = [], coded_rows(table, roles)
         if best is None or count > best[0]:
-            best = (count, table, roles)
+            best = (count, table, roles, levels)
     coded_text = sum(1 for node in text.nodes if not node.bullet)
     use_table = best is not None and (
         source == "table" or (source != "text" and best[0] >= max(3, coded_text))
@@ -949,7 +1063,10 @@ def build_outline(
     if use_table and best is not None:
         first_line = best[1].line
         front = [p for p in paragraphs if p.line < first_line and p.role == "text"]
-        outline = build_table_outline(best[1], best[2], front)
+        if best[3]:
+            outline = build_levelled_table_outline(best[1], best[3], best[2], front)
+        else:
+            outline = build_table_outline(best[1], best[2], front)
         outline.tables = tables
         return outline
     text.tables = tables
