@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -620,14 +621,21 @@ def plan_import(
     _check_items(parsed)
     if not parsed.items:
         raise ImportRefused("the document holds no items to import")
-    slug = import_slug(slug or parsed.short_name)
+    # A document with no title of its own is named after its file, as office programs do.
+    slug = import_slug(slug or parsed.short_name or PurePath(source_name).stem)
     if slug in RESERVED_PLAN_SLUGS:
         raise ImportRefused(
             _("the short name %(slug)r is used by the site's own pages; choose another")
             % {"slug": slug}
         )
     if not slug:
-        raise ImportRefused("the plan needs a short name made of letters or digits")
+        raise ImportRefused(
+            _(
+                "the document has no title to name the plan by; give the plan a short name "
+                "of letters or digits (the short name field on the upload form, or --plan NAME "
+                "at the command line)"
+            )
+        )
     for _attempt in range(IMPORT_ATTEMPTS):
         prepared = _prepare(
             parsed=parsed, slug=slug, by=by, system=system, dry_run=dry_run, source=source_name

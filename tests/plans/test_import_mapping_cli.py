@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 
 from plantrack.plans.models import Item, Plan
 from plantrack.plans.seedfiles import SEED_DIR, mapping_path, seed_mapping_data
+from plantrack.plans.services import import_slug
 
 DOCUMENT = """# Open Data Action Plan 2023–2025
 
@@ -140,8 +141,10 @@ def test_an_unknown_kind_in_levels_is_refused_naming_the_kinds_and_writes_nothin
 
 def test_a_mapping_file_gives_the_kinds_and_the_plan_metadata(db, tmp_path):  # type: ignore[no-untyped-def]
     path = _file(tmp_path, UNTITLED)
-    # Without a mapping the document names no plan: refused, saying why.
-    assert "needs a short name" in _refused(str(path))
+    # Without a mapping the document names no plan: it is named after its file, as office
+    # programs name an untitled document.
+    preview = json.loads(_run(str(path), "--dry-run", "--json"))
+    assert preview["plan"]["slug"] == import_slug(path.stem)
     mapping = {
         "levels": ["area", "activity"],
         "plan": {

@@ -498,7 +498,8 @@ def _item(node: Node, kind: str, parent: ParsedItem | None, known: dict[str, str
     cells = node.cells
     if cells:
         if cells.get("description"):
-            item.body = "\n".join(cell_lines(cells["description"]))
+            described = "\n".join(cell_lines(cells["description"]))
+            item.body = f"{item.body}\n\n{described}" if item.body else described
         if cells.get("indicators"):
             item.indicators = cell_entries(cells["indicators"])
         if cells.get("organisations"):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .cells import cell_lines
 from .document import Document, Paragraph, Table, clean_inline
 
 # --- codes -------------------------------------------------------------------------
@@ -360,6 +361,13 @@ class _Builder:
         self.pending: _Group | None = None  # a bold heading that may end an open one
         self.restarted: set[int] = set()  # heading ranks over lists numbered from 1 again
         self.candidates: list[int] = []
+        self.missing: list[tuple[str, str]] = []  # (code, warning) for numbering gaps
+
+    def settle_warnings(self) -> None:
+        """Drop gaps that were filled further on (a list sorted by theme, not number),
+        and say each warning once."""
+        found = {message for code, message in self.missing if code in self.by_code}
+        self.warnings = list(dict.fromkeys(w for w in self.warnings if w not in found))
 
     # the stack
     def close_headings(self, rank: int, *, items_too: bool = True) -> None:
@@ -544,7 +552,9 @@ class _Builder:
             prefix = node.code.rsplit(".", 1)[0] + "." if "." in node.code else ""
             for missing in range(before + 1, min(code.value, before + 20)):
                 missing_code = f"{prefix}{_format_like(node.raw, missing)}"
-                self.warnings.append(_("%(code)s is missing") % {"code": missing_code})
+                message = _("%(code)s is missing") % {"code": missing_code}
+                self.missing.append((missing_code, message))
+                self.warnings.append(message)
         elif code.value == before:
             pass  # reported as a repeat by _full_code when the codes clash
 
@@ -753,6 +763,7 @@ def _build_text(
 
 
 def _apply_groups(builder: _Builder) -> None:
+    builder.settle_warnings()
     for group in builder.groups:
         inside = set(map(id, group.items))
         tops = [n for n in group.items if n.parent is None or id(n.parent) not in inside]
@@ -853,7 +864,9 @@ def column_roles(table: Table, given: dict[str, int] | None = None) -> dict[str,
         for index in range(width):
             cells = [row[index] for row in table.rows if index < len(row) and row[index].strip()]
             coded = sum(1 for cell in cells if row_code(cell) is not None)
-            if cells and coded >= 0.6 * len(cells) and index not in roles.values():
+            # A title column may carry the codes itself ("121.1 Ratify the convention").
+            free_column = index not in roles.values() or roles.get("title") == index
+            if cells and coded >= 0.6 * len(cells) and free_column:
                 roles["code"] = index
                 break
     free = [i for i in range(width) if i not in roles.values()]
@@ -892,11 +905,41 @@ def merge_continued_tables(blocks: list[Paragraph | Table]) -> list[Table]:
     return tables
 
 
+TABLE_HEADING_RANK = BOLD_RANK + 1  # a row with one filled cell, between coded rows
+_WORD_HEADING = re.compile(r"^([A-Za-z][A-Za-z ]{1,30}?)\s*:\s+(\S.*)$")
+
+
 def build_table_outline(table: Table, roles: dict[str, int], front: list[Paragraph]) -> Outline:
+    """The tree of a table with one code column; heading rows ("Theme: Health") that
+    each hold a run of items numbered on their own are a level of their own."""
+    outline, builder = _build_table(table, roles, front, promote=False)
+    groups = [g for g in builder.groups if g.rank == TABLE_HEADING_RANK and g.items]
+    if len(groups) >= 2 and all(node.parent is None for node in outline.nodes):
+        outline, _builder = _build_table(table, roles, front, promote=True)
+    return outline
+
+
+def _heading_code(text: str) -> Code:
+    """A heading row as an item: "Theme: Health" is a theme titled "Health"."""
+    named = _WORD_HEADING.match(text)
+    if named and named.group(1).lower() in KEYWORD_KINDS:
+        code = Code("", f"heading{TABLE_HEADING_RANK}", named.group(2).strip())
+        code.keyword = named.group(1).lower()
+        return code
+    return Code("", f"heading{TABLE_HEADING_RANK}", text.rstrip(":").strip())
+
+
+def _build_table(
+    table: Table, roles: dict[str, int], front: list[Paragraph], *, promote: bool
+) -> tuple[Outline, _Builder]:
     builder = _Builder()
     code_col = roles.get("code", 0)
     title_col = roles.get("title")
     header = [clean_inline(c) for c in table.header] if table.header else None
+    named = sorted(i for i in (code_col, title_col) if i is not None)
+    header_word = _header_kind_word(
+        " ".join(header[i] for i in dict.fromkeys(named) if header and i < len(header))
+    )
     for row, line in zip(
         table.rows, table.row_lines or [table.line] * len(table.rows), strict=False
     ):
@@ -906,13 +949,27 @@ def build_table_outline(table: Table, roles: dict[str, int], front: list[Paragra
         filled = [clean_inline(c) for c in cells if clean_inline(c)]
         code = row_code(cells[code_col]) if code_col < len(cells) else None
         if code is None:
-            if len(filled) == 1:
-                builder.open_group(filled[0], line, BOLD_RANK + 1)
+            if len(filled) == 1 and promote:
+                heading = builder.add(_heading_code(filled[0]), line, rank=TABLE_HEADING_RANK)
+                if heading.keyword:
+                    heading.label = heading.keyword.capitalize()
+            elif len(filled) == 1:
+                builder.open_group(filled[0], line, TABLE_HEADING_RANK)
             elif filled:
                 builder.unplaced.append((line, " | ".join(filled)))
             continue
         title_cell = cells[title_col] if title_col is not None and title_col < len(cells) else ""
+        more: list[str] = []
+        if title_col == code_col:
+            # the code, its title and maybe notes share the cell: title first, notes after
+            lines = cell_lines(title_cell)
+            first = row_code(lines[0]) if lines else None
+            if first is not None:
+                code = first
+            title_cell, more = "", lines[1:]
         title = clean_inline(title_cell) or code.title
+        if not code.keyword and header_word:
+            code.keyword = header_word
         inner = parse_code(title)
         keyword_word = ""
         if inner is not None and inner.keyword:
@@ -925,11 +982,14 @@ def build_table_outline(table: Table, roles: dict[str, int], front: list[Paragra
         if keyword_word and inner is not None:
             node.label = f"{keyword_word[:1].upper()}{keyword_word[1:].lower()} {inner.raw}"
         node.cells = {role: cells[index] for role, index in roles.items() if index < len(cells)}
+        if more:
+            node.body.extend(more)
         builder.awaiting_title = None
     _apply_groups(builder)
-    return Outline(
+    outline = Outline(
         builder.roots, builder.nodes, front, builder.unplaced, builder.warnings, [table], "table"
     )
+    return outline, builder
 
 
 def code_columns(table: Table) -> list[int]:
@@ -1022,7 +1082,7 @@ def build_levelled_table_outline(
         if deepest is None:
             filled = [clean_inline(c) for c in cells if clean_inline(c)]
             if len(filled) == 1:
-                builder.open_group(filled[0], line, BOLD_RANK + 1)
+                builder.open_group(filled[0], line, TABLE_HEADING_RANK)
             elif filled:
                 builder.unplaced.append((line, " | ".join(filled)))
             continue
