@@ -870,7 +870,13 @@ def column_roles(table: Table, given: dict[str, int] | None = None) -> dict[str,
                 roles["code"] = index
                 break
     free = [i for i in range(width) if i not in roles.values()]
-    for role in ("title", "description", "indicators", "organisations"):
+    # A column whose header names nothing Plantrack knows ("Position", "Full list of
+    # themes") is not taken for indicators or organisations: only a table without a
+    # header row is read by position.
+    guessed = ("title", "description")
+    if not header:
+        guessed += ("indicators", "organisations")
+    for role in guessed:
         if role not in roles and free:
             roles[role] = free.pop(0)
     return roles
