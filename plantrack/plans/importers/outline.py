@@ -873,7 +873,7 @@ def column_roles(table: Table, given: dict[str, int] | None = None) -> dict[str,
     # A column whose header names nothing Plantrack knows ("Position", "Full list of
     # themes") is not taken for indicators or organisations: only a table without a
     # header row is read by position.
-    guessed = ("title", "description")
+    guessed: tuple[str, ...] = ("title", "description")
     if not header:
         guessed += ("indicators", "organisations")
     for role in guessed:
