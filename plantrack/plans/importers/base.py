@@ -45,6 +45,8 @@ class ParsedItem:
     end_year: int | None = None
     responsibilities: list[ParsedResponsibility] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)  # plain text, one entry each
+    # Categories of actors named with the bodies ("Private sector"): labels, not organisations.
+    stakeholder_groups: list[str] = field(default_factory=list)
     source_line: int | None = None  # 1-based line in the source where the item starts
     # Mongolian text, when the source carries it (the CSV/XLSX template does; the seeds do not).
     title_mn: str = ""
