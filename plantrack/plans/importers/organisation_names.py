@@ -1,13 +1,13 @@
 """Turn free-text stakeholder cells into organisation mentions and stakeholder groups.
 
-A cell such as "CSOs, MDDIC, Ministry of Family, Labour and Social Protection, IO." is
+A cell such as "NGOs, MoH, Ministry of Family, Labour and Social Protection, etc." is
 split into mentions by general rules only: commas inside parentheses do not split, a
 name's own enumeration ("Ministry of Family, Labour and Social Protection") is kept
 whole, list filler ("etc.", "others") is dropped. Each mention is then resolved:
 
 1. the mapping's ``organisations`` entries (the spellings a person fixed for this
    document, saved with the plan and reused for its next version);
-2. the document's own abbreviations table ("MDDIC" → its expansion);
+2. the document's own abbreviations table (an acronym → its expansion);
 3. the mention itself, cleaned, with "Name (ACR)" split into name and acronym.
 
 A mention that names a category of actors (``stakeholders.is_group``) becomes a
@@ -271,7 +271,7 @@ def read_stakeholders(
     for mention in split_mentions(raw, abbreviations, frozenset(aliases)):
         organisation = resolve_mention(mention, abbreviations, aliases)
         key = ("group:" + group_key(organisation.name)) if organisation.group else organisation.name
-        # Two mentions of one body in a cell ("MDDIC, Ministry of …") count once.
+        # Two mentions of one body in a cell (its acronym and its name) count once.
         if key in seen:
             continue
         seen.add(key)
