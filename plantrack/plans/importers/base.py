@@ -28,7 +28,7 @@ class ParsedResponsibility:
     # canonical display name, e.g. "Ministry of Digital Development, Innovation and Communications"
     organisation: str
     role: str = "stakeholder"  # "lead" | "partner" | "stakeholder"
-    acronym: str = ""  # e.g. "MDDIC"; "" when the body has none
+    acronym: str = ""  # e.g. "MoE"; "" when the body has none
     # one of: government, law_enforcement, cso, international, private, academia, parliament, other
     kind: str = "other"
 

@@ -110,7 +110,7 @@ def clean_mention(raw: str) -> str:
     """Strip list filler around one mention: whitespace, trailing dots, "etc.", "and "."""
     text = re.sub(r"\s+", " ", raw).strip()
     text = re.sub(r"^(and|or)\s+", "", text, flags=re.IGNORECASE)
-    # "MDDIC, MoE etc." — the "etc." clings to the last body.
+    # "MoH, MoE etc." — the "etc." clings to the last body.
     # The look-behind starts a match only where a run of commas and spaces starts;
     # without it the engine retried from every character of a long run (cubic).
     text = re.sub(r"(?<![,\s])[,\s]*\betc\b\.?$", "", text, flags=re.IGNORECASE)
