@@ -109,6 +109,20 @@ class Command(BaseCommand):
             self.stdout.write(f"    {code}: retired (not in the file; kept and hidden)")
         if len(result.retired) > 50:
             self.stdout.write(f"    … and {len(result.retired) - 50} more retired")
+        for line in parsed.warnings[:20]:
+            self.stdout.write(f"  warning: {line}")
+        report = result.organisations
+        self.stdout.write(f"  organisations: {report.matched_count} matched in the registry")
+        for suggestion in report.suggestions:
+            self.stdout.write(
+                f"    ‘{suggestion.read}’ — did you mean {suggestion.suggested}? "
+                "(not applied; correct the file to link it)"
+            )
+        for new in report.new[:50]:
+            acronym = f" ({new.acronym})" if new.acronym else ""
+            self.stdout.write(f"    new, unverified: {new.name}{acronym}")
+        if report.groups:
+            self.stdout.write(f"  stakeholder groups: {', '.join(report.groups)}")
         for line in result.conflicts:
             self.stdout.write(f"  conflict: {line}")
         changes = [line for line in result.changes if ": retired" not in line]
@@ -220,9 +234,18 @@ def dry_run_json(parsed: ParsedPlan, result: ImportResult) -> dict[str, Any]:
                 "title": item.title,
                 "parent": item.parent_code,
                 "organisations": [r.organisation for r in item.responsibilities],
+                "stakeholder_groups": list(item.stakeholder_groups),
             }
             for item in parsed.items
         ],
         "unplaced": [{"line": line, "text": text} for line, text in parsed.unplaced],
         "warnings": list(parsed.warnings),
+        "organisations": {
+            "matched": result.organisations.matched_count,
+            "suggestions": [
+                {"read": s.read, "suggested": s.suggested} for s in result.organisations.suggestions
+            ],
+            "new": [n.name for n in result.organisations.new],
+            "stakeholder_groups": list(result.organisations.groups),
+        },
     }
