@@ -347,7 +347,7 @@ def _diff_responsibilities(
     for entry in parsed.items:
         groups = list(entry.stakeholder_groups)
         for resp in entry.responsibilities:
-            if not resp.acronym and is_group(resp.organisation):
+            if is_group(resp.organisation):
                 groups.append(resp.organisation)
                 continue
             key = resp.acronym or resp.organisation

@@ -347,7 +347,7 @@ def _organisations(
             raise ImportRefused(
                 f"role {role!r} for {name!r} is not one of {', '.join(ROLES)}", line=line
             )
-        if not acronym and is_group(name):
+        if is_group(name):
             groups.append(group_label(name))
             continue
         kind = (kinds[position] if len(kinds) > 1 else kinds[0] if kinds else "") or "other"

@@ -234,18 +234,9 @@ def dry_run_json(parsed: ParsedPlan, result: ImportResult) -> dict[str, Any]:
                 "title": item.title,
                 "parent": item.parent_code,
                 "organisations": [r.organisation for r in item.responsibilities],
-                "stakeholder_groups": list(item.stakeholder_groups),
             }
             for item in parsed.items
         ],
         "unplaced": [{"line": line, "text": text} for line, text in parsed.unplaced],
         "warnings": list(parsed.warnings),
-        "organisations": {
-            "matched": result.organisations.matched_count,
-            "suggestions": [
-                {"read": s.read, "suggested": s.suggested} for s in result.organisations.suggestions
-            ],
-            "new": [n.name for n in result.organisations.new],
-            "stakeholder_groups": list(result.organisations.groups),
-        },
     }
