@@ -20,7 +20,8 @@ from pathlib import Path
 
 _DATA = Path(__file__).parent / "data" / "stakeholder_words.json"
 _WORD = re.compile(r"[\w'’&-]+")
-_ACRONYM_TAIL = re.compile(r"\s*\([^()]{1,40}\)\s*$")
+# Starts at a "(" only: a leading \s* would retry from every space of a long run.
+_ACRONYM_TAIL = re.compile(r"\([^()]{1,40}\)\s*$")
 
 
 @cache
