@@ -398,7 +398,7 @@ def _match_organisation(
 
 def _diff_group(prepared: _Prepared, code: str, label: str) -> set[str]:
     """Record one stakeholder group label on an item; the codes whose links change."""
-    key = group_key(label)
+    key = group_key(label)[:200]  # StakeholderGroup.key
     if not key:
         return set()
     prepared.group_labels.setdefault(key, label)
@@ -665,9 +665,10 @@ def _apply_groups(prepared: _Prepared) -> None:
     for key in sorted(keys - set(groups)):
         label = prepared.group_labels[key][:200]
         cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in label)
-        group = StakeholderGroup(**({"name_mn": label} if cyrillic else {"name_en": label}))
-        group.save()
-        groups[group.key] = group
+        # get_or_create: another import may have added the same group a moment ago.
+        groups[key], _created = StakeholderGroup.objects.get_or_create(
+            key=key, defaults={"name_mn": label} if cyrillic else {"name_en": label}
+        )
     through = Item.stakeholder_groups.through
     through.objects.bulk_create(
         [
