@@ -93,14 +93,21 @@ class OrganisationAdmin(admin.ModelAdmin):
         "kind",
         "region",
         "self_registered",
+        "created_by_import",
         "verified_at",
     ]
-    list_filter = ["kind", "self_registered", ("verified_at", admin.EmptyFieldListFilter), "region"]
+    list_filter = [
+        "kind",
+        "self_registered",
+        "created_by_import",
+        ("verified_at", admin.EmptyFieldListFilter),
+        "region",
+    ]
     search_fields = ["name_en", "name_mn", "acronym", "registration_number"]
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ["fields", "target_groups"]
     autocomplete_fields = ["region"]
-    readonly_fields = ["verified_by", "created_at", "updated_at"]
+    readonly_fields = ["verified_by", "created_by_import", "created_at", "updated_at"]
     inlines = [MembershipInline]
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:

@@ -7,10 +7,18 @@ the import does not link to it, and says so in its preview and summary.
 
 Names are compared with ``str.casefold()`` in Python, not with SQL ``iexact``,
 because SQLite folds ASCII letters only and Mongolian names are Cyrillic.
+
+Matching is exact: the folded name, then the acronym. A name that matches neither may
+be *close* to a stored one ("Ministry of Justice and Home Affair"): ``suggest`` finds it
+by normalised words (punctuation, "the", "&" and plural endings ignored) and then by
+``difflib`` similarity. A suggestion is only ever shown; the caller never applies it.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -21,6 +29,18 @@ from .models import Organisation
 def fold(text: str) -> str:
     """The comparison key of a name or acronym: case and runs of spaces ignored."""
     return " ".join(text.split()).casefold()
+
+
+_WORDS = re.compile(r"\w+")
+_STOP = frozenset({"the", "of", "and", "for", "a", "an", "ба", "болон"})
+SUGGEST_CUTOFF = 0.88  # difflib ratio; below it two names are different bodies
+
+
+def loose(text: str) -> str:
+    """A forgiving key for suggestions: words only, case and plural "s" ignored."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _WORDS.findall(text)]
+    return " ".join(w for w in words if w not in _STOP)
 
 
 def trusted() -> Q:
@@ -35,6 +55,8 @@ class OrganisationIndex:
     by_acronym: dict[str, int] = field(default_factory=dict)
     by_name: dict[str, int] = field(default_factory=dict)
     untrusted: dict[str, str] = field(default_factory=dict)  # folded spelling -> display name
+    by_loose: dict[str, int] = field(default_factory=dict)  # ``loose`` name -> pk
+    labels: dict[int, str] = field(default_factory=dict)  # pk -> "Name (ACR)", for messages
 
     @classmethod
     def load(cls) -> OrganisationIndex:
@@ -58,6 +80,23 @@ class OrganisationIndex:
         for name in (name_en, name_mn):
             if name:
                 self.by_name.setdefault(fold(name), pk)
+                if len(name) >= 6:
+                    self.by_loose.setdefault(loose(name), pk)
+        shown = name_en or name_mn
+        self.labels.setdefault(pk, f"{shown} ({acronym})" if acronym else shown)
+
+    def suggest(self, name: str) -> int | None:
+        """A trusted organisation whose name is close to ``name``, to show, never to apply."""
+        if len(name) < 6 or self.match(name=name) is not None:
+            return None
+        key = loose(name)
+        if not key:
+            return None
+        found = self.by_loose.get(key)
+        if found is not None:
+            return found
+        close = difflib.get_close_matches(key, self.by_loose, n=1, cutoff=SUGGEST_CUTOFF)
+        return self.by_loose[close[0]] if close else None
 
     def match(self, *, name: str, acronym: str = "") -> int | None:
         """The trusted organisation meant: by its exact (folded) name first, then by acronym;

@@ -124,6 +124,9 @@ class Organisation(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Added by a plan import because no organisation in the registry had the name read; such an
+    # organisation is unverified, like a self-registered one, until a site administrator checks it.
+    created_by_import = models.BooleanField(_("added by an import"), default=False)
     # Each name case-folded and with its spaces collapsed (see name_key), so "one body is one
     # organisation" holds in the database on SQLite too, whose lower() is ASCII-only.
     name_en_key = models.CharField(max_length=300, blank=True, editable=False)
@@ -182,6 +185,16 @@ class Organisation(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def needs_verification(self) -> bool:
+        """Registered itself or added by an import, and not checked by a site administrator."""
+        return (self.self_registered or self.created_by_import) and self.verified_at is None
+
+    @property
+    def verifiable(self) -> bool:
+        """Whether the verification flow applies: organisations not added by the administrators."""
+        return self.self_registered or self.created_by_import
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", args=[self.slug])

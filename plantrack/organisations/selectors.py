@@ -26,10 +26,13 @@ from plantrack.plans.models import Responsibility
 
 from .models import FieldOfActivity, Membership, Organisation, Region, TargetGroup
 
-# Organisations added by administrators or the importer count as verified; a self-registered
-# one is "not verified yet" until a site administrator checks it.
-VERIFIED = Q(verified_at__isnull=False) | Q(self_registered=False)
-AWAITING_VERIFICATION = Q(self_registered=True, verified_at__isnull=True)
+# Organisations added by administrators count as verified; a self-registered one, or one a
+# plan import added because the registry did not have it, is "not verified yet" until a site
+# administrator checks it.
+VERIFIED = Q(verified_at__isnull=False) | Q(self_registered=False, created_by_import=False)
+AWAITING_VERIFICATION = Q(verified_at__isnull=True) & (
+    Q(self_registered=True) | Q(created_by_import=True)
+)
 
 
 def name_search(query: str) -> Q:
@@ -216,7 +219,8 @@ def memberships_of_user(user: Any) -> dict[str, list[Membership]]:
 
 
 def awaiting_verification() -> QuerySet[Organisation]:
-    """Self-registered organisations no site administrator has verified yet, oldest first."""
+    """Self-registered or import-added organisations no site administrator has verified yet,
+    oldest first."""
     registrants = Membership.objects.filter(
         state=Membership.State.ACTIVE, role=Membership.Role.ADMIN
     ).select_related("user")

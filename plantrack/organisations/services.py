@@ -111,13 +111,20 @@ def _unique_slug(base: str) -> str:
 
 @transaction.atomic
 def organisation_get_or_create(
-    *, name: str, acronym: str = "", kind: str = "", index: OrganisationIndex | None = None
+    *,
+    name: str,
+    acronym: str = "",
+    kind: str = "",
+    index: OrganisationIndex | None = None,
+    created_by_import: bool = False,
 ) -> Organisation:
     """One body is one organisation: match by acronym, then by English or Mongolian name.
 
     Only trusted organisations match (see ``matching``): an unverified self-registered
     one with the same name gets a separate organisation, never the import's items.
     Pass an ``index`` to match many names with one query; new organisations join it.
+    ``created_by_import`` marks a new one as added by a plan import: unverified until a site
+    administrator verifies it (``organisation_verify``).
     """
     name = " ".join(name.split())
     index = index if index is not None else OrganisationIndex.load()
@@ -131,6 +138,7 @@ def organisation_get_or_create(
         slug=_unique_slug(acronym or name),
         acronym=acronym,
         kind=kind,
+        created_by_import=created_by_import,
         **({"name_mn": name} if is_cyrillic else {"name_en": name}),
     )
     organisation.full_clean()

@@ -9,6 +9,8 @@ services, so pages read them without walking the tree.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -109,6 +111,42 @@ class Status(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class StakeholderGroup(models.Model):
+    """A category of actors named by a plan ("Private sector", "Local governments"), not a body.
+
+    Imports label items with groups instead of inventing organisations for them; an item may
+    carry several groups. See ``importers/stakeholders.py`` for how a name is recognised.
+    """
+
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_mn = models.CharField(_("name (Mongolian)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name_en="", name_mn=""), name="stakeholder_group_has_a_name"
+            )
+        ]
+        verbose_name = _("stakeholder group")
+        verbose_name_plural = _("stakeholder groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .importers.stakeholders import group_key
+
+        self.key = group_key(self.name_en or self.name_mn)[:200]
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self) -> str:
+        return pick(self, "name")
+
+
 class Item(models.Model):
     class Kind(models.TextChoices):
         GOAL = "goal", _("Goal")
@@ -169,6 +207,13 @@ class Item(models.Model):
     # hidden from the tree, counts and roll-ups. A later import that holds it again clears it.
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     retired_reason = models.CharField(_("why retired"), max_length=300, blank=True)
+    # Categories of actors the plan names for this item ("Private sector"); not organisations.
+    stakeholder_groups = models.ManyToManyField(
+        StakeholderGroup,
+        blank=True,
+        related_name="items",
+        verbose_name=_("stakeholder groups"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from plantrack.organisations.models import Organisation
 
-from .models import Item, Plan, Responsibility, Status
+from .models import Item, Plan, Responsibility, StakeholderGroup, Status
 
 # A plan page lists activities inline up to this many; bigger plans link to them per branch.
 INLINE_ACTIVITY_LIMIT = 300
@@ -139,6 +139,7 @@ class ItemPage:
     tracked: Page  # tracked children, paginated
     responsibilities: list[Responsibility]
     indicators: list
+    stakeholder_groups: list[StakeholderGroup] = field(default_factory=list)
 
 
 def item_page(*, item: Item, page_number: str | int | None = 1) -> ItemPage:
@@ -157,7 +158,8 @@ def item_page(*, item: Item, page_number: str | int | None = 1) -> ItemPage:
         )
     )
     indicators = list(item.indicators.order_by("position"))
-    return ItemPage(item, ancestors, structure, page, responsibilities, indicators)
+    groups = list(item.stakeholder_groups.order_by("key"))
+    return ItemPage(item, ancestors, structure, page, responsibilities, indicators, groups)
 
 
 def plan_activities(

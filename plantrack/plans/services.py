@@ -24,8 +24,10 @@ from plantrack.organisations.matching import OrganisationIndex
 from plantrack.organisations.services import organisation_get_or_create
 from plantrack.progress.models import Indicator
 
-from .importers.base import ImportRefused, ParsedItem, ParsedPlan
-from .models import Item, Plan, Responsibility, Status, path_segment
+from .import_organisations import NewOrganisation, OrganisationReport, Suggestion
+from .importers.base import ImportRefused, ParsedItem, ParsedPlan, ParsedResponsibility
+from .importers.stakeholders import group_key, is_group
+from .models import Item, Plan, Responsibility, StakeholderGroup, Status, path_segment
 from .rollup import item_rollup_ancestors, plan_rollup
 from .validation import validate_parsed_plan
 
@@ -58,6 +60,7 @@ class ImportResult:
     retired: list[str] = field(default_factory=list)  # codes no longer in the file
     restored: list[str] = field(default_factory=list)  # retired codes back in the file
     conflicts: list[str] = field(default_factory=list)  # organisations not linked, and why
+    organisations: OrganisationReport = field(default_factory=OrganisationReport)
     changes: list[str] = field(default_factory=list)  # human-readable lines
     dry_run: bool = False
     created_codes: set[str] = field(default_factory=set)
@@ -91,6 +94,10 @@ class _Prepared:
     new_indicators: list[tuple[str, int, str]]  # (item code, position, text)
     changed_indicators: list[Indicator]
     indicator_column: str
+    # (item code, group key) links to add, and key -> label of every group read
+    group_links: set[tuple[str, str]] = field(default_factory=set)
+    group_labels: dict[str, str] = field(default_factory=dict)
+    stored_group_links: set[tuple[str, str]] | None = None  # read once, when first needed
 
 
 class _PlanChanged(Exception):
@@ -330,29 +337,23 @@ def _diff_missing(
 def _diff_responsibilities(
     prepared: _Prepared, parsed: ParsedPlan, have: set[tuple[int, int, str]]
 ) -> None:
+    """Match every name read against the registry: exact name, then acronym. A name that
+    matches neither becomes a new organisation added unverified (a close registry name is
+    suggested in the report, never applied); a category of actors becomes a group label."""
     index = OrganisationIndex.load()
     result = prepared.result
+    report = result.organisations
     touched: set[str] = set()
     wanted: set[tuple[str, str, str]] = set()
     for entry in parsed.items:
+        groups = list(entry.stakeholder_groups)
         for resp in entry.responsibilities:
+            if is_group(resp.organisation):
+                groups.append(resp.organisation)
+                continue
             key = resp.acronym or resp.organisation
             if key not in prepared.organisations:
-                found = index.match(name=resp.organisation, acronym=resp.acronym)
-                prepared.organisations[key] = found
-                prepared.organisation_specs[key] = (resp.organisation, resp.acronym, resp.kind)
-                conflict = (
-                    None if found else index.conflict(name=resp.organisation, acronym=resp.acronym)
-                )
-                if conflict:
-                    result.conflicts.append(
-                        _(
-                            "“%(name)s” has the same name or acronym as “%(other)s”, which "
-                            "registered itself and is not verified; the import links a "
-                            "separate organisation instead."
-                        )
-                        % {"name": resp.organisation, "other": conflict}
-                    )
+                _match_organisation(prepared, index, key, resp)
             triple = (entry.code, key, resp.role)
             if triple in wanted:
                 continue
@@ -362,7 +363,68 @@ def _diff_responsibilities(
                 continue
             prepared.responsibilities.append(triple)
             touched.add(entry.code)
+        for label in groups:
+            touched |= _diff_group(prepared, entry.code, label)
+    report.groups = list(prepared.group_labels.values())
     _count_side_changes(result, touched, "responsibilities")
+
+
+def _match_organisation(
+    prepared: _Prepared, index: OrganisationIndex, key: str, resp: ParsedResponsibility
+) -> None:
+    result, report = prepared.result, prepared.result.organisations
+    name, acronym, kind = resp.organisation, resp.acronym, resp.kind
+    found = index.match(name=name, acronym=acronym)
+    prepared.organisations[key] = found
+    prepared.organisation_specs[key] = (name, acronym, kind)
+    if found is not None:
+        report.matched[name] = index.labels.get(found, name)
+        return
+    report.new.append(NewOrganisation(name=name, acronym=acronym, kind=kind))
+    conflict = index.conflict(name=name, acronym=acronym)
+    if conflict:
+        result.conflicts.append(
+            _(
+                "“%(name)s” has the same name or acronym as “%(other)s”, which "
+                "registered itself and is not verified; the import links a "
+                "separate organisation instead."
+            )
+            % {"name": name, "other": conflict}
+        )
+        return
+    suggested = index.suggest(name)
+    if suggested is not None:
+        report.suggestions.append(Suggestion(read=name, suggested=index.labels[suggested]))
+
+
+def _diff_group(prepared: _Prepared, code: str, label: str) -> set[str]:
+    """Record one stakeholder group label on an item; the codes whose links change."""
+    key = group_key(label)[:200]  # StakeholderGroup.key
+    if not key:
+        return set()
+    prepared.group_labels.setdefault(key, label)
+    link = (code, key)
+    if link in prepared.group_links:
+        return set()
+    item = prepared.by_code[code]
+    if item.pk and link in _stored_groups(prepared):
+        return set()
+    prepared.group_links.add(link)
+    return {code}
+
+
+def _stored_groups(prepared: _Prepared) -> set[tuple[str, str]]:
+    """(item code, group key) already stored for the plan, read once."""
+    if prepared.stored_group_links is None:
+        prepared.stored_group_links = set()
+        if prepared.plan is not None:
+            through = Item.stakeholder_groups.through
+            prepared.stored_group_links = set(
+                through.objects.filter(item__plan=prepared.plan).values_list(
+                    "item__code", "stakeholdergroup__key"
+                )
+            )
+    return prepared.stored_group_links
 
 
 def _diff_indicators(
@@ -570,8 +632,9 @@ def _apply_links(prepared: _Prepared) -> None:
     for key, pk in prepared.organisations.items():
         if pk is None and index is not None:
             name, acronym, kind = prepared.organisation_specs[key]
+            # Not in the registry: added, marked as added by an import, and unverified.
             organisations[key] = organisation_get_or_create(
-                name=name, acronym=acronym, kind=kind, index=index
+                name=name, acronym=acronym, kind=kind, index=index, created_by_import=True
             ).pk
     # Two spellings of one body in a row ("NPA", "National Police Agency") link it once.
     links = {(code, organisations[key], role) for code, key, role in prepared.responsibilities}
@@ -582,6 +645,7 @@ def _apply_links(prepared: _Prepared) -> None:
         ],
         batch_size=BATCH,
     )
+    _apply_groups(prepared)
     column = prepared.indicator_column
     Indicator.objects.bulk_create(
         [
@@ -591,6 +655,30 @@ def _apply_links(prepared: _Prepared) -> None:
         batch_size=BATCH,
     )
     Indicator.objects.bulk_update(prepared.changed_indicators, [column], batch_size=BATCH)
+
+
+def _apply_groups(prepared: _Prepared) -> None:
+    """Create the stakeholder groups read (one per key) and label the items with them."""
+    if not prepared.group_links:
+        return
+    keys = {key for _code, key in prepared.group_links}
+    groups = {g.key: g for g in StakeholderGroup.objects.filter(key__in=keys)}
+    for key in sorted(keys - set(groups)):
+        label = prepared.group_labels[key][:200]
+        cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in label)
+        # get_or_create: another import may have added the same group a moment ago.
+        groups[key], _created = StakeholderGroup.objects.get_or_create(
+            key=key, defaults={"name_mn": label} if cyrillic else {"name_en": label}
+        )
+    through = Item.stakeholder_groups.through
+    through.objects.bulk_create(
+        [
+            through(item_id=prepared.by_code[code].pk, stakeholdergroup_id=groups[key].pk)
+            for code, key in sorted(prepared.group_links)
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
 
 
 def plan_import(

@@ -494,9 +494,11 @@ CASES: list[Case] = [
         r"NUL character.*\(line 4\)|line 4: .*NUL",
     ),
     Case("utf16.txt", lambda: _seed("001_2125384cf4ad98ca.txt").decode().encode("utf-16"), None),
+    # Windows-1251 Cyrillic is read (and named in a warning); Latin-1 is refused.
+    Case("cp1251.csv", lambda: (CSV_HEAD + "1,,goal,Алсын хараа,\n").encode("cp1251"), None),
     Case(
-        "cp1251.csv",
-        lambda: (CSV_HEAD + "1,,goal,Алсын хараа,\n").encode("cp1251"),
+        "latin1.csv",
+        lambda: (CSV_HEAD + "1,,goal,Café crème,\n").encode("latin-1"),
         r"not UTF-8",
     ),
     Case("regex-bomb-spaces.csv", csv_regex_bomb_spaces, None),

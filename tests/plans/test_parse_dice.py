@@ -218,17 +218,20 @@ def test_source_lines_point_at_the_table_rows(items: dict[str, ParsedItem], text
 def test_stakeholders_are_normalised_to_canonical_organisations(
     items: dict[str, ParsedItem],
 ) -> None:
+    """Bodies by the document's abbreviations and its mapping; categories become groups."""
     stakeholders = [(r.organisation, r.acronym, r.kind) for r in items["1.4"].responsibilities]
     assert stakeholders == [
-        ("Civil society organizations", "CSOs", "cso"),
         ("Ministry of Digital Development, Innovation and Communications", "MDDIC", "government"),
         ("11–11 Center of the Cabinet Secretariat of the Government of Mongolia", "", "government"),
         ("D-Parliament (e-participation platform of the Parliament)", "", "parliament"),
-        ("International organizations", "", "international"),
     ]
-    assert [r.organisation for r in items["1.15"].responsibilities][-1] == (
-        "International organizations"
-    )
+    assert items["1.4"].stakeholder_groups == [
+        "CSOs",  # the abbreviations table's first row is read as its header
+        "International organizations",
+    ]
+    assert items["1.15"].stakeholder_groups == ["International organizations"]  # "IO."
+    assert items["1.3"].stakeholder_groups == ["CSOs", "Sectoral ministries"]
+    assert items["2.11"].stakeholder_groups == ["Private sector"]
 
 
 def test_each_organisation_has_one_name_across_all_activities(plan: ParsedPlan) -> None:

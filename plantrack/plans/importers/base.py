@@ -28,7 +28,7 @@ class ParsedResponsibility:
     # canonical display name, e.g. "Ministry of Digital Development, Innovation and Communications"
     organisation: str
     role: str = "stakeholder"  # "lead" | "partner" | "stakeholder"
-    acronym: str = ""  # e.g. "MDDIC"; "" when the body has none
+    acronym: str = ""  # e.g. "MoE"; "" when the body has none
     # one of: government, law_enforcement, cso, international, private, academia, parliament, other
     kind: str = "other"
 
@@ -45,6 +45,8 @@ class ParsedItem:
     end_year: int | None = None
     responsibilities: list[ParsedResponsibility] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)  # plain text, one entry each
+    # Categories of actors named with the bodies ("Private sector"): labels, not organisations.
+    stakeholder_groups: list[str] = field(default_factory=list)
     source_line: int | None = None  # 1-based line in the source where the item starts
     # Mongolian text, when the source carries it (the CSV/XLSX template does; the seeds do not).
     title_mn: str = ""

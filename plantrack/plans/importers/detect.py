@@ -2,7 +2,8 @@
 
 The format is decided from the bytes, never from the file name alone: a PDF is
 a PDF because it starts with ``%PDF-``, an XLSX or DOCX because it is a ZIP
-holding ``xl/`` or ``word/`` parts. Text must be UTF-8. CSV and XLSX go to the
+holding ``xl/`` or ``word/`` parts. Text is UTF-8, UTF-16 or Windows-1251 (named in a
+warning when not UTF-8; see ``decode_text_named``). CSV and XLSX go to the
 template reader (``table``); text, Markdown, DOCX and PDF to the one outline
 reader (``document`` → ``outline`` → ``mapping``), with the mapping the caller
 gives (``--mapping``, ``--levels``, or the one stored with the target plan), else
@@ -21,45 +22,139 @@ from .base import ImportRefused, ParsedPlan
 from .document import Document, read_text
 from .docx_reader import read_docx
 from .labels import fill_mongolian_labels
-from .limits import Limits, check_items, check_text_chars, check_upload_size, current
+from .limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_items,
+    check_text_chars,
+    check_upload_size,
+    current,
+)
 from .mapping import Mapping, parse_document
 from .odt_reader import is_odt, read_odt
 from .pdf_reader import read_pdf
 
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
-# Words only the assessment seeds use; these documents belong to the assessments module.
-_ASSESSMENT_MARKERS = (
-    re.compile(r"^Assessment\tIndicator", re.M),
-    re.compile(r"\bR2P\b"),
+# A scorecard is a table of rated indicators: a header naming an indicator column and an
+# assessment (rating, score, grade) column, and rows rated in words. General words only.
+_SCORE_HEADER = re.compile(
+    r"^(?=[^\n]*\bindicators?\b)(?=[^\n]*\b(?:assessment|rating|score|grade)s?\b)[^\n]*\t",
+    re.I | re.M,
 )
-_PRINCIPLES_MARKERS = (
-    re.compile(r"Ideal security sector has", re.I),
-    re.compile(r"Sources of deficits", re.I),
+_RATING_CELL = re.compile(
+    r"(?:^|\t)(?:very\s+)?(?:strong|fair|weak|good|poor|adequate|satisfactory|unsatisfactory)"
+    r"(?:\s+(?:improved|unchanged|declined|new))?(?:\t|$)",
+    re.I | re.M,
+)
+_MIN_RATED_ROWS = 3
+# A self-assessment framework sets a benchmark and names the gaps against it, in short
+# heading lines ("What a good … has:", "Gaps", "Shortcomings"): both kinds of heading,
+# and no numbered actions, make a framework rather than a plan.
+_BENCHMARK_HEADING = re.compile(
+    r"^\W{0,3}(?:an?\s+)?(?:ideal|benchmark|model|good|effective)\b[^\n]{0,60}"
+    r"\b(?:has|have|is|are|should)\s*:?\s*$",
+    re.I | re.M,
+)
+_GAPS_HEADING = re.compile(
+    r"^\W{0,3}(?:(?:sources|causes|kinds)\s+of\s+)?"
+    r"(?:deficits?|gaps?|weaknesses|shortcomings|deficiencies)\s*:?\s*$",
+    re.I | re.M,
 )
 
+# Encodings read besides UTF-8, and how messages name them.
+ENCODING_NAMES = {
+    "utf-16-le": "UTF-16 (little-endian)",
+    "utf-16-be": "UTF-16 (big-endian)",
+    "cp1251": "Windows-1251",
+}
+_SAMPLE = 8192
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark), or a clear refusal naming the line."""
+
+def _utf16_order(data: bytes) -> str:
+    """ "utf-16-le"/"utf-16-be" when the bytes look like UTF-16 without a byte-order mark.
+
+    In UTF-16 text every second byte is the high byte of a character; for Latin and
+    Cyrillic text it is almost always 0x00, 0x04 (Cyrillic) or 0x20 (dashes, quotes), and
+    the low bytes are almost never zero.
+    """
+    sample = data[: _SAMPLE - _SAMPLE % 2]
+    if len(sample) < 8:
+        return ""
+    for order, high, low in (
+        ("utf-16-le", sample[1::2], sample[0::2]),
+        ("utf-16-be", sample[0::2], sample[1::2]),
+    ):
+        typical = sum(1 for byte in high if byte in (0x00, 0x04, 0x20))
+        if high.count(0) and typical >= 0.95 * len(high) and low.count(0) <= 0.02 * len(low):
+            return order
+    return ""
+
+
+def _plausibly_cyrillic(text: str) -> bool:
+    """Text decoded as Windows-1251 that reads as Cyrillic, not as mis-decoded Latin."""
+    sample = text[:200_000]
+    letters = [ch for ch in sample if ch.isalpha() and ord(ch) > 127]
+    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
+    if cyrillic < 3 or cyrillic < 0.95 * len(letters):
+        return False
+    if any(ch < " " and ch not in "\t\r\n\f" for ch in sample):
+        return False
+    for word in re.findall(r"[^\W\d_]+", sample):  # no word mixes Latin and Cyrillic letters
+        if any("a" <= ch.lower() <= "z" for ch in word) and any(
+            "\u0400" <= ch <= "\u04ff" for ch in word
+        ):
+            return False
+    return True
+
+
+def decode_text_named(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read in ("" for UTF-8), or a clear refusal.
+
+    UTF-8 (with or without a byte-order mark); UTF-16 with a byte-order mark, or without
+    one when the bytes show it; Windows-1251 only when the bytes are not UTF-8 and the text
+    they give is plausibly Cyrillic. The caller names any encoding but UTF-8 to the user.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        order = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
         try:
-            return data.decode("utf-16")
+            return _no_nul(data[2:].decode(order)), order
         except UnicodeDecodeError as exc:
             raise ImportRefused("the file says it is UTF-16 but is not valid UTF-16") from exc
-    if b"\x00" in data[:8192]:
+    order = _utf16_order(data)
+    if order:
+        try:
+            return _no_nul(data.decode(order)), order
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: judged below like any other bytes
+    if b"\x00" in data[:_SAMPLE]:
         raise ImportRefused(
             "this is a binary file, not a text, CSV, XLSX, DOCX or PDF document; "
             "save the plan in one of those formats and upload it again"
         )
     try:
-        text = data.decode("utf-8-sig")
+        return _no_nul(data.decode("utf-8-sig")), ""
     except UnicodeDecodeError as exc:
+        try:
+            legacy = data.decode("cp1251")
+        except UnicodeDecodeError:
+            legacy = ""
+        if legacy and _plausibly_cyrillic(legacy):
+            return _no_nul(legacy), "cp1251"
         line = data[: exc.start].count(b"\n") + 1
         raise ImportRefused(
-            "the text is not UTF-8 (it may be Windows-1251 or another legacy encoding); "
-            "save it as UTF-8 and upload it again",
+            "the text is not UTF-8, UTF-16 or Cyrillic Windows-1251 (it may be another legacy "
+            "encoding); save it as UTF-8 and upload it again",
             line=line,
         ) from exc
+
+
+def decode_text(data: bytes) -> str:
+    """The text of ``data`` (see ``decode_text_named``)."""
+    return decode_text_named(data)[0]
+
+
+def _no_nul(text: str) -> str:
     nul = text.find("\x00")
     if nul >= 0:
         raise ImportRefused(
@@ -72,25 +167,36 @@ def decode_text(data: bytes) -> str:
     return text
 
 
+def encoding_warning(encoding: str) -> str:
+    return _(
+        "the file was read as %(encoding)s, not UTF-8; check that the names and titles read "
+        "correctly, or save the file as UTF-8"
+    ) % {"encoding": ENCODING_NAMES.get(encoding, encoding)}
+
+
 def _refuse_assessments(text: str) -> None:
-    if all(marker.search(text) for marker in _ASSESSMENT_MARKERS):
+    """A scorecard of rated indicators is an assessment, whatever its subject."""
+    if _SCORE_HEADER.search(text) and len(_RATING_CELL.findall(text)) >= _MIN_RATED_ROWS:
         raise ImportRefused(
             "this is an assessment (a scorecard of rated indicators), not a plan; "
             "assessment frameworks and rounds are imported by the assessments module, "
             "not by the plan importer"
         )
-    if all(marker.search(text) for marker in _PRINCIPLES_MARKERS):
+    if _BENCHMARK_HEADING.search(text) and _GAPS_HEADING.search(text):
         raise ImportRefused(
-            "this is a set of principles for a self-assessment framework, not a plan; "
-            "it is imported by the assessments module, not by the plan importer"
+            "this is a set of principles for a self-assessment framework (a benchmark and "
+            "the gaps against it), not a plan; it is imported by the assessments module, "
+            "not by the plan importer"
         )
 
 
-def parse_text(text: str, mapping: Mapping | None = None) -> ParsedPlan:
+def parse_text(
+    text: str, mapping: Mapping | None = None, limits: Limits = DEFAULT_LIMITS
+) -> ParsedPlan:
     if not text.strip():
         raise ImportRefused("the file is empty; choose the file that holds the plan")
     if table.looks_like_csv(text):
-        return table.parse_csv(text)
+        return table.parse_csv(text, limits, mapping)
     _refuse_assessments(text)
     return _outline(read_text(text), mapping)
 
@@ -137,13 +243,15 @@ def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) 
     elif data.startswith(b"PK\x03\x04"):
         archive, kind = _office_archive(data, limits)
         if kind == "xlsx":
-            plan = table.parse_xlsx(data, limits)
+            plan = table.parse_xlsx(data, limits, mapping)
         else:
             plan = _outline(read_docx(data, limits, archive), mapping)
     else:
-        text = decode_text(data)
+        text, encoding = decode_text_named(data)
         check_text_chars(len(text), limits)
-        plan = parse_text(text, mapping)
+        plan = parse_text(text, mapping, limits)
+        if encoding:
+            plan.warnings.insert(0, encoding_warning(encoding))
     check_items(len(plan.items), limits)
     return plan
 

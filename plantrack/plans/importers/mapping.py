@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from .base import ImportRefused, ParsedItem, ParsedPlan
 from .cells import cell_entries, cell_lines, plain_text
 from .document import Document, Paragraph, Table, clean_inline
-from .organisation_names import normalise_organisation
+from .organisation_names import Organisation, aliases_from_mapping, read_stakeholders
 from .outline import _PERIOD, KEYWORD_KINDS, Node, Outline, build_outline, sentence_case
 from .textclean import slugify
 
@@ -49,6 +49,9 @@ class Mapping:
     labels: dict[str, str] = field(default_factory=dict)  # item code -> label chosen by people
     labels_mn: dict[str, str] = field(default_factory=dict)  # item code -> Mongolian label
     source: str = ""  # "text", "table" or "" to choose by content
+    # spelling read -> {"name", "acronym", "kind"} or {"group": label}: how people fixed the
+    # organisations of this document (see organisation_names.aliases_from_mapping)
+    organisations: dict[str, dict[str, str]] = field(default_factory=dict)
     title: str = ""
     title_mn: str = ""
     short_name: str = ""
@@ -93,6 +96,19 @@ class Mapping:
                 _("'columns' in the mapping must map a role to a column number")
             ) from exc
         mapping.source = str(data.get("source", ""))
+        organisations = data.get("organisations", {}) or {}
+        if not isinstance(organisations, dict) or not all(
+            isinstance(v, dict) for v in organisations.values()
+        ):
+            raise ImportRefused(
+                _(
+                    "'organisations' in the mapping must map a spelling to "
+                    '{"name": …, "acronym": …, "kind": …} or {"group": …}'
+                )
+            )
+        mapping.organisations = {
+            str(k): {str(a): str(b) for a, b in v.items()} for k, v in organisations.items()
+        }
         labels = data.get("labels", {}) or {}
         if not isinstance(labels, dict):
             raise ImportRefused(_("'labels' in the mapping must map an item code to a label"))
@@ -138,7 +154,7 @@ class Mapping:
                 data["levels_by_depth"] = list(self.by_depth)
         elif self.by_depth:
             data["levels"] = list(self.by_depth)
-        for name in ("columns", "labels", "labels_mn"):
+        for name in ("columns", "labels", "labels_mn", "organisations"):
             if getattr(self, name):
                 data[name] = dict(getattr(self, name))
         if self.source:
@@ -410,6 +426,7 @@ def outline_to_plan(
     title = mapping.title or _plan_title(outline.front)
     inferred = infer_kinds(outline, title)
     known = abbreviations(tables or outline.tables)
+    aliases = aliases_from_mapping(mapping.organisations)
     for node in outline.nodes:
         _years(node, node.cells)
     _spread_years(outline.nodes)
@@ -434,7 +451,7 @@ def outline_to_plan(
                     if found not in parent_item.responsibilities:
                         parent_item.responsibilities.append(found)
             continue
-        item = _item(node, kind, parent_item, known)
+        item = _item(node, kind, parent_item, known, aliases)
         item.label = mapping.labels.get(item.code, item.label)
         item.label_mn = mapping.labels_mn.get(item.code, item.label_mn)
         kept[id(node)] = item
@@ -483,7 +500,13 @@ def _dropped(node: Node, mapping: Mapping, inferred: dict[str, str]) -> bool:
     return False
 
 
-def _item(node: Node, kind: str, parent: ParsedItem | None, known: dict[str, str]) -> ParsedItem:
+def _item(
+    node: Node,
+    kind: str,
+    parent: ParsedItem | None,
+    known: dict[str, str],
+    aliases: dict[str, Organisation],
+) -> ParsedItem:
     item = ParsedItem(
         code=node.code,
         kind=kind,
@@ -503,8 +526,8 @@ def _item(node: Node, kind: str, parent: ParsedItem | None, known: dict[str, str
         if cells.get("indicators"):
             item.indicators = cell_entries(cells["indicators"])
         if cells.get("organisations"):
-            item.responsibilities = normalise_organisation(
-                plain_text(cells["organisations"]), known
+            item.responsibilities, item.stakeholder_groups = read_stakeholders(
+                plain_text(cells["organisations"]), known, aliases
             )
     return item
 

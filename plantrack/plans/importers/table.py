@@ -1,7 +1,14 @@
 """The canonical CSV / XLSX plan template (documented in docs/import-template.md).
 
 One row per item, parents before children. Lines before the header that start
-with ``#`` carry the plan's own fields as ``# key: value``.
+with ``#`` carry the plan's own fields as ``# key: value``; they are optional: without
+them the plan's fields come from the mapping, or the preview asks for them.
+
+A CSV is read as people save it: comma, semicolon or tab between cells, decided from
+the content (``sniff_delimiter``: the header must name the template's columns, and the
+rows must have a consistent number of cells); a file that reads equally well two ways
+is refused, never guessed. The text's encoding is decided by ``detect.decode_text``.
+An ``organisation_kind`` column gives the kind of the organisations an import creates.
 """
 
 from __future__ import annotations
@@ -11,11 +18,16 @@ import datetime
 import io
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from .base import ImportRefused, ParsedItem, ParsedPlan, ParsedResponsibility
 from .limits import DEFAULT_LIMITS, Limits, count_text
+from .stakeholders import group_label, is_group
+
+if TYPE_CHECKING:
+    from .mapping import Mapping
 
 REQUIRED_COLUMNS = ("code", "kind", "title")
 OPTIONAL_COLUMNS = (
@@ -26,6 +38,7 @@ OPTIONAL_COLUMNS = (
     "body",
     "body_mn",
     "organisations",
+    "organisation_kind",
     "start_year",
     "end_year",
     "status",
@@ -50,21 +63,117 @@ _ROLE_RE = re.compile(r"\w+")
 _ACRONYM_MAX = 40
 MAX_ORGANISATION_NAME = 300  # Organisation.name_en / name_mn
 _CODE_RE = re.compile(r"^[\w.\-]{1,40}$")
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_SNIFF_ROWS = 200  # rows looked at to decide the delimiter
+
+# Words people write in an organisation-kind column, mapped to Organisation.Kind values.
+# Generic words only (English and Mongolian); the kind values and their labels also match.
+KIND_WORDS: dict[str, str] = {
+    "ministry": "government",
+    "agency": "government",
+    "government": "government",
+    "state": "government",
+    "local government": "government",
+    "яам": "government",
+    "агентлаг": "government",
+    "төрийн байгууллага": "government",
+    "police": "law_enforcement",
+    "court": "law_enforcement",
+    "law enforcement": "law_enforcement",
+    "хууль сахиулах": "law_enforcement",
+    "cso": "cso",
+    "ngo": "cso",
+    "civil society": "cso",
+    "төрийн бус байгууллага": "cso",
+    "иргэний нийгмийн байгууллага": "cso",
+    "international": "international",
+    "donor": "international",
+    "development partner": "international",
+    "олон улсын байгууллага": "international",
+    "private": "private",
+    "company": "private",
+    "business": "private",
+    "хувийн хэвшил": "private",
+    "компани": "private",
+    "academia": "academia",
+    "university": "academia",
+    "research": "academia",
+    "их сургууль": "academia",
+    "parliament": "parliament",
+    "их хурал": "parliament",
+    "other": "other",
+    "бусад": "other",
+}
+
+
+def _header_cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return [cell.strip().lower() for cell in next(csv.reader([line], delimiter=delimiter))]
+    except (csv.Error, StopIteration):  # e.g. a megabyte-long first line: no template header
+        return []
+
+
+def _first_row_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line
+    return ""
 
 
 def looks_like_csv(text: str) -> bool:
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    """The first row (after '#' lines) names the template's columns, with any delimiter."""
+    line = _first_row_line(text)
+    return any(
+        all(column in _header_cells(line, delimiter) for column in REQUIRED_COLUMNS)
+        for delimiter in DELIMITERS
+    )
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter this CSV uses: its header names the columns with it, and its rows have
+    that many cells (or fewer, trailing empty cells left out); ``csv.Sniffer`` alone guesses
+    wrong on short files and on text with commas, so it is not used."""
+    line = _first_row_line(text)
+    fits: list[tuple[str, int]] = []
+    for delimiter in DELIMITERS:
+        header = _header_cells(line, delimiter)
+        if all(column in header for column in REQUIRED_COLUMNS):
+            fits.append((delimiter, len(header)))
+    if len(fits) == 1:
+        return fits[0][0]
+    if not fits:
+        raise ImportRefused(
+            _("no header row found; the first row must name the columns (code, kind, title)")
+        )
+    lines = text.splitlines()
+    start = lines.index(line)
+    body = "\n".join(lines[start + 1 : start + 1 + _SNIFF_ROWS])
+    consistent = []
+    for delimiter, width in fits:
         try:
-            header = [cell.strip().lower() for cell in next(csv.reader([line]))]
-        except csv.Error:  # e.g. a megabyte-long first line: no template header
-            return False
-        return all(column in header for column in REQUIRED_COLUMNS)
-    return False
+            rows = [row for row in csv.reader(io.StringIO(body), delimiter=delimiter) if row]
+        except csv.Error:
+            continue
+        if all(len(row) == width for row in rows):
+            consistent.append(delimiter)
+    if len(consistent) == 1:
+        return consistent[0]
+    names = [_DELIMITER_NAMES[d] for d, _width in fits]
+    raise ImportRefused(
+        _(
+            "the CSV file can be read with more than one separator (%(names)s), and its rows "
+            "do not tell which; save it again with one separator (a comma, a semicolon or a "
+            "tab) and no separator inside the column names"
+        )
+        % {"names": ", ".join(names)}
+    )
 
 
-def parse_csv(text: str, limits: Limits = DEFAULT_LIMITS) -> ParsedPlan:
+def parse_csv(
+    text: str, limits: Limits = DEFAULT_LIMITS, mapping: Mapping | None = None
+) -> ParsedPlan:
+    delimiter = sniff_delimiter(text)
     lines = text.splitlines(keepends=True)
     # Plan fields before the header are kept whole: a description may contain commas.
     lead = 0
@@ -72,7 +181,7 @@ def parse_csv(text: str, limits: Limits = DEFAULT_LIMITS) -> ParsedPlan:
         lead += 1
     rows: list[list[str]] = [[line.rstrip("\r\n")] for line in lines[:lead]]
     csv.field_size_limit(limits.max_cell_chars)
-    reader = csv.reader(io.StringIO("".join(lines[lead:])))
+    reader = csv.reader(io.StringIO("".join(lines[lead:])), delimiter=delimiter)
     try:
         rows += list(reader)
     except csv.Error as exc:
@@ -83,10 +192,15 @@ def parse_csv(text: str, limits: Limits = DEFAULT_LIMITS) -> ParsedPlan:
                 line=lead + reader.line_num,
             ) from exc
         raise ImportRefused(f"the CSV could not be read ({exc})") from exc
-    return _parse_rows(rows)
+    plan = _parse_rows(rows, mapping)
+    if delimiter != ",":
+        plan.format_name = f"{plan.format_name}, {_DELIMITER_NAMES[delimiter]}-separated"
+    return plan
 
 
-def parse_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedPlan:
+def parse_xlsx(
+    data: bytes, limits: Limits = DEFAULT_LIMITS, mapping: Mapping | None = None
+) -> ParsedPlan:
     """The first sheet of a workbook whose ZIP parts ``safezip`` has already checked.
 
     The sheet's own claims are not trusted: its declared dimensions are dropped, at most
@@ -117,7 +231,7 @@ def parse_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedPlan:
         raise
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise ImportRefused(f"the XLSX workbook could not be opened ({exc})") from exc
-    return _parse_rows(rows)
+    return _parse_rows(rows, mapping)
 
 
 def _cell_text(value: object) -> str:
@@ -176,9 +290,47 @@ def split_organisation(text: str) -> tuple[str, str, str]:
     return name, acronym, role
 
 
-def _organisations(cell: str, line: int) -> list[ParsedResponsibility]:
-    result = []
-    for part in filter(None, (p.strip() for p in cell.split(";"))):
+def organisation_kind(value: str, line: int) -> str:
+    """An Organisation.Kind value from what people write: "ministry", "CSO", "Яам" …"""
+    from plantrack.organisations.models import Organisation
+
+    word = " ".join(value.replace("_", " ").split()).casefold().rstrip(".")
+    if not word:
+        return ""
+    for kind, label in Organisation.Kind.choices:
+        if word in (kind.replace("_", " "), str(label).casefold()):
+            return kind
+    for kind_word, kind in KIND_WORDS.items():
+        if word == kind_word or word.rstrip("s") == kind_word or word.startswith(kind_word + " "):
+            return kind
+    raise ImportRefused(
+        _(
+            "organisation kind %(value)s is not known; write one of: ministry, agency, "
+            "CSO, NGO, international, private, academia, parliament, law enforcement, other"
+        )
+        % {"value": repr(value)},
+        line=line,
+    )
+
+
+def _organisations(
+    cell: str, line: int, kinds_cell: str = ""
+) -> tuple[list[ParsedResponsibility], list[str]]:
+    """The bodies a cell names and its stakeholder groups ("Private sector")."""
+    result: list[ParsedResponsibility] = []
+    groups: list[str] = []
+    parts = [p.strip() for p in cell.split(";") if p.strip()]
+    kinds = [organisation_kind(k, line) for k in kinds_cell.split(";")] if kinds_cell else []
+    if len(kinds) not in (0, 1, len(parts)):
+        raise ImportRefused(
+            _(
+                "the row names %(orgs)s organisations but %(kinds)s organisation kinds; give one "
+                "kind for all, or one per organisation, separated by ';'"
+            )
+            % {"orgs": len(parts), "kinds": len(kinds)},
+            line=line,
+        )
+    for position, part in enumerate(parts):
         name, acronym, role = split_organisation(part)
         name = " ".join(name.split())
         if len(name) > MAX_ORGANISATION_NAME:
@@ -195,8 +347,14 @@ def _organisations(cell: str, line: int) -> list[ParsedResponsibility]:
             raise ImportRefused(
                 f"role {role!r} for {name!r} is not one of {', '.join(ROLES)}", line=line
             )
-        result.append(ParsedResponsibility(organisation=name, role=role, acronym=acronym))
-    return result
+        if is_group(name):
+            groups.append(group_label(name))
+            continue
+        kind = (kinds[position] if len(kinds) > 1 else kinds[0] if kinds else "") or "other"
+        result.append(
+            ParsedResponsibility(organisation=name, role=role, acronym=acronym, kind=kind)
+        )
+    return result, groups
 
 
 def _plan_meta(lines: Iterable[tuple[int, str]]) -> dict[str, str]:
@@ -251,6 +409,7 @@ def _row_item(row: Sequence[str], header: dict[str, int], line: int) -> ParsedIt
         )
     if not title and not get("title_mn"):
         raise ImportRefused(f"item {code} has no title", line=line)
+    responsibilities, groups = _organisations(get("organisations"), line, get("organisation_kind"))
     return ParsedItem(
         code=code,
         kind=get("kind").lower().replace(" ", "_"),
@@ -266,15 +425,25 @@ def _row_item(row: Sequence[str], header: dict[str, int], line: int) -> ParsedIt
         status=get("status").lower().replace(" ", "_"),
         progress=_float(get("progress"), "progress", line),
         weight=_float(get("weight"), "weight", line),
-        responsibilities=_organisations(get("organisations"), line),
+        responsibilities=responsibilities,
+        stakeholder_groups=groups,
         indicators=[part.strip() for part in get("indicators").split("|") if part.strip()],
         source_line=line,
     )
 
 
-def _parse_rows(rows: Sequence[Sequence[str]]) -> ParsedPlan:
+def _parse_rows(rows: Sequence[Sequence[str]], mapping: Mapping | None = None) -> ParsedPlan:
     start, header, comments = _header(rows)
     meta = _plan_meta(comments)
+    if mapping is not None:  # the file's own '# key: value' lines win over the mapping's
+        for key in ("title", "title_mn", "short_name", "issuer"):
+            if getattr(mapping, key) and not meta.get(key):
+                meta[key] = getattr(mapping, key)
+        if mapping.adopted_on and not meta.get("adopted_on"):
+            meta["adopted_on"] = mapping.adopted_on.isoformat()
+        for key in ("start_year", "end_year"):
+            if getattr(mapping, key) and not meta.get(key):
+                meta[key] = str(getattr(mapping, key))
     items = [
         _row_item(row, header, index + 1)
         for index, row in enumerate(rows)
@@ -316,8 +485,13 @@ def write_csv(plan: ParsedPlan) -> str:
     writer.writerow([*columns, "organisations", "indicators"])
     for item in plan.items:
         orgs = "; ".join(
-            f"{r.organisation}{f' ({r.acronym})' if r.acronym else ''} [{r.role}]"
-            for r in item.responsibilities
+            [
+                *(
+                    f"{r.organisation}{f' ({r.acronym})' if r.acronym else ''} [{r.role}]"
+                    for r in item.responsibilities
+                ),
+                *item.stakeholder_groups,
+            ]
         )
         writer.writerow(
             [

@@ -109,6 +109,20 @@ class Command(BaseCommand):
             self.stdout.write(f"    {code}: retired (not in the file; kept and hidden)")
         if len(result.retired) > 50:
             self.stdout.write(f"    … and {len(result.retired) - 50} more retired")
+        for line in parsed.warnings[:20]:
+            self.stdout.write(f"  warning: {line}")
+        report = result.organisations
+        self.stdout.write(f"  organisations: {report.matched_count} matched in the registry")
+        for suggestion in report.suggestions:
+            self.stdout.write(
+                f"    ‘{suggestion.read}’ — did you mean {suggestion.suggested}? "
+                "(not applied; correct the file to link it)"
+            )
+        for new in report.new[:50]:
+            acronym = f" ({new.acronym})" if new.acronym else ""
+            self.stdout.write(f"    new, unverified: {new.name}{acronym}")
+        if report.groups:
+            self.stdout.write(f"  stakeholder groups: {', '.join(report.groups)}")
         for line in result.conflicts:
             self.stdout.write(f"  conflict: {line}")
         changes = [line for line in result.changes if ": retired" not in line]
