@@ -104,6 +104,7 @@ from plantrack.plans.importers import (  # noqa: E402
     pdf_reader,
     reader,
     sandbox,
+    sheets,
     stakeholders,
     table,
     textclean,
@@ -184,7 +185,7 @@ def test_the_organisations_cell_reader_agrees_with_the_old_pattern_on_random_sho
 def _importer_patterns() -> list[re.Pattern[str]]:
     # Every module of the outline reader and the template reader.
     modules = (
-        *(detect, labels, organisation_names, stakeholders, table, textclean),
+        *(detect, labels, organisation_names, sheets, stakeholders, table, textclean),
         *(document, outline, mapping, docx_reader, odt_reader, pdf_reader, reader, cells),
     )
     found = [

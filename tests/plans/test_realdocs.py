@@ -62,7 +62,7 @@ DOCUMENTS = [
         indicators=248,
         titles={"1": "End poverty in all its forms everywhere", "17.19": "By 2030, build on"},
         parents={"1.a": "1", "17.19": "17"},
-        unplaced=4,  # "Systemic issues" sub-heading and three footnotes under the table
+        unplaced=8,  # the "Systemic issues" sub-heading and the seven notes under the table
     ),
     Expected(
         "SDG_Target_Indicator_UNSD_2023.xlsx",

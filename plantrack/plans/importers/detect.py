@@ -17,7 +17,7 @@ from functools import partial
 
 from django.utils.translation import gettext as _
 
-from . import safezip, sandbox, table
+from . import safezip, sandbox, sheets, table
 from .base import ImportRefused, ParsedPlan
 from .document import Document, read_text
 from .docx_reader import read_docx
@@ -198,6 +198,11 @@ def parse_text(
     if table.looks_like_csv(text):
         return table.parse_csv(text, limits, mapping)
     _refuse_assessments(text)
+    delimiter = sheets.delimiter_of(text)
+    if delimiter:  # a CSV file that is not the template: a table like any other
+        rows = sheets.csv_rows(text, delimiter, limits)
+        name = f"CSV, {sheets.DELIMITER_NAMES[delimiter]}-separated"
+        return _outline(sheets.rows_document(rows, name), mapping)
     return _outline(read_text(text), mapping)
 
 
@@ -243,7 +248,11 @@ def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) 
     elif data.startswith(b"PK\x03\x04"):
         archive, kind = _office_archive(data, limits)
         if kind == "xlsx":
-            plan = table.parse_xlsx(data, limits, mapping)
+            rows = table.xlsx_rows(data, limits)
+            if sheets.is_template(rows, table.REQUIRED_COLUMNS):
+                plan = table.parse_rows(rows, mapping)
+            else:
+                plan = _outline(sheets.rows_document(rows, "XLSX"), mapping)
         else:
             plan = _outline(read_docx(data, limits, archive), mapping)
     else:

@@ -63,9 +63,10 @@ def normalise_characters(text: str) -> str:
 
 
 # Markdown links and images, and kramdown's attribute lists ("{:.class}", "{: #id}").
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
-_ATTRIBUTES = re.compile(r"\{:[^}\n]*\}")
+# Bounded and unable to cross another bracket, so a run of "[" or "{:" is read in linear time.
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,300})\]\([^()\n]{0,2000}\)")
+_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\([^()\n]{0,2000}\)")
+_ATTRIBUTES = re.compile(r"\{:[^{}\n]{0,200}\}")
 
 
 @lru_cache(maxsize=4096)

@@ -447,7 +447,7 @@ def outline_to_plan(
             if parent_item is not None:
                 parent_item.indicators.append(node.title)
                 # a table row's organisations belong to the item the indicator measures
-                for found in _item(node, kind, None, known).responsibilities:
+                for found in _item(node, kind, None, known, aliases).responsibilities:
                     if found not in parent_item.responsibilities:
                         parent_item.responsibilities.append(found)
             continue

@@ -169,7 +169,7 @@ class Code:
         return self.raw.split(".")
 
 
-_NUMBER = r"\d{1,4}(?:\.\d{1,4})*(?:\.[a-z])?|[IVXLCDM]{1,7}|[ivxlcdm]{1,7}|[A-Za-z]"
+_NUMBER = r"\d{1,4}(?:\.\d{1,4})*(?:\.[a-z](?:\.\d{1,4})*)?|[IVXLCDM]{1,7}|[ivxlcdm]{1,7}|[A-Za-z]"
 _KEYWORD = re.compile(
     rf"^(?P<word>[^\W\d_]+(?:[ \t][^\W\d_]+){{0,2}})[ \t]+(?P<num>{_NUMBER})"
     r"(?P<rest>(?:[.:)\-–—]+|(?=\s)|(?=\()|$).*)$",
@@ -177,7 +177,8 @@ _KEYWORD = re.compile(
 )
 _ORDINAL = re.compile(r"^(?P<word>[A-Za-z]+(?:[- ][A-Za-z]+)?)\s*[.:)](?P<rest>.*)$", re.S)
 _DOTTED = re.compile(
-    r"^(?P<num>\d{1,4}(?:\.\d{1,4})+(?:\.[a-z])?|\d{1,4}\.[a-z])(?P<sep>[.):]?)(?=\s|$)(?P<rest>.*)$",
+    r"^(?P<num>\d{1,4}(?:\.\d{1,4})+(?:\.[a-z](?:\.\d{1,4})*)?|\d{1,4}\.[a-z](?:\.\d{1,4})*)"
+    r"(?P<sep>[.):]?)(?=\s|$)(?P<rest>.*)$",
     re.S,
 )
 _SIMPLE = re.compile(r"^(?P<num>\d{1,3})(?P<sep>[.)])(?=\s|$)(?P<rest>.*)$", re.S)
@@ -1064,6 +1065,13 @@ def build_levelled_table_outline(
             code = row_code(cells[index]) if cells[index].strip() else None
             if code is None:
                 continue
+            if deepest is not None and not code.raw.startswith(f"{deepest.raw}."):
+                # "0" under target 11.c: a placeholder, not a child; said, not invented
+                builder.warnings.append(
+                    _("line %(line)s: %(code)s does not continue %(parent)s; left out")
+                    % {"line": line, "code": code.raw, "parent": deepest.raw}
+                )
+                break
             if code.raw in builder.by_code:  # a parent repeated on its children's rows
                 deepest = builder.by_code[code.raw]
                 path: list[Node] = []

@@ -192,7 +192,7 @@ def parse_csv(
                 line=lead + reader.line_num,
             ) from exc
         raise ImportRefused(f"the CSV could not be read ({exc})") from exc
-    plan = _parse_rows(rows, mapping)
+    plan = parse_rows(rows, mapping)
     if delimiter != ",":
         plan.format_name = f"{plan.format_name}, {_DELIMITER_NAMES[delimiter]}-separated"
     return plan
@@ -201,12 +201,21 @@ def parse_csv(
 def parse_xlsx(
     data: bytes, limits: Limits = DEFAULT_LIMITS, mapping: Mapping | None = None
 ) -> ParsedPlan:
-    """The first sheet of a workbook whose ZIP parts ``safezip`` has already checked.
+    """The plan in a workbook in the template's layout."""
+    return parse_rows(xlsx_rows(data, limits), mapping)
+
+
+def xlsx_rows(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[list[str]]:
+    """The first sheet's rows, of a workbook whose ZIP parts ``safezip`` has checked.
 
     The sheet's own claims are not trusted: its declared dimensions are dropped, at most
     ``max_table_columns`` columns are read and reading stops after ``max_table_rows``.
     """
+    import warnings
+
     from openpyxl import load_workbook
+
+    warnings.filterwarnings("ignore", module="openpyxl")  # unknown extensions are harmless
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -231,7 +240,7 @@ def parse_xlsx(
         raise
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise ImportRefused(f"the XLSX workbook could not be opened ({exc})") from exc
-    return _parse_rows(rows, mapping)
+    return rows
 
 
 def _cell_text(value: object) -> str:
@@ -432,7 +441,7 @@ def _row_item(row: Sequence[str], header: dict[str, int], line: int) -> ParsedIt
     )
 
 
-def _parse_rows(rows: Sequence[Sequence[str]], mapping: Mapping | None = None) -> ParsedPlan:
+def parse_rows(rows: Sequence[Sequence[str]], mapping: Mapping | None = None) -> ParsedPlan:
     start, header, comments = _header(rows)
     meta = _plan_meta(comments)
     if mapping is not None:  # the file's own '# key: value' lines win over the mapping's

@@ -18,7 +18,8 @@ _HYPHEN_AT_END = re.compile(r"[^\W\d_]-$")
 # Footnote numbers that the extraction glued to the punctuation after a word,
 # e.g. "by special order;19". Requiring a letter before the punctuation keeps
 # section numbers such as "7.1" intact.
-_FOOTNOTE_MARKER = re.compile(r"(?<=[^\W\d_][;:.,])\d{1,3}(?=\s|$)")
+# The word before the mark has two letters or more: "1.a.1" is a code, not "1.a" and a note.
+_FOOTNOTE_MARKER = re.compile(r"(?<=[^\W\d_]{2}[;:.,])\d{1,3}(?=\s|$)")
 # Starts only where a run of spaces starts: without the look-behind the engine retried
 # from every space of a long run, quadratic in its length.
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+(?=[;:,.!?](?:\s|$))")
