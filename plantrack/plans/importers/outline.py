@@ -341,6 +341,9 @@ class Outline:
     warnings: list[str]
     tables: list[Table]
     source: str = "text"  # "text" or "table"
+    # For a table source: the column of each role, and the header cells (or first row).
+    columns: dict[str, int] = field(default_factory=dict)
+    headers: list[str] = field(default_factory=list)
 
 
 BOLD_RANK = 7  # bold-only and all-capital lines rank below every real heading
@@ -876,8 +879,20 @@ def build_table_outline(table: Table, roles: dict[str, int], front: list[Paragra
         node.cells = {role: cells[index] for role, index in roles.items() if index < len(cells)}
         builder.awaiting_title = None
     _apply_groups(builder)
+    width = max((len(row) for row in table.rows), default=0)
+    shown = table.header or (table.rows[0] if table.rows else [])
+    headers = [clean_inline(cell)[:80] for cell in shown][:width]
+    headers += [""] * (width - len(headers))
     return Outline(
-        builder.roots, builder.nodes, front, builder.unplaced, builder.warnings, [table], "table"
+        builder.roots,
+        builder.nodes,
+        front,
+        builder.unplaced,
+        builder.warnings,
+        [table],
+        "table",
+        columns=dict(roles),
+        headers=headers,
     )
 
 
