@@ -156,6 +156,11 @@ def _build_world() -> SimpleNamespace:
     others["bea"].groups.add(groups[PLAN_MANAGERS])
     w.plan_b.managers.add(others["bea"])
     w.other = others
+    # Two drafts: one the plan manager manages, one Bea does.
+    for slug, manager in (("draft-a", p["plan_manager"]), ("draft-b", others["bea"])):
+        plan_import(parsed=parse_bytes(_csv(slug, slug.title())), system=True, draft=True)
+        Plan.objects.get(slug=slug).managers.add(manager)
+    w.draft_a, w.draft_b = Plan.objects.get(slug="draft-a"), Plan.objects.get(slug="draft-b")
 
     _member(p["cso_admin"], w.own_cso, "admin")
     _member(p["cso_member"], w.own_cso, "member")  # a plain member
@@ -402,7 +407,42 @@ def responsibility_remove(target: str) -> Action:
     )
 
 
-# Import: upload (preview) and confirm.
+def plan_publish(target: str) -> Action:
+    plan = "draft_a" if target == "own" else "draft_b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return _post(c, f"/en/plans/{getattr(w, plan).slug}/publish/")
+
+    return Action(
+        "plan publish",
+        target,
+        MANAGERS if target == "own" else only("site_admin"),
+        run,
+        lambda w, r: _row(Plan, getattr(w, plan).pk, "published_at"),
+    )
+
+
+def draft_page(target: str) -> Action:
+    """A draft's page exists for its managers and the site administrators only."""
+    plan = "draft_a" if target == "own" else "draft_b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return c.get(f"/en/plans/{getattr(w, plan).slug}/items/1.1/")
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        return response.status_code == 200 and "activity 1" in response.content.decode()
+
+    return Action(
+        "draft item page",
+        target,
+        MANAGERS if target == "own" else only("site_admin"),
+        run,
+        shown=shown,
+        method="get",
+    )
+
+
+# Import: upload (preview), read again with other choices, and confirm.
 
 STAGING = "import-staging"
 
@@ -438,6 +478,29 @@ def import_upload() -> Action:
         return False
 
     return Action("import upload (preview)", "own", MANAGERS, run, shown=shown)
+
+
+OUTLINE = b"# Gamma Outline Plan 2025\n\n1. Area\n\n1.1 First step\n\n1.2 Second step\n"
+
+
+def import_reread() -> Action:
+    """Reading the staged file again with other kinds is a dry run too: the evidence is
+    a new preview showing the kind chosen; a persona without a preview has no token."""
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("plan.md", OUTLINE, content_type="text/markdown")
+        token = _token(_post(c, "/en/plans/import/", {"file": upload, "slug": ""}))
+        data = {"token": token or secrets.token_hex(16), "level_0": "goal", "level_1": "stage"}
+        return _post(c, "/en/plans/import/reread/", data)
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        return bool(_token(response)) and '<span class="kind">stage</span>' in (
+            response.content.decode()
+        )
+
+    return Action("import reread (preview)", "own", MANAGERS, run, shown=shown)
 
 
 def import_confirm(target: str) -> Action:
@@ -845,7 +908,12 @@ ACTIONS: list[Action] = [
     responsibility_remove("own"),
     responsibility_remove("other"),
     responsibility_remove("mixed"),
+    plan_publish("own"),
+    plan_publish("other"),
+    draft_page("own"),
+    draft_page("other"),
     import_upload(),
+    import_reread(),
     import_confirm("own"),
     import_confirm("other"),
     import_confirm("case"),
@@ -956,7 +1024,8 @@ def test_the_matrix_covers_every_role_for_every_action():
         assert (action.probe is None) != (action.shown is None), action.id
     assert len(CELLS) == len(ROLES) * len(ACTIONS)
     posts = [a for a in ACTIONS if a.method == "post"]
-    writes = [a for a in posts if a.name != "import upload (preview)"]  # a dry run
+    dry_runs = ("import upload (preview)", "import reread (preview)")
+    writes = [a for a in posts if a.name not in dry_runs]
     assert all(a.probe is not None for a in writes), "every write checks its effect"
     idor = [a for a in ACTIONS if a.target in ("other", "mixed")]
     assert len(posts) * len(ROLES) >= 400 and len(idor) >= 20

@@ -310,3 +310,14 @@ def test_the_public_check_catches_a_public_view_that_writes(dice):  # type: igno
         "GET /guestbook/: organisations.Organisation",
         "POST /guestbook/: organisations.Organisation",
     ]
+
+
+def test_the_import_preview_and_publish_routes_are_declared():
+    """The re-read preview is for those who may import; publishing is per plan."""
+    by_route = {
+        _LANGUAGE.sub("", route): callback
+        for route, _ns, callback in _routes(get_resolver().url_patterns)
+    }
+    assert by_route["plans/import/reread/"].permission_rule == "plans.import"
+    publish = by_route["plans/<slug:slug>/publish/"]
+    assert publish.permission_rule == "plans.change_plan" and _per_object(publish)

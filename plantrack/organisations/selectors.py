@@ -72,7 +72,9 @@ def organisation_directory(
 ) -> QuerySet[Organisation]:
     """The public directory, filtered; rows carry their region, fields and responsibilities."""
     responsibilities = (
-        Responsibility.objects.filter(organisation=OuterRef("pk"))
+        Responsibility.objects.filter(
+            organisation=OuterRef("pk"), item__plan__published_at__isnull=False
+        )
         .order_by()
         .values("organisation")
         .annotate(n=Count("pk"))

@@ -66,7 +66,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @public
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("region"), slug=slug)
-    page = organisation_responsibilities(organisation=organisation, page_number=page_param(request))
+    page = organisation_responsibilities(
+        organisation=organisation, page_number=page_param(request), user=request.user
+    )
     user = request.user
     other_lang = "en" if picked_language(organisation, "name") == "mn" else "mn"
     can_change = has(user, "organisations.change", organisation)

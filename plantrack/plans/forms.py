@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -166,3 +168,194 @@ class ActivityFilterForm(forms.Form):
         within_field.choices = [("", _("Whole plan"))] + [
             (item.code, f"{item.code} {item.label or item.title}"[:90]) for item in branches
         ]
+
+
+# -- The import preview: what each level is, which column holds what, the plan's details --
+
+# The roles a table column can have (see ``importers.outline.COLUMN_WORDS``).
+COLUMN_ROLES = (
+    ("code", _("Code")),
+    ("title", _("Title")),
+    ("description", _("Description")),
+    ("indicators", _("Indicators")),
+    ("organisations", _("Responsible organisations")),
+    ("deadline", _("Deadline or period")),
+)
+# A document with more levels than this shows the first ones only (each is one <select>).
+MAX_MAPPING_LEVELS = 40
+PLAN_FIELDS = ("title", "title_mn", "short_name", "issuer", "adopted_on", "start_year", "end_year")
+
+
+def level_kind_choices() -> list[tuple[str, object]]:
+    from .importers.mapping import LEVEL_KINDS
+
+    labels = dict(Item.Kind.choices)
+    labels["indicator"] = _("Indicator of the item above")
+    labels["skip"] = _("Leave out (with everything under it)")
+    return [(kind, labels[kind]) for kind in LEVEL_KINDS]
+
+
+class ImportMappingForm(forms.Form):
+    """The choices a preview is read again with; ``mapping()`` turns them into mapping data.
+
+    Fields: ``level_N`` per level read (in order), ``column_ROLE`` per role for a table,
+    and the plan's details. Everything posted is checked here, so a bad value is an
+    error on its field, never a failed import.
+    """
+
+    title = forms.CharField(label=_("Title (English)"), max_length=400, required=False)
+    title_mn = forms.CharField(label=_("Title (Mongolian)"), max_length=400, required=False)
+    short_name = forms.CharField(
+        label=_("Short name"),
+        max_length=120,
+        required=False,
+        help_text=_("Letters, digits and hyphens; it names the plan's web address."),
+    )
+    issuer = forms.CharField(label=_("Issued by"), max_length=300, required=False)
+    adopted_on = forms.DateField(
+        label=_("Adoption date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Like 2020-05-13."),
+    )
+    start_year = forms.IntegerField(
+        label=_("First year"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+    end_year = forms.IntegerField(
+        label=_("Last year"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+
+    def __init__(  # type: ignore[no-untyped-def]
+        self,
+        *args,
+        levels: list[dict] = (),  # type: ignore[assignment]
+        headers: list[str] = (),  # type: ignore[assignment]
+        table: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.levels = list(levels)[:MAX_MAPPING_LEVELS]
+        self.table = table and bool(headers)
+        self.headers = list(headers)
+        kinds = level_kind_choices()
+        for index, level in enumerate(self.levels):
+            example = str(level.get("example", ""))
+            self.fields[f"level_{index}"] = forms.ChoiceField(
+                label=_("Level %(number)s") % {"number": index + 1},
+                choices=kinds,
+                help_text=_("%(count)s read, such as “%(example)s”")
+                % {"count": level.get("count", 0), "example": example[:60]},
+            )
+            self.initial.setdefault(f"level_{index}", level.get("kind", "activity"))
+        if self.table:
+            columns = [("", _("None"))] + [
+                (str(i), _("Column %(number)s: %(header)s") % {"number": i + 1, "header": h})
+                for i, h in enumerate(self.headers)
+            ]
+            for role, label in COLUMN_ROLES:
+                self.fields[f"column_{role}"] = forms.ChoiceField(
+                    label=label, choices=columns, required=role == "code"
+                )
+        for name in PLAN_FIELDS:  # plan details last, as the page shows them
+            self.fields[name] = self.fields.pop(name)
+
+    def level_fields(self) -> list[forms.BoundField]:
+        return [self[f"level_{i}"] for i in range(len(self.levels))]
+
+    def column_fields(self) -> list[forms.BoundField]:
+        return [self[f"column_{role}"] for role, _label in COLUMN_ROLES] if self.table else []
+
+    def plan_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in PLAN_FIELDS]
+
+    def clean_short_name(self) -> str:
+        from .services import import_slug
+
+        value = self.cleaned_data.get("short_name", "").strip()
+        if value and not import_slug(value):
+            raise forms.ValidationError(
+                _("The short name needs letters or digits, such as nap-2024."), code="slug"
+            )
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The last year cannot be before the first year."))
+        used: dict[str, str] = {}
+        for role, label in COLUMN_ROLES if self.table else ():
+            column = data.get(f"column_{role}")
+            if not column:
+                continue
+            if column in used:
+                self.add_error(
+                    f"column_{role}",
+                    _("Column %(number)s is already chosen for “%(other)s”; choose another.")
+                    % {"number": int(column) + 1, "other": used[column]},
+                )
+            used[column] = str(label)
+        return data
+
+    def mapping(self, base: dict, shown: dict) -> dict:
+        """The mapping data: ``base`` (what the preview was read with) with these choices.
+
+        A plan detail goes into the mapping when the person changed it from what the
+        page showed (``shown``), or when ``base`` already held it; details left as read
+        stay out, so the next version of the document gives its own.
+        """
+        data = self.cleaned_data
+        mapping = {k: v for k, v in base.items() if k not in ("levels", "levels_by_depth")}
+        mapping["levels"] = {
+            str(level["key"]): data[f"level_{i}"] for i, level in enumerate(self.levels)
+        }
+        if self.table:
+            mapping["columns"] = {
+                role: int(data[f"column_{role}"])
+                for role, _label in COLUMN_ROLES
+                if data.get(f"column_{role}")
+            }
+            mapping["source"] = "table"
+        plan = dict(base.get("plan", {}) or {})
+        for name in PLAN_FIELDS:
+            value = data.get(name)
+            if value is None:
+                text = ""
+            elif isinstance(value, datetime.date):
+                text = value.isoformat()
+            else:
+                text = str(value)
+            key = {"adopted_on": "adopted"}.get(name, name)
+            if name in ("start_year", "end_year"):
+                continue
+            if text != str(shown.get(name) or "") or key in plan:
+                if text:
+                    plan[key] = text
+                else:
+                    plan.pop(key, None)
+        years = [data.get("start_year"), data.get("end_year")]
+        shown_years = [shown.get("start_year"), shown.get("end_year")]
+        if years != shown_years or "period" in plan:
+            if any(years):
+                plan["period"] = years
+            else:
+                plan.pop("period", None)
+        mapping["plan"] = plan
+        if not plan:
+            mapping.pop("plan")
+        return mapping
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    draft = forms.BooleanField(
+        label=_("Save as a draft"),
+        required=False,
+        help_text=_(
+            "A draft is seen only by the plan's managers and the site administrators "
+            "until a manager publishes it."
+        ),
+    )
+    replace_source = forms.BooleanField(
+        label=_("Yes, update this plan from a different document"), required=False
+    )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.lib.bilingual import pick, picked_language
@@ -60,6 +61,10 @@ class Plan(models.Model):
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_plans"
     )
+    # When the plan was made public; None is a draft, seen only by its managers and the
+    # site administrators (``permissions.visible_plans``). ``services.plan_publish`` sets it.
+    # A plan made anywhere else (admin, demo) is public at once, as before drafts existed.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, default=timezone.now)
     # Rolled up from the items by services.plan_rollup.
     progress = models.FloatField(null=True, blank=True)
     tracked_count = models.PositiveIntegerField(default=0)
@@ -100,6 +105,10 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.slug])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
 
 
 class Status(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from plantrack.accounts.permissions import PLAN_MANAGERS, in_group, is_site_admin
@@ -31,11 +32,42 @@ def can_manage_plan(user: Any, plan: Plan | None = None) -> bool:
     return in_group(user, PLAN_MANAGERS) and plan.managers.filter(pk=user.pk).exists()
 
 
+def can_view_plan(user: Any, plan: Plan) -> bool:
+    """A published plan is public; a draft is seen by its managers and administrators only."""
+    return plan.published_at is not None or can_manage_plan(user, plan)
+
+
+def visible_plans(user: Any = None) -> QuerySet[Plan]:
+    """The plans ``user`` may see (None: a visitor): every published plan, and the drafts
+    they manage. Every list of plans or items on a public page starts from this."""
+    plans = Plan.objects.all()
+    if is_site_admin(user):
+        return plans
+    published = Q(published_at__isnull=False)
+    if signed_in(user) and in_group(user, PLAN_MANAGERS):
+        return plans.filter(published | Q(managers=user)).distinct()
+    return plans.filter(published)
+
+
+def hidden_plans(user: Any = None) -> QuerySet[Plan, Any] | None:
+    """The drafts ``user`` may not see, as a lazy subquery of ids; None when they see all.
+
+    Lists of items exclude these (``.exclude(plan__in=…)``), which costs no extra query."""
+    if is_site_admin(user):
+        return None
+    drafts = Plan.objects.filter(published_at__isnull=True)
+    if signed_in(user) and in_group(user, PLAN_MANAGERS):
+        drafts = drafts.exclude(managers=user)
+    return drafts.order_by().values("pk")
+
+
 def get_plan_for_user(user: Any, slug: str, *, write: bool = False) -> Plan:
     try:
         plan = Plan.objects.get(slug=slug)
     except Plan.DoesNotExist as exc:
         raise Http404("No such plan.") from exc
+    if not can_view_plan(user, plan):
+        raise Http404("No such plan.")  # a draft is not there for anyone else
     if write and not has(user, "plans.change_plan", plan):
         raise PermissionDenied("Only this plan's managers may change it.")
     return plan

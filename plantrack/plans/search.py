@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
 from .models import Item
+from .permissions import hidden_plans
 
 MAX_TERMS = 8
 # Counting stops here ("more than 1,000 results"): an exact count of every match of a
@@ -61,42 +63,60 @@ def terms(query: str) -> list[str]:
     return [word.lower() for word in _WORD_RE.findall(query)][:MAX_TERMS]
 
 
-def _sqlite_ids(words: list[str], limit: int, offset: int) -> tuple[list[int], int]:
+def _hidden_sql(user: Any) -> tuple[str, list[Any]]:
+    """A subquery of the drafts the searcher may not see, or "" when they see every plan."""
+    hidden = hidden_plans(user)
+    if hidden is None:
+        return "", []
+    sql, params = hidden.query.sql_with_params()
+    return sql, list(params)
+
+
+def _sqlite_ids(
+    words: list[str], limit: int, offset: int, hidden: tuple[str, list[Any]]
+) -> tuple[list[int], int]:
     match = " ".join(f'"{word}"*' for word in words)
+    where, extra = "", hidden[1]
+    if hidden[0]:
+        where = f" AND rowid NOT IN (SELECT id FROM plans_item WHERE plan_id IN ({hidden[0]}))"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM plans_item_fts WHERE plans_item_fts MATCH %s "
-            "LIMIT %s)",
-            [match, COUNT_LIMIT + 1],
+            "SELECT count(*) FROM (SELECT 1 FROM plans_item_fts WHERE plans_item_fts MATCH %s"
+            f"{where} LIMIT %s)",
+            [match, *extra, COUNT_LIMIT + 1],
         )
         total = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT rowid FROM plans_item_fts WHERE plans_item_fts MATCH %s "
+            f"SELECT rowid FROM plans_item_fts WHERE plans_item_fts MATCH %s{where} "
             "ORDER BY bm25(plans_item_fts, 10.0, 5.0, 5.0, 1.0, 1.0), rowid LIMIT %s OFFSET %s",
-            [match, limit, offset],
+            [match, *extra, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()], total
 
 
-def _postgres_ids(words: list[str], limit: int, offset: int) -> tuple[list[int], int]:
+def _postgres_ids(
+    words: list[str], limit: int, offset: int, hidden: tuple[str, list[Any]]
+) -> tuple[list[int], int]:
     query = " & ".join(f"{word}:*" for word in words)
+    where, extra = (f" AND plan_id NOT IN ({hidden[0]})", hidden[1]) if hidden[0] else ("", [])
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM plans_item WHERE {PG_DOCUMENT} "
-            "@@ to_tsquery('simple', %s) LIMIT %s) AS found",
-            [query, COUNT_LIMIT + 1],
+            f"@@ to_tsquery('simple', %s){where} LIMIT %s) AS found",
+            [query, *extra, COUNT_LIMIT + 1],
         )
         total = cursor.fetchone()[0]
         cursor.execute(
-            f"SELECT id FROM plans_item WHERE {PG_DOCUMENT} @@ to_tsquery('simple', %s) "
+            f"SELECT id FROM plans_item WHERE {PG_DOCUMENT} @@ to_tsquery('simple', %s){where} "
             f"ORDER BY ts_rank({PG_DOCUMENT}, to_tsquery('simple', %s)) DESC, id "
             "LIMIT %s OFFSET %s",
-            [query, query, limit, offset],
+            [query, *extra, query, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()], total
 
 
-def search_items(query: str, *, limit: int = 20, offset: int = 0) -> SearchPage:
+def search_items(query: str, *, limit: int = 20, offset: int = 0, user: Any = None) -> SearchPage:
+    """Items matching ``query`` in the plans ``user`` may see (None: a visitor)."""
     # Callers other than the page (CLI, API) get the same bounds as the page's parameter.
     offset = max(0, min(offset, COUNT_LIMIT))
     limit = max(1, min(limit, MAX_LIMIT))
@@ -104,7 +124,7 @@ def search_items(query: str, *, limit: int = 20, offset: int = 0) -> SearchPage:
     if not words:
         return SearchPage(query=query, items=[], total=0, offset=0, limit=limit)
     finder = _postgres_ids if connection.vendor == "postgresql" else _sqlite_ids
-    ids, total = finder(words, limit, offset)
+    ids, total = finder(words, limit, offset, _hidden_sql(user))
     found = Item.objects.select_related("plan").in_bulk(ids)
     return SearchPage(
         query=query,

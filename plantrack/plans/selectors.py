@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from plantrack.organisations.models import Organisation
 
 from .models import Item, Plan, Responsibility, StakeholderGroup, Status
+from .permissions import hidden_plans, visible_plans
 
 # A plan page lists activities inline up to this many; bigger plans link to them per branch.
 INLINE_ACTIVITY_LIMIT = 300
@@ -88,8 +89,9 @@ def attach_organisations(items: list[Item]) -> list[Item]:
     return items
 
 
-def plan_list() -> QuerySet[Plan]:
-    return Plan.objects.order_by("slug")
+def plan_list(user: Any = None) -> QuerySet[Plan]:
+    """The plans ``user`` may see: published ones, and drafts they manage."""
+    return visible_plans(user).order_by("slug")
 
 
 def plan_tree(*, plan: Plan) -> PlanTree:
@@ -207,13 +209,17 @@ def plan_filter_choices(
 
 
 def organisation_responsibilities(
-    *, organisation: Organisation, page_number: str | int | None = 1
+    *, organisation: Organisation, page_number: str | int | None = 1, user: Any = None
 ) -> Page:
+    """An organisation's work in the plans ``user`` may see (drafts of others left out)."""
     rows = (
         Responsibility.objects.filter(organisation=organisation, item__retired_at__isnull=True)
         .select_related("item", "item__plan")
         .order_by("item__plan__slug", "item__path", "role")
     )
+    hidden = hidden_plans(user)
+    if hidden is not None:
+        rows = rows.exclude(item__plan__in=hidden)
     return Paginator(rows, ORGANISATION_PAGE_SIZE).get_page(page_number)
 
 

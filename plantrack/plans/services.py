@@ -64,6 +64,10 @@ class ImportResult:
     changes: list[str] = field(default_factory=list)  # human-readable lines
     dry_run: bool = False
     created_codes: set[str] = field(default_factory=set)
+    # The document the existing plan was imported from, when this file seems to be another
+    # one (see ``other_source``); updating it then needs ``allow_other_source=True``.
+    other_source: str = ""
+    draft: bool = False  # the plan is (or, for a new plan, will be) a draft
 
     def summary(self) -> str:
         text = f"{self.created} created, {self.changed} changed, {self.unchanged} unchanged"
@@ -98,6 +102,10 @@ class _Prepared:
     group_links: set[tuple[str, str]] = field(default_factory=set)
     group_labels: dict[str, str] = field(default_factory=dict)
     stored_group_links: set[tuple[str, str]] | None = None  # read once, when first needed
+
+
+class OtherSourceRefused(ImportRefused):
+    """The plan was imported from another document, and replacing it was not confirmed."""
 
 
 class _PlanChanged(Exception):
@@ -457,17 +465,58 @@ def _count_side_changes(result: ImportResult, codes: set[str], what: str) -> Non
         result.changes.append(f"{code}: {what} changed")
 
 
+def _same_words(a: str, b: str) -> bool:
+    return bool(a.strip()) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def other_source(plan: Plan | None, parsed: ParsedPlan, source_name: str, data: bytes) -> str:
+    """The stored plan's source document, if this file looks like a different document.
+
+    A file counts as the same document (a new version of it) when it is byte for byte
+    the one imported last, or has the same file name (any extension, any case), or
+    gives the same title as the plan has. A plan never imported from a file has no
+    source to protect. Returns "" when the import may go ahead without asking.
+    """
+    if plan is None or not plan.source_sha256:
+        return ""
+    if data and hashlib.sha256(data).hexdigest() == plan.source_sha256:
+        return ""
+    stem = source_name.rsplit(".", 1)[0] if "." in source_name else source_name
+    stored_stem = plan.source_name.rsplit(".", 1)[0] if "." in plan.source_name else ""
+    if _same_words(stem, stored_stem or plan.source_name):
+        return ""
+    if any(_same_words(parsed.title, title) for title in (plan.title_en, plan.title_mn)):
+        return ""
+    return plan.source_name or plan.slug
+
+
 def _prepare(
-    *, parsed: ParsedPlan, slug: str, by: Any, system: bool, dry_run: bool, source: str
+    *,
+    parsed: ParsedPlan,
+    slug: str,
+    by: Any,
+    system: bool,
+    dry_run: bool,
+    source: str,
+    data: bytes = b"",
+    draft: bool = False,
 ) -> _Prepared:
     """Read the stored plan and compute every write, with no transaction open."""
     plan = Plan.objects.filter(slug=slug).first()
     check_import_permission(by=by, plan=plan, slug=slug, system=system)
     plan_values = _plan_values(parsed)
+    if plan is None:
+        plan_values["published_at"] = None if draft else timezone.now()
     shown = plan or Plan(slug=slug, **plan_values)
     english = "en" in parsed.languages
     prepared = _Prepared(
-        result=ImportResult(plan=shown, plan_created=plan is None, dry_run=dry_run),
+        result=ImportResult(
+            plan=shown,
+            plan_created=plan is None,
+            dry_run=dry_run,
+            other_source=other_source(plan, parsed, source, data),
+            draft=shown.published_at is None,
+        ),
         slug=slug,
         source=source or slug,
         plan=plan,
@@ -511,6 +560,12 @@ def _still_current(prepared: _Prepared, *, by: Any, system: bool) -> Plan | None
     plan = Plan.objects.filter(slug=prepared.slug).first()
     if (plan and plan.pk) != (prepared.plan and prepared.plan.pk):
         raise _PlanChanged
+    if (
+        plan is not None
+        and prepared.plan is not None
+        and (plan.source_sha256 != prepared.plan.source_sha256)
+    ):
+        raise _PlanChanged  # imported from another file meanwhile: ask again
     check_import_permission(by=by, plan=plan, slug=prepared.slug, system=system)
     if plan is not None:
         versions = dict(Item.objects.filter(plan=plan).values_list("pk", "version"))
@@ -691,6 +746,8 @@ def plan_import(
     system: bool = False,
     dry_run: bool = False,
     mapping: dict[str, Any] | None = None,
+    draft: bool = False,
+    allow_other_source: bool = False,
 ) -> ImportResult:
     """Create or update a plan from a parsed document, all or nothing.
 
@@ -704,8 +761,17 @@ def plan_import(
     same result and writes nothing, which is how the upload preview counts changes.
     ``mapping`` (JSON data, see ``importers.mapping.Mapping``) is the mapping the file
     was read with; it is stored with the plan (``Plan.import_mapping``) for the next
-    version of the document. ``None`` leaves the stored one alone.
+    version of the document. ``None`` stores the mapping the file was read with
+    (``parsed.mapping``), if one was given to the reader; else the stored one stays.
+
+    ``draft=True`` creates a new plan as a draft, seen only by its managers and the site
+    administrators until ``plan_publish``; an existing plan keeps its published state.
+    Updating a plan imported from a different document (``other_source``) is refused
+    unless ``allow_other_source=True``, which the page's checkbox and the command's
+    ``--replace-source`` give.
     """
+    if mapping is None and parsed.mapping:
+        mapping = dict(parsed.mapping)
     _check_items(parsed)
     if not parsed.items:
         raise ImportRefused("the document holds no items to import")
@@ -726,10 +792,27 @@ def plan_import(
         )
     for _attempt in range(IMPORT_ATTEMPTS):
         prepared = _prepare(
-            parsed=parsed, slug=slug, by=by, system=system, dry_run=dry_run, source=source_name
+            parsed=parsed,
+            slug=slug,
+            by=by,
+            system=system,
+            dry_run=dry_run,
+            source=source_name,
+            data=source_bytes,
+            draft=draft,
         )
         if dry_run:
             return prepared.result
+        if prepared.result.other_source and not allow_other_source:
+            raise OtherSourceRefused(
+                _(
+                    "the plan “%(slug)s” was imported from another document (%(source)s); "
+                    "to replace it with this file, confirm that you mean to update it from a "
+                    "different document (on the preview page, or with --replace-source), or "
+                    "choose another short name to create a new plan"
+                )
+                % {"slug": slug, "source": prepared.result.other_source}
+            )
         try:
             with transaction.atomic():
                 plan = _still_current(prepared, by=by, system=system)
@@ -746,6 +829,19 @@ def plan_import(
     raise ImportRefused(
         "the plan was changed by someone else while this file was being imported; import it again"
     )
+
+
+def plan_publish(*, plan: Plan, by: User | None) -> Plan:
+    """Make a draft plan public. Only its managers and the site administrators may."""
+    if by is None or not has(by, "plans.change_plan", plan):
+        raise PermissionDenied(_("Only this plan's managers may publish it."))
+    with transaction.atomic():
+        updated = Plan.objects.filter(pk=plan.pk, published_at__isnull=True).update(
+            published_at=timezone.now(), version=F("version") + 1, updated_at=timezone.now()
+        )
+    if updated:
+        plan.refresh_from_db(fields=["published_at", "version", "updated_at"])
+    return plan
 
 
 @transaction.atomic

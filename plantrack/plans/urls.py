@@ -8,8 +8,10 @@ urlpatterns = [
     path("plans/", views.plan_list, name="list"),
     path("plans/import/", views.plan_import, name="import"),
     path("plans/import/confirm/", views.plan_import_confirm, name="import_confirm"),
+    path("plans/import/reread/", views.plan_import_reread, name="import_reread"),
     path("plans/<slug:slug>/", views.plan_detail, name="detail"),
     path("plans/<slug:slug>/edit/", views.plan_edit, name="edit"),
+    path("plans/<slug:slug>/publish/", views.plan_publish, name="publish"),
     path("plans/<slug:slug>/items/<str:code>/", views.item_detail, name="item"),
     path("plans/<slug:slug>/items/<str:code>/edit/", views.item_edit, name="item_edit"),
     path(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -23,7 +24,15 @@ from plantrack.progress.forms import ReviewForm
 from plantrack.progress.selectors import item_updates
 
 from . import selectors, services
-from .forms import ActivityFilterForm, ImportForm, ItemForm, PlanForm, ResponsibilityForm
+from .forms import (
+    ActivityFilterForm,
+    ImportConfirmForm,
+    ImportForm,
+    ImportMappingForm,
+    ItemForm,
+    PlanForm,
+    ResponsibilityForm,
+)
 from .importers.base import ImportRefused, ParsedPlan
 from .importers.detect import parse_bytes
 from .importers.mapping import Mapping
@@ -39,13 +48,15 @@ MAX_SEARCH_OFFSET = COUNT_LIMIT
 
 @public
 def home(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.plan_list(), HOME_PLANS).get_page(1)
+    page = Paginator(selectors.plan_list(request.user), HOME_PLANS).get_page(1)
     return render(request, "plans/home.html", {"plans": page.object_list, "page": page})
 
 
 @public
 def plan_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.plan_list(), PLANS_PER_PAGE).get_page(page_param(request))
+    page = Paginator(selectors.plan_list(request.user), PLANS_PER_PAGE).get_page(
+        page_param(request)
+    )
     return render(
         request,
         "plans/plan_list.html",
@@ -117,7 +128,7 @@ def item_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     offset = int_param(request, "offset", default=0, minimum=0, maximum=MAX_SEARCH_OFFSET)
-    results = search_items(query, offset=offset) if query else None
+    results = search_items(query, offset=offset, user=request.user) if query else None
     return render(request, "plans/search.html", {"query": query, "results": results})
 
 
@@ -243,8 +254,38 @@ def _unstage(name: str) -> None:
         (_staging_dir() / name).unlink(missing_ok=True)
 
 
-def _preview_token(*, staged: str, user_pk: int, slug: str, name: str) -> str:
-    return signing.dumps({"file": staged, "user": user_pk, "slug": slug, "name": name}, salt=_SALT)
+# The mapping a preview carries in its signed token, at most (JSON characters); a larger
+# one (a command-line mapping with many labels) is read from the plan again instead.
+MAX_TOKEN_MAPPING = 32 * 1024
+
+
+def _preview_token(
+    *,
+    staged: str,
+    user_pk: int,
+    slug: str,
+    name: str,
+    asked: str = "",
+    mapping: dict[str, Any] | None = None,
+    shown: dict[str, Any] | None = None,
+) -> str:
+    """What the preview showed, signed: the staged file, the target plan, and the mapping
+    the file was read with, so the confirmation imports exactly what was shown."""
+    if mapping is not None and len(json.dumps(mapping)) > MAX_TOKEN_MAPPING:
+        mapping = None
+    return signing.dumps(
+        {
+            "file": staged,
+            "user": user_pk,
+            "slug": slug,
+            "name": name,
+            "asked": asked,
+            "mapping": mapping,
+            "shown": shown or {},
+        },
+        salt=_SALT,
+        compress=True,
+    )
 
 
 def _read_token(token: str, user_pk: int) -> dict[str, Any] | None:
@@ -261,25 +302,97 @@ def _read_token(token: str, user_pk: int) -> dict[str, Any] | None:
     return preview  # type: ignore[no-any-return]
 
 
-def _preview(request: HttpRequest, parsed: ParsedPlan, data: bytes, name: str, slug: str):  # type: ignore[no-untyped-def]
-    result = services.plan_import(parsed=parsed, slug=slug or None, by=request.user, dry_run=True)  # type: ignore[arg-type]
-    user_pk = int(request.user.pk or 0)
-    staged = _stage(data, user_pk)
-    token = _preview_token(staged=staged, user_pk=user_pk, slug=result.plan.slug, name=name)
-    return render(
-        request,
-        "plans/import_preview.html",
-        {"parsed": parsed, "result": result, "token": token, "name": name},
+def _shown(parsed: ParsedPlan) -> dict[str, Any]:
+    """The plan details as read, which prefill the mapping form."""
+    return {
+        "title": parsed.title,
+        "title_mn": parsed.title_mn,
+        "short_name": parsed.short_name,
+        "issuer": parsed.issuer,
+        "adopted_on": parsed.adopted_on.isoformat() if parsed.adopted_on else "",
+        "start_year": parsed.start_year,
+        "end_year": parsed.end_year,
+    }
+
+
+def _mapping_form(parsed: ParsedPlan, data: Any = None) -> ImportMappingForm | None:
+    """The form that steers the reading; None for the CSV/XLSX template, which names its
+    kinds and columns itself."""
+    if not parsed.levels:
+        return None
+    return ImportMappingForm(
+        data,
+        levels=parsed.levels,
+        headers=parsed.headers,
+        table=parsed.source == "table",
+        initial={
+            **_shown(parsed),
+            **{f"column_{role}": str(index) for role, index in parsed.columns.items()},
+        },
     )
 
 
-def _parse_for_plan(data: bytes, slug: str | None) -> ParsedPlan:
-    """The file read with the mapping stored with its target plan, when that plan exists.
+def _preview(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    parsed: ParsedPlan,
+    data: bytes,
+    name: str,
+    asked: str,
+    *,
+    mapping_form: ImportMappingForm | None = None,
+    confirm_error: str = "",
+    draft: bool = False,
+):
+    result = services.plan_import(
+        parsed=parsed,
+        slug=asked or None,
+        source_name=name,
+        source_bytes=data,
+        by=request.user,  # type: ignore[arg-type]
+        dry_run=True,
+    )
+    user_pk = int(request.user.pk or 0)
+    staged = _stage(data, user_pk)
+    token = _preview_token(
+        staged=staged,
+        user_pk=user_pk,
+        slug=result.plan.slug,
+        name=name,
+        asked=asked,
+        mapping=dict(parsed.mapping),
+        shown=_shown(parsed),
+    )
+    confirm_form = ImportConfirmForm(initial={"token": token, "draft": draft})
+    if confirm_error:
+        confirm_form = ImportConfirmForm({"token": token, "draft": "on" if draft else ""})
+        confirm_form.full_clean()
+        confirm_form.add_error("replace_source", confirm_error)
+    return render(
+        request,
+        "plans/import_preview.html",
+        {
+            "parsed": parsed,
+            "result": result,
+            "token": token,
+            "name": name,
+            "mapping_form": mapping_form if mapping_form is not None else _mapping_form(parsed),
+            "confirm_form": confirm_form,
+        },
+    )
+
+
+def _parse_for_plan(
+    data: bytes, slug: str | None, mapping: dict[str, Any] | None = None
+) -> ParsedPlan:
+    """The file read with ``mapping`` (the choices made in the preview), else with the
+    mapping stored with its target plan, when that plan exists.
 
     The target is the plan named, else the one the document's own short name gives;
     the preview and the confirmation both read the file this way, so they agree.
     """
     limit = settings.PLANTRACK_MAX_IMPORT_BYTES
+    if mapping:
+        return parse_bytes(data, max_bytes=limit, mapping=Mapping.from_dict(mapping))
     target = services.import_slug(slug) if slug else ""
     if not target:
         parsed = parse_bytes(data, max_bytes=limit)
@@ -313,17 +426,69 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/import_form.html", {"form": form}, status=status)
 
 
-@allowed_if("plans.import")
-@require_POST
-def plan_import_confirm(request: HttpRequest) -> HttpResponse:
+def _staged_preview(request: HttpRequest) -> tuple[dict[str, Any], bytes] | None:
     preview = _read_token(request.POST.get("token", ""), int(request.user.pk or 0))
     staged = _staging_dir() / preview["file"] if preview else None
     if preview is None or staged is None or not staged.is_file():
-        messages.error(request, _("That preview has expired. Upload the file again."))
-        return redirect("plans:import")
+        return None
+    return preview, staged.read_bytes()
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("That preview has expired. Upload the file again."))
+    return redirect("plans:import")
+
+
+@allowed_if("plans.import")
+@require_POST
+def plan_import_reread(request: HttpRequest) -> HttpResponse:
+    """Read the staged file again with the levels, columns and details chosen in the preview."""
+    found = _staged_preview(request)
+    if found is None:
+        return _expired(request)
+    preview, data = found
+    asked = str(preview.get("asked", ""))
+    base = preview.get("mapping")
     try:
-        data = staged.read_bytes()
-        parsed = _parse_for_plan(data, preview["slug"])
+        shown = _parse_for_plan(data, preview["slug"], base)
+    except ImportRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("plans:import")
+    form = _mapping_form(shown, request.POST)
+    if form is None or not form.is_valid():
+        _unstage(preview["file"])
+        return _preview(request, shown, data, preview["name"], asked, mapping_form=form)
+    mapping = form.mapping(base or {}, preview.get("shown") or {})
+    if len(json.dumps(mapping)) > MAX_TOKEN_MAPPING:
+        form.add_error(None, _("These choices are too many to keep; use the command line."))
+        _unstage(preview["file"])
+        return _preview(request, shown, data, preview["name"], asked, mapping_form=form)
+    try:
+        parsed = _parse_for_plan(data, preview["slug"], mapping)
+        response = _preview(request, parsed, data, preview["name"], asked)
+    except ImportRefused as exc:
+        form.add_error(None, str(exc))
+    except PermissionDenied as exc:
+        form.add_error("short_name" if not asked else None, str(exc))
+    else:
+        _unstage(preview["file"])
+        return response
+    _unstage(preview["file"])
+    return _preview(request, shown, data, preview["name"], asked, mapping_form=form)
+
+
+@allowed_if("plans.import")
+@require_POST
+def plan_import_confirm(request: HttpRequest) -> HttpResponse:
+    found = _staged_preview(request)
+    if found is None:
+        return _expired(request)
+    preview, data = found
+    form = ImportConfirmForm(request.POST)
+    form.is_valid()
+    choices = form.cleaned_data
+    try:
+        parsed = _parse_for_plan(data, preview["slug"], preview.get("mapping"))
         # The plan is the one the preview showed, never a slug posted with the form.
         result = services.plan_import(
             parsed=parsed,
@@ -331,11 +496,34 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
             source_name=str(preview["name"])[:255],
             source_bytes=data,
             by=request.user,  # type: ignore[arg-type]
+            draft=bool(choices.get("draft")),
+            allow_other_source=bool(choices.get("replace_source")),
+        )
+    except services.OtherSourceRefused as exc:
+        _unstage(preview["file"])
+        asked = str(preview.get("asked", ""))
+        return _preview(
+            request,
+            parsed,
+            data,
+            preview["name"],
+            asked,
+            confirm_error=str(exc),
+            draft=bool(choices.get("draft")),
         )
     except ImportRefused as exc:
         messages.error(request, str(exc))
-        return redirect("plans:import")
-    finally:
         _unstage(preview["file"])
+        return redirect("plans:import")
+    _unstage(preview["file"])
     messages.success(request, _("Import finished: %(summary)s.") % {"summary": result.summary()})
     return redirect(result.plan)
+
+
+@allowed_if("plans.change_plan", per_object=True)
+@require_POST
+def plan_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug, write=True)
+    services.plan_publish(plan=plan, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The plan is published: everyone can see it now."))
+    return redirect(plan)

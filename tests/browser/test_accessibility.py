@@ -92,6 +92,22 @@ def _upload_seed_file(page: Page, lang: str) -> None:
     submit_main_form(page)
 
 
+def _upload_own_pdf(page: Page, lang: str) -> None:
+    from .test_import_preview import upload_for_scan
+
+    upload_for_scan(page, lang)
+
+
+def _upload_own_pdf_with_years_out_of_order(page: Page, lang: str) -> None:
+    from .test_import_preview import upload_for_scan
+
+    upload_for_scan(page, lang)
+    page.fill("#id_start_year", "2030")
+    page.fill("#id_end_year", "2020")
+    with page.expect_navigation():
+        page.locator("form.mapping button[type=submit]").click()
+
+
 @dataclass(frozen=True)
 class PageCase:
     id: str
@@ -157,6 +173,20 @@ CASES = [
     ),
     PageCase(
         "import-preview", "plans/import/", manager=True, then=_upload_seed_file, expect=".preview"
+    ),
+    PageCase(
+        "import-preview-mapping",
+        "plans/import/",
+        manager=True,
+        then=_upload_own_pdf,
+        expect="form.mapping select",
+    ),
+    PageCase(
+        "import-preview-mapping-error",
+        "plans/import/",
+        manager=True,
+        then=_upload_own_pdf_with_years_out_of_order,
+        expect="#error-summary",
     ),
     # Organisations registry
     PageCase("directory-filtered", "organisations/?kind=cso&verified=yes&field=disability-rights"),

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Plan
-from plantrack.plans.services import import_slug, plan_import
+from plantrack.plans.services import OtherSourceRefused, import_slug, plan_import
 
 HOSTILE_CSV = """# title: Hijacked roadmap
 # short_name: {short_name}
@@ -92,7 +92,11 @@ def test_the_service_refuses_no_user_unless_the_caller_says_it_is_the_system(db,
 
 def test_the_service_lets_a_manager_update_their_own_plan(db, dice, bob):  # type: ignore[no-untyped-def]
     dice.managers.add(bob)
-    plan_import(parsed=parse_bytes(_csv()), source_bytes=b"x", by=bob)
+    # The roadmap came from another document: replacing it from this file is confirmed.
+    with pytest.raises(OtherSourceRefused):
+        plan_import(parsed=parse_bytes(_csv()), source_bytes=b"x", by=bob)
+    assert Item.objects.get(plan=dice, code="1.1").title_en != "Replaced activity"
+    plan_import(parsed=parse_bytes(_csv()), source_bytes=b"x", by=bob, allow_other_source=True)
     assert Item.objects.get(plan=dice, code="1.1").title_en == "Replaced activity"
 
 

@@ -76,6 +76,14 @@ class ParsedPlan:
     warnings: list[str] = field(default_factory=list)  # e.g. "7.3.12 is missing"
     # The levels read, in order: {"key", "kind", "count", "example"}; the user may remap them.
     levels: list[dict[str, object]] = field(default_factory=list)
+    # What the outline reader read from: "text" or "table"; for a table, the column of each
+    # role (code, title, …) and the header cells, so the preview can offer other choices.
+    source: str = ""
+    columns: dict[str, int] = field(default_factory=dict)
+    headers: list[str] = field(default_factory=list)
+    # The mapping the file was read with (``Mapping.to_dict()``), {} when none was given;
+    # ``services.plan_import`` stores it with the plan for the next version of the document.
+    mapping: dict[str, object] = field(default_factory=dict)
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items if item.kind == kind)

@@ -486,9 +486,20 @@ def outline_to_plan(
         unplaced=list(outline.unplaced),
         warnings=list(outline.warnings),
         levels=[
-            {"key": lv.key, "kind": lv.kind, "count": lv.count, "example": lv.example}
+            {
+                "key": lv.key,
+                "depth": lv.depth,
+                "style": lv.style,
+                "kind": lv.kind,
+                "count": lv.count,
+                "example": lv.example,
+            }
             for lv in levels_of(outline, mapping, inferred)
         ],
+        source=outline.source,
+        columns=dict(outline.columns),
+        headers=list(outline.headers),
+        mapping=mapping.to_dict(),
     )
 
 

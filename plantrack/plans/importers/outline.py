@@ -343,6 +343,9 @@ class Outline:
     warnings: list[str]
     tables: list[Table]
     source: str = "text"  # "text" or "table"
+    # For a table source: the column of each role, and the header cells (or first row).
+    columns: dict[str, int] = field(default_factory=dict)
+    headers: list[str] = field(default_factory=list)
 
 
 BOLD_RANK = 7  # bold-only and all-capital lines rank below every real heading
@@ -993,10 +996,28 @@ def _build_table(
             node.body.extend(more)
         builder.awaiting_title = None
     _apply_groups(builder)
-    outline = Outline(
-        builder.roots, builder.nodes, front, builder.unplaced, builder.warnings, [table], "table"
+    return _table_outline(builder, table, roles, front), builder
+
+
+def _table_outline(
+    builder: _Builder, table: Table, roles: dict[str, int], front: list[Paragraph]
+) -> Outline:
+    """The outline a table gave, with its column roles and header cells for the preview."""
+    width = max((len(row) for row in table.rows), default=0)
+    shown = table.header or (table.rows[0] if table.rows else [])
+    headers = [clean_inline(cell)[:80] for cell in shown][:width]
+    headers += [""] * (width - len(headers))
+    return Outline(
+        builder.roots,
+        builder.nodes,
+        front,
+        builder.unplaced,
+        builder.warnings,
+        [table],
+        "table",
+        columns=dict(roles),
+        headers=headers,
     )
-    return outline, builder
 
 
 def code_columns(table: Table) -> list[int]:
@@ -1104,9 +1125,7 @@ def build_levelled_table_outline(
             if index < len(cells) and cells[index].strip() and role not in deepest.cells:
                 deepest.cells[role] = cells[index]
     _apply_groups(builder)
-    return Outline(
-        builder.roots, builder.nodes, front, builder.unplaced, builder.warnings, [table], "table"
-    )
+    return _table_outline(builder, table, {**roles, "code": levels[0]}, front)
 
 
 def build_outline(

@@ -38,6 +38,16 @@ class Command(BaseCommand):
             help="a mapping to read the file with: levels' kinds, columns, plan metadata",
         )
         parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="create a new plan as a draft, seen only by its managers until published",
+        )
+        parser.add_argument(
+            "--replace-source",
+            action="store_true",
+            help="allow updating a plan that was imported from a different document",
+        )
+        parser.add_argument(
             "--levels",
             metavar="KIND,KIND",
             help="the kinds of the levels from the top, e.g. section,recommendation",
@@ -58,7 +68,13 @@ class Command(BaseCommand):
         for name in options["files"]:
             try:
                 self._import(
-                    Path(name), options["slug"], options["dry_run"], given, options["json"]
+                    Path(name),
+                    options["slug"],
+                    options["dry_run"],
+                    given,
+                    options["json"],
+                    draft=options["draft"],
+                    replace_source=options["replace_source"],
                 )
             except CommandError as exc:
                 self.stderr.write(str(exc))
@@ -73,6 +89,9 @@ class Command(BaseCommand):
         dry_run: bool,
         given: dict[str, Any] | None,
         as_json: bool,
+        *,
+        draft: bool = False,
+        replace_source: bool = False,
     ) -> None:
         try:
             # Read at most one byte past the limit: a huge file is refused, not loaded whole.
@@ -94,6 +113,8 @@ class Command(BaseCommand):
                 system=True,
                 # A mapping given here is stored with the plan; a reused one is already.
                 mapping=mapping.to_dict() if given is not None and mapping else None,
+                draft=draft,
+                allow_other_source=replace_source,
             )
         except ImportRefused as exc:
             raise CommandError(f"{path}: not imported: {exc}") from exc
@@ -105,6 +126,17 @@ class Command(BaseCommand):
         self.stdout.write(f"{path.name}: plan '{result.plan.slug}' {verb} ({parsed.format_name})")
         self.stdout.write(f"  read: {counts}")
         self.stdout.write(f"  {'dry run: ' if dry_run else ''}{result.summary()}")
+        if result.draft:
+            self.stdout.write("  " + _("draft: seen only by its managers until published"))
+        if dry_run and result.other_source and not replace_source:
+            self.stdout.write(
+                "  "
+                + _(
+                    "this plan was imported from another document (%(source)s); "
+                    "importing needs --replace-source"
+                )
+                % {"source": result.other_source}
+            )
         for code in result.retired[:50]:
             self.stdout.write(f"    {code}: retired (not in the file; kept and hidden)")
         if len(result.retired) > 50:
