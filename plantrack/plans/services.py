@@ -62,10 +62,13 @@ class ImportResult:
     created_codes: set[str] = field(default_factory=set)
 
     def summary(self) -> str:
-        text = f"{self.created} created, {self.changed} changed, {self.unchanged} unchanged"
+        counts = {"created": self.created, "changed": self.changed, "unchanged": self.unchanged}
         if self.retired:
-            text += f", {len(self.retired)} retired"
-        return text
+            return _(
+                "%(created)s created, %(changed)s changed, %(unchanged)s unchanged, "
+                "%(retired)s retired"
+            ) % {**counts, "retired": len(self.retired)}
+        return _("%(created)s created, %(changed)s changed, %(unchanged)s unchanged") % counts
 
 
 @dataclass
@@ -130,33 +133,40 @@ def _check_items(parsed: ParsedPlan) -> None:
     seen: set[str] = set()
     for item in parsed.items:
         if not item.code:
-            raise ImportRefused("an item has no code", line=item.source_line)
+            raise ImportRefused(
+                _("an item has no code; give every item a code"), line=item.source_line
+            )
         if item.code in seen:
             raise ImportRefused(
-                f"the code {item.code!r} is used twice; codes must be unique in a plan",
+                _("the code '%(code)s' is used twice; codes must be unique in a plan")
+                % {"code": item.code},
                 line=item.source_line,
             )
         if item.parent_code is not None and item.parent_code not in seen:
             raise ImportRefused(
-                f"item {item.code!r} names parent {item.parent_code!r}, which does not come "
-                "before it; list every parent before its children",
+                _(
+                    "item '%(code)s' names parent '%(parent)s', which does not come before it; "
+                    "list every parent before its children"
+                )
+                % {"code": item.code, "parent": item.parent_code},
                 line=item.source_line,
             )
         if item.kind not in Item.Kind.values:
             raise ImportRefused(
-                f"item {item.code!r} has unknown kind {item.kind!r}; use one of "
-                + ", ".join(Item.Kind.values),
+                _("item '%(code)s' has unknown kind '%(kind)s'; use one of %(kinds)s")
+                % {"code": item.code, "kind": item.kind, "kinds": ", ".join(Item.Kind.values)},
                 line=item.source_line,
             )
         if item.status and item.status not in Status.values:
             raise ImportRefused(
-                f"item {item.code!r} has unknown status {item.status!r}; use one of "
-                + ", ".join(Status.values),
+                _("item '%(code)s' has unknown status '%(status)s'; use one of %(statuses)s")
+                % {"code": item.code, "status": item.status, "statuses": ", ".join(Status.values)},
                 line=item.source_line,
             )
         if item.progress is not None and not 0 <= item.progress <= 100:
             raise ImportRefused(
-                f"item {item.code!r} has progress {item.progress}; it must be 0 to 100",
+                _("item '%(code)s' has progress %(progress)s; it must be 0 to 100")
+                % {"code": item.code, "progress": item.progress},
                 line=item.source_line,
             )
         seen.add(item.code)
@@ -619,7 +629,9 @@ def plan_import(
     """
     _check_items(parsed)
     if not parsed.items:
-        raise ImportRefused("the document holds no items to import")
+        raise ImportRefused(
+            _("the document holds no items to import; number its items or use the template")
+        )
     slug = import_slug(slug or parsed.short_name)
     if slug in RESERVED_PLAN_SLUGS:
         raise ImportRefused(
@@ -627,7 +639,12 @@ def plan_import(
             % {"slug": slug}
         )
     if not slug:
-        raise ImportRefused("the plan needs a short name made of letters or digits")
+        raise ImportRefused(
+            _(
+                "the plan needs a short name made of letters or digits; give one in the "
+                "'short name' field (or --plan), or as '# short_name:' in the template"
+            )
+        )
     for _attempt in range(IMPORT_ATTEMPTS):
         prepared = _prepare(
             parsed=parsed, slug=slug, by=by, system=system, dry_run=dry_run, source=source_name
@@ -648,7 +665,10 @@ def plan_import(
         prepared.result.plan = plan
         return prepared.result
     raise ImportRefused(
-        "the plan was changed by someone else while this file was being imported; import it again"
+        _(
+            "the plan was changed by someone else while this file was being imported; "
+            "import it again"
+        )
     )
 
 

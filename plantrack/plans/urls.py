@@ -24,9 +24,7 @@ urlpatterns = [
     ),
     path("search/", views.search, name="search"),
     path("help/import/", help_views.import_help, name="import_help"),
-    path(
-        "help/import/template.csv", help_views.import_template_csv, name="import_template_csv"
-    ),
+    path("help/import/template.csv", help_views.import_template_csv, name="import_template_csv"),
     path(
         "help/import/template.xlsx",
         help_views.import_template_xlsx,

@@ -45,19 +45,28 @@ def decode_text(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise ImportRefused("the file says it is UTF-16 but is not valid UTF-16") from exc
+            raise ImportRefused(
+                _(
+                    "the file says it is UTF-16 but is not valid UTF-16; "
+                    "save it again as UTF-8 text and upload it again"
+                )
+            ) from exc
     if b"\x00" in data[:8192]:
         raise ImportRefused(
-            "this is a binary file, not a text, CSV, XLSX, DOCX or PDF document; "
-            "save the plan in one of those formats and upload it again"
+            _(
+                "this is a binary file, not a text, CSV, XLSX, DOCX, ODT or PDF document; "
+                "save the plan in one of those formats and upload it again"
+            )
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportRefused(
-            "the text is not UTF-8 (it may be Windows-1251 or another legacy encoding); "
-            "save it as UTF-8 and upload it again",
+            _(
+                "the text is not UTF-8 (it may be Windows-1251 or another legacy encoding); "
+                "save it as UTF-8 and upload it again"
+            ),
             line=line,
         ) from exc
     nul = text.find("\x00")
@@ -75,20 +84,25 @@ def decode_text(data: bytes) -> str:
 def _refuse_assessments(text: str) -> None:
     if all(marker.search(text) for marker in _ASSESSMENT_MARKERS):
         raise ImportRefused(
-            "this is an assessment (a scorecard of rated indicators), not a plan; "
-            "assessment frameworks and rounds are imported by the assessments module, "
-            "not by the plan importer"
+            _(
+                "this is an assessment (a scorecard of rated indicators), not a plan; "
+                "assessment frameworks and rounds are imported by the assessments module, "
+                "not by the plan importer. Choose the plan document instead"
+            )
         )
     if all(marker.search(text) for marker in _PRINCIPLES_MARKERS):
         raise ImportRefused(
-            "this is a set of principles for a self-assessment framework, not a plan; "
-            "it is imported by the assessments module, not by the plan importer"
+            _(
+                "this is a set of principles for a self-assessment framework, not a plan; "
+                "it is imported by the assessments module, not by the plan importer. "
+                "Choose the plan document instead"
+            )
         )
 
 
 def parse_text(text: str, mapping: Mapping | None = None) -> ParsedPlan:
     if not text.strip():
-        raise ImportRefused("the file is empty; choose the file that holds the plan")
+        raise ImportRefused(_("the file is empty; choose the file that holds the plan"))
     if table.looks_like_csv(text):
         return table.parse_csv(text)
     _refuse_assessments(text)
@@ -109,7 +123,12 @@ def _office_archive(data: bytes, limits: Limits) -> tuple[safezip.SafeArchive, s
     elif any(name.startswith("word/") for name in names):
         kind, main = "docx", "word/document.xml"
     else:
-        raise ImportRefused(_("this ZIP archive is neither an XLSX workbook nor a DOCX document"))
+        raise ImportRefused(
+            _(
+                "this ZIP archive is neither an XLSX workbook nor a DOCX or ODT document; "
+                "save the plan as XLSX, DOCX, ODT, PDF or text"
+            )
+        )
     for part in ("[Content_Types].xml", main):
         if part not in archive:
             raise ImportRefused(

@@ -87,7 +87,8 @@ def parse_csv(text: str, limits: Limits = DEFAULT_LIMITS) -> ParsedPlan:
                 line=lead + reader.line_num,
             ) from exc
         raise ImportRefused(
-            _("the CSV could not be read (%(reason)s); %(fix)s") % {"reason": exc, "fix": _SAVE_AGAIN}
+            _("the CSV could not be read (%(reason)s); %(fix)s")
+            % {"reason": exc, "fix": _SAVE_AGAIN}
         ) from exc
     return _parse_rows(rows)
 
@@ -511,7 +512,8 @@ def template_xlsx() -> bytes:
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    for letter, width in zip("ABCDEFGHIJKLM", (8, 12, 12, 48, 48, 30, 30, 48, 11, 11, 13, 9, 40)):
+    widths = (8, 12, 12, 48, 48, 30, 30, 48, 11, 11, 13, 9, 40)
+    for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
