@@ -41,9 +41,7 @@ def media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 def _example_items() -> list[tuple[str, str, str, str]]:
-    return [
-        (row["code"], row["kind"], row["title"], row["title_mn"]) for row in table.EXAMPLE_ROWS
-    ]
+    return [(row["code"], row["kind"], row["title"], row["title_mn"]) for row in table.EXAMPLE_ROWS]
 
 
 @pytest.mark.parametrize("lang", ["mn", "en"])
