@@ -152,6 +152,15 @@ def test_a_refused_upload_shows_the_guide_and_the_template_under_the_error(  # t
     assert "binary file" in page
 
 
+def test_a_refusal_at_confirmation_is_shown_with_the_links_too(client, sign_in, alice, media):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
+    response = client.post("/en/plans/import/confirm/", {"token": "forged"}, follow=True)
+    page = response.content.decode()
+    assert "message-error" in page
+    assert page.count('id="refusal-help"') == 1
+    assert 'href="/en/help/import/#refused"' in page
+
+
 def test_the_import_form_and_the_plans_list_link_the_guide_for_managers(  # type: ignore[no-untyped-def]
     client, sign_in, alice
 ):

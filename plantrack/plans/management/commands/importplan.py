@@ -218,8 +218,8 @@ def environment_language(environ: EnvMapping[str, str]) -> str:
 
 def refusal_help() -> str:
     """Where to read about refusals and get the template: site-relative, in this language."""
-    return _(
-        "  What to do: see %(guide)s on your Plantrack site; the plan template with an "
+    return "  " + _(
+        "What to do: see %(guide)s on your Plantrack site; the plan template with an "
         "example is at %(csv)s and %(xlsx)s."
     ) % {
         "guide": reverse("plans:import_help") + "#refused",
