@@ -16,7 +16,9 @@ USAGE = """usage: plantrack COMMAND [options]
   serve    serve the site (waitress) on --host/--port
            --production: behind a TLS proxy (see the README's Production section)
   import   import plan documents:  plantrack import FILE [--plan SLUG] [--dry-run [--json]]
-           [--levels goal,objective] [--mapping FILE.json]
+           [--levels goal,objective] [--mapping FILE.json] [--language mn|en]
+           (messages in --language, else LANGUAGE/LANG, else Mongolian;
+           guide and template: /<lang>/help/import/ on the site)
   bench    measure page and import speed:  plantrack bench --scale 100
            (its own temporary SQLite database; PLANTRACK_BENCH_DATABASE_URL for PostgreSQL)
   help     list every command (Django's too)

@@ -70,10 +70,13 @@ class ImportResult:
     draft: bool = False  # the plan is (or, for a new plan, will be) a draft
 
     def summary(self) -> str:
-        text = f"{self.created} created, {self.changed} changed, {self.unchanged} unchanged"
+        counts = {"created": self.created, "changed": self.changed, "unchanged": self.unchanged}
         if self.retired:
-            text += f", {len(self.retired)} retired"
-        return text
+            return _(
+                "%(created)s created, %(changed)s changed, %(unchanged)s unchanged, "
+                "%(retired)s retired"
+            ) % {**counts, "retired": len(self.retired)}
+        return _("%(created)s created, %(changed)s changed, %(unchanged)s unchanged") % counts
 
 
 @dataclass
@@ -146,33 +149,40 @@ def _check_items(parsed: ParsedPlan) -> None:
     seen: set[str] = set()
     for item in parsed.items:
         if not item.code:
-            raise ImportRefused("an item has no code", line=item.source_line)
+            raise ImportRefused(
+                _("an item has no code; give every item a code"), line=item.source_line
+            )
         if item.code in seen:
             raise ImportRefused(
-                f"the code {item.code!r} is used twice; codes must be unique in a plan",
+                _("the code '%(code)s' is used twice; codes must be unique in a plan")
+                % {"code": item.code},
                 line=item.source_line,
             )
         if item.parent_code is not None and item.parent_code not in seen:
             raise ImportRefused(
-                f"item {item.code!r} names parent {item.parent_code!r}, which does not come "
-                "before it; list every parent before its children",
+                _(
+                    "item '%(code)s' names parent '%(parent)s', which does not come before it; "
+                    "list every parent before its children"
+                )
+                % {"code": item.code, "parent": item.parent_code},
                 line=item.source_line,
             )
         if item.kind not in Item.Kind.values:
             raise ImportRefused(
-                f"item {item.code!r} has unknown kind {item.kind!r}; use one of "
-                + ", ".join(Item.Kind.values),
+                _("item '%(code)s' has unknown kind '%(kind)s'; use one of %(kinds)s")
+                % {"code": item.code, "kind": item.kind, "kinds": ", ".join(Item.Kind.values)},
                 line=item.source_line,
             )
         if item.status and item.status not in Status.values:
             raise ImportRefused(
-                f"item {item.code!r} has unknown status {item.status!r}; use one of "
-                + ", ".join(Status.values),
+                _("item '%(code)s' has unknown status '%(status)s'; use one of %(statuses)s")
+                % {"code": item.code, "status": item.status, "statuses": ", ".join(Status.values)},
                 line=item.source_line,
             )
         if item.progress is not None and not 0 <= item.progress <= 100:
             raise ImportRefused(
-                f"item {item.code!r} has progress {item.progress}; it must be 0 to 100",
+                _("item '%(code)s' has progress %(progress)s; it must be 0 to 100")
+                % {"code": item.code, "progress": item.progress},
                 line=item.source_line,
             )
         seen.add(item.code)
@@ -774,7 +784,9 @@ def plan_import(
         mapping = dict(parsed.mapping)
     _check_items(parsed)
     if not parsed.items:
-        raise ImportRefused("the document holds no items to import")
+        raise ImportRefused(
+            _("the document holds no items to import; number its items or use the template")
+        )
     # A document with no title of its own is named after its file, as office programs do.
     slug = import_slug(slug or parsed.short_name or PurePath(source_name).stem)
     if slug in RESERVED_PLAN_SLUGS:
@@ -786,8 +798,8 @@ def plan_import(
         raise ImportRefused(
             _(
                 "the document has no title to name the plan by; give the plan a short name "
-                "of letters or digits (the short name field on the upload form, or --plan NAME "
-                "at the command line)"
+                "of letters or digits (the short name field on the upload form, --plan NAME "
+                "at the command line, or '# short_name:' in the template)"
             )
         )
     for _attempt in range(IMPORT_ATTEMPTS):
@@ -827,7 +839,10 @@ def plan_import(
         prepared.result.plan = plan
         return prepared.result
     raise ImportRefused(
-        "the plan was changed by someone else while this file was being imported; import it again"
+        _(
+            "the plan was changed by someone else while this file was being imported; "
+            "import it again"
+        )
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import help_views, views
 
 app_name = "plans"
 
@@ -25,4 +25,11 @@ urlpatterns = [
         name="responsibility_remove",
     ),
     path("search/", views.search, name="search"),
+    path("help/import/", help_views.import_help, name="import_help"),
+    path("help/import/template.csv", help_views.import_template_csv, name="import_template_csv"),
+    path(
+        "help/import/template.xlsx",
+        help_views.import_template_xlsx,
+        name="import_template_xlsx",
+    ),
 ]

@@ -66,7 +66,10 @@ def validate_no_nul(value: str | None) -> None:
 
 
 def _refuse(exc: ValidationError, where: str, line: int | None) -> ImportRefused:
-    return ImportRefused(f"{where}: {' '.join(exc.messages)}", line=line)
+    return ImportRefused(
+        _("%(where)s: %(problem)s") % {"where": where, "problem": " ".join(exc.messages)},
+        line=line,
+    )
 
 
 def _check_text(owner: object, names: Iterable[str], limits: dict[str, int], where: str) -> None:

@@ -212,6 +212,7 @@ CASES = [
     PageCase("password-reset", "accounts/password-reset/"),
     PageCase("password-reset-sent", "accounts/password-reset/", then=_request_reset),
     PageCase("privacy", "accounts/privacy/", expect="table"),
+    PageCase("import-guide", "help/import/", expect="#refused"),
     PageCase("profile", "accounts/profile/", user=CITIZEN),
     PageCase("password-change", "accounts/password/", user=CITIZEN),
     PageCase("delete-account", "accounts/profile/delete/", user=CITIZEN),

@@ -17,7 +17,7 @@ from plantrack.plans.models import Plan
 
 def _import(*args: str) -> str:
     out = StringIO()
-    call_command("importplan", *args, stdout=out, stderr=StringIO())
+    call_command("importplan", *args, "--language", "en", stdout=out, stderr=StringIO())
     return out.getvalue()
 
 
@@ -42,6 +42,8 @@ def test_the_assessment_seeds_are_refused_and_the_command_fails(db):  # type: ig
             "importplan",
             str(SEED_DIR / "003_8a0f78df4ed7b134.txt"),
             str(SEED_DIR / "004_a753d303f7349415.txt"),
+            "--language",
+            "en",
             stdout=StringIO(),
             stderr=err,
         )

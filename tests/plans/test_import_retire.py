@@ -68,11 +68,11 @@ def test_the_cli_summary_lists_what_is_retired(db, tmp_path):  # type: ignore[no
     second.write_bytes(_csv("1", "1.2", "1.3"))
     call_command("importplan", str(first), stdout=StringIO())
     out = StringIO()
-    call_command("importplan", str(second), "--dry-run", stdout=out)
+    call_command("importplan", str(second), "--dry-run", "--language", "en", stdout=out)
     assert "1 retired" in out.getvalue()
     assert "1.1: retired" in out.getvalue()
     out = StringIO()
-    call_command("importplan", str(second), stdout=out)
+    call_command("importplan", str(second), "--language", "en", stdout=out)
     assert "1.1: retired" in out.getvalue()
     assert Item.objects.get(plan=_plan(), code="1.1").retired_at is not None
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 class ImportRefused(ValueError):
     """The file cannot be imported; ``str(exc)`` tells the user why and what to do.
@@ -20,7 +22,8 @@ class ImportRefused(ValueError):
     def __init__(self, message: str, *, line: int | None = None) -> None:
         self.message = message
         self.line = line
-        super().__init__(f"line {line}: {message}" if line else message)
+        where = _("line %(line)s: %(message)s") % {"line": line, "message": message}
+        super().__init__(where if line else message)
 
 
 @dataclass

@@ -120,7 +120,12 @@ def decode_text_named(data: bytes) -> tuple[str, str]:
         try:
             return _no_nul(data[2:].decode(order)), order
         except UnicodeDecodeError as exc:
-            raise ImportRefused("the file says it is UTF-16 but is not valid UTF-16") from exc
+            raise ImportRefused(
+                _(
+                    "the file says it is UTF-16 but is not valid UTF-16; "
+                    "save it again as UTF-8 text and upload it again"
+                )
+            ) from exc
     order = _utf16_order(data)
     if order:
         try:
@@ -129,8 +134,10 @@ def decode_text_named(data: bytes) -> tuple[str, str]:
             pass  # not UTF-16 after all: judged below like any other bytes
     if b"\x00" in data[:_SAMPLE]:
         raise ImportRefused(
-            "this is a binary file, not a text, CSV, XLSX, DOCX or PDF document; "
-            "save the plan in one of those formats and upload it again"
+            _(
+                "this is a binary file, not a text, CSV, XLSX, DOCX, ODT or PDF document; "
+                "save the plan in one of those formats and upload it again"
+            )
         )
     try:
         return _no_nul(data.decode("utf-8-sig")), ""
@@ -143,8 +150,10 @@ def decode_text_named(data: bytes) -> tuple[str, str]:
             return _no_nul(legacy), "cp1251"
         line = data[: exc.start].count(b"\n") + 1
         raise ImportRefused(
-            "the text is not UTF-8, UTF-16 or Cyrillic Windows-1251 (it may be another legacy "
-            "encoding); save it as UTF-8 and upload it again",
+            _(
+                "the text is not UTF-8, UTF-16 or Cyrillic Windows-1251 (it may be another "
+                "legacy encoding); save it as UTF-8 and upload it again"
+            ),
             line=line,
         ) from exc
 
@@ -178,15 +187,19 @@ def _refuse_assessments(text: str) -> None:
     """A scorecard of rated indicators is an assessment, whatever its subject."""
     if _SCORE_HEADER.search(text) and len(_RATING_CELL.findall(text)) >= _MIN_RATED_ROWS:
         raise ImportRefused(
-            "this is an assessment (a scorecard of rated indicators), not a plan; "
-            "assessment frameworks and rounds are imported by the assessments module, "
-            "not by the plan importer"
+            _(
+                "this is an assessment (a scorecard of rated indicators), not a plan; "
+                "assessment frameworks and rounds are imported by the assessments module, "
+                "not by the plan importer. Choose the plan document instead"
+            )
         )
     if _BENCHMARK_HEADING.search(text) and _GAPS_HEADING.search(text):
         raise ImportRefused(
-            "this is a set of principles for a self-assessment framework (a benchmark and "
-            "the gaps against it), not a plan; it is imported by the assessments module, "
-            "not by the plan importer"
+            _(
+                "this is a set of principles for a self-assessment framework (a benchmark and "
+                "the gaps against it), not a plan; it is imported by the assessments module, "
+                "not by the plan importer. Choose the plan document instead"
+            )
         )
 
 
@@ -194,7 +207,7 @@ def parse_text(
     text: str, mapping: Mapping | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> ParsedPlan:
     if not text.strip():
-        raise ImportRefused("the file is empty; choose the file that holds the plan")
+        raise ImportRefused(_("the file is empty; choose the file that holds the plan"))
     if table.looks_like_csv(text):
         return table.parse_csv(text, limits, mapping)
     _refuse_assessments(text)
@@ -220,7 +233,12 @@ def _office_archive(data: bytes, limits: Limits) -> tuple[safezip.SafeArchive, s
     elif any(name.startswith("word/") for name in names):
         kind, main = "docx", "word/document.xml"
     else:
-        raise ImportRefused(_("this ZIP archive is neither an XLSX workbook nor a DOCX document"))
+        raise ImportRefused(
+            _(
+                "this ZIP archive is neither an XLSX workbook nor a DOCX or ODT document; "
+                "save the plan as XLSX, DOCX, ODT, PDF or text"
+            )
+        )
     for part in ("[Content_Types].xml", main):
         if part not in archive:
             raise ImportRefused(

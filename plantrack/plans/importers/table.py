@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .base import ImportRefused, ParsedItem, ParsedPlan, ParsedResponsibility
 from .limits import DEFAULT_LIMITS, Limits, count_text
@@ -121,6 +122,11 @@ def _first_row_line(text: str) -> str:
     return ""
 
 
+_SAVE_AGAIN = _lazy(
+    "open it in Excel or LibreOffice, save it again as CSV (UTF-8) or XLSX and upload the new file"
+)
+
+
 def looks_like_csv(text: str) -> bool:
     """The first row (after '#' lines) names the template's columns, with any delimiter."""
     line = _first_row_line(text)
@@ -191,7 +197,10 @@ def parse_csv(
                 % {"limit": count_text(limits.max_cell_chars)},
                 line=lead + reader.line_num,
             ) from exc
-        raise ImportRefused(f"the CSV could not be read ({exc})") from exc
+        raise ImportRefused(
+            _("the CSV could not be read (%(reason)s); %(fix)s")
+            % {"reason": exc, "fix": _SAVE_AGAIN}
+        ) from exc
     plan = parse_rows(rows, mapping)
     if delimiter != ",":
         plan.format_name = f"{plan.format_name}, {_DELIMITER_NAMES[delimiter]}-separated"
@@ -239,7 +248,10 @@ def xlsx_rows(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[list[str]]:
     except ImportRefused:
         raise
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise ImportRefused(f"the XLSX workbook could not be opened ({exc})") from exc
+        raise ImportRefused(
+            _("the XLSX workbook could not be opened (%(reason)s); %(fix)s")
+            % {"reason": exc, "fix": _SAVE_AGAIN}
+        ) from exc
     return rows
 
 
@@ -260,7 +272,11 @@ def _int(value: str, column: str, line: int) -> int | None:
     try:
         return int(float(value))
     except (ValueError, OverflowError) as exc:  # OverflowError: "inf"
-        raise ImportRefused(f"{column} must be a whole number, not {value!r}", line=line) from exc
+        raise ImportRefused(
+            _("%(column)s must be a whole number, like 2025, not '%(value)s'")
+            % {"column": column, "value": value},
+            line=line,
+        ) from exc
 
 
 def _float(value: str, column: str, line: int) -> float | None:
@@ -270,7 +286,11 @@ def _float(value: str, column: str, line: int) -> float | None:
     try:
         return float(value)
     except ValueError as exc:
-        raise ImportRefused(f"{column} must be a number, not {value!r}", line=line) from exc
+        raise ImportRefused(
+            _("%(column)s must be a number, like 40, not '%(value)s'")
+            % {"column": column, "value": value},
+            line=line,
+        ) from exc
 
 
 def split_organisation(text: str) -> tuple[str, str, str]:
@@ -354,7 +374,9 @@ def _organisations(
         role = (role or "lead").lower()
         if role not in ROLES:
             raise ImportRefused(
-                f"role {role!r} for {name!r} is not one of {', '.join(ROLES)}", line=line
+                _("role '%(role)s' for '%(name)s' is not one of %(roles)s")
+                % {"role": role, "name": name, "roles": ", ".join(ROLES)},
+                line=line,
             )
         if is_group(name):
             groups.append(group_label(name))
@@ -373,8 +395,11 @@ def _plan_meta(lines: Iterable[tuple[int, str]]) -> dict[str, str]:
         key = key.strip().lower()
         if not sep or key not in PLAN_KEYS:
             raise ImportRefused(
-                f"a '#' line before the header must be '# key: value' with key one of "
-                f"{', '.join(PLAN_KEYS)}",
+                _(
+                    "a '#' line before the header must be '# key: value' with key one of "
+                    "%(keys)s; found '%(line)s'"
+                )
+                % {"keys": ", ".join(PLAN_KEYS), "line": text[:80]},
                 line=number,
             )
         meta[key] = value.strip()
@@ -394,16 +419,33 @@ def _header(rows: Sequence[Sequence[str]]) -> tuple[int, dict[str, int], list[tu
         missing = [column for column in REQUIRED_COLUMNS if column not in header]
         if missing:
             raise ImportRefused(
-                f"the header row lacks the column(s) {', '.join(missing)}", line=index + 1
+                _(
+                    "the header row lacks the column(s) %(columns)s; the first row that does not "
+                    "start with '#' must name the columns, with at least code, kind and title"
+                )
+                % {"columns": ", ".join(missing)},
+                line=index + 1,
             )
         unknown = set(header) - set(REQUIRED_COLUMNS) - set(OPTIONAL_COLUMNS)
         if unknown:
             raise ImportRefused(
-                f"unknown column(s) {', '.join(sorted(unknown))}; see docs/import-template.md",
+                _(
+                    "unknown column(s) %(columns)s; the columns are %(known)s (rename or "
+                    "remove the others: a misspelt column would lose its data)"
+                )
+                % {
+                    "columns": ", ".join(sorted(unknown)),
+                    "known": ", ".join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)),
+                },
                 line=index + 1,
             )
         return index, header, comments
-    raise ImportRefused("no header row found; the first row must name the columns")
+    raise ImportRefused(
+        _(
+            "no header row found; the first row that does not start with '#' must name "
+            "the columns, with at least code, kind and title"
+        )
+    )
 
 
 def _row_item(row: Sequence[str], header: dict[str, int], line: int) -> ParsedItem:
@@ -414,10 +456,15 @@ def _row_item(row: Sequence[str], header: dict[str, int], line: int) -> ParsedIt
     code, title = get("code"), get("title")
     if not _CODE_RE.match(code):
         raise ImportRefused(
-            f"code {code!r} must be 1-40 letters, digits, dots or dashes", line=line
+            _("code '%(code)s' must be 1-40 letters, digits, dots or dashes, like 7.3.13 or A-2")
+            % {"code": code[:80]},
+            line=line,
         )
     if not title and not get("title_mn"):
-        raise ImportRefused(f"item {code} has no title", line=line)
+        raise ImportRefused(
+            _("item %(code)s has no title; fill its title or title_mn cell") % {"code": code},
+            line=line,
+        )
     responsibilities, groups = _organisations(get("organisations"), line, get("organisation_kind"))
     return ParsedItem(
         code=code,
@@ -459,12 +506,17 @@ def parse_rows(rows: Sequence[Sequence[str]], mapping: Mapping | None = None) ->
         if index > start and any(cell.strip() for cell in row)
     ]
     if not items:
-        raise ImportRefused("the table has a header but no item rows", line=start + 1)
+        raise ImportRefused(
+            _("the table has a header but no item rows; add one row per item below the header"),
+            line=start + 1,
+        )
     adopted = meta.get("adopted_on", "")
     try:
         adopted_on = datetime.date.fromisoformat(adopted) if adopted else None
     except ValueError as exc:
-        raise ImportRefused(f"adopted_on must be a date like 2020-05-13, not {adopted!r}") from exc
+        raise ImportRefused(
+            _("adopted_on must be a date like 2020-05-13, not '%(value)s'") % {"value": adopted}
+        ) from exc
     languages = tuple(meta.get("languages", "en").replace(" ", "").split(",")) or ("en",)
     return ParsedPlan(
         title=meta.get("title", "") or meta.get("short_name", ""),
@@ -517,3 +569,137 @@ def write_csv(plan: ParsedPlan) -> str:
             ]
         )
     return out.getvalue()
+
+
+# -- The template the site serves ----------------------------------------------------------
+# Written from the same column and key lists the reader checks, so the served files and the
+# reader cannot drift apart: tests read the served files back into EXAMPLE_PLAN.
+
+TEMPLATE_COLUMNS = (
+    "code",
+    "parent_code",
+    "kind",
+    "title",
+    "title_mn",
+    "body",
+    "body_mn",
+    "organisations",
+    "start_year",
+    "end_year",
+    "status",
+    "progress",
+    "indicators",
+)
+EXAMPLE_META = (
+    ("title", "District road and air safety plan (example)"),
+    ("title_mn", "Дүүргийн зам, агаарын аюулгүй байдлын төлөвлөгөө (жишээ)"),
+    ("short_name", "example-district-safety"),
+    ("issuer", "District Governor's Office"),
+    ("adopted_on", "2025-03-01"),
+    ("start_year", "2025"),
+    ("end_year", "2028"),
+    ("languages", "mn,en"),
+)
+EXAMPLE_ROWS: tuple[dict[str, str], ...] = (
+    {
+        "code": "1",
+        "kind": "goal",
+        "title": "Safe streets for children",
+        "title_mn": "Хүүхдэд аюулгүй гудамж",
+    },
+    {
+        "code": "1.1",
+        "parent_code": "1",
+        "kind": "objective",
+        "title": "Fewer traffic injuries near schools",
+        "title_mn": "Сургуулийн орчимд зам тээврийн осол гэмтлийг бууруулах",
+    },
+    {
+        "code": "1.1.1",
+        "parent_code": "1.1",
+        "kind": "activity",
+        "title": "Build a pedestrian crossing at every school entrance",
+        "title_mn": "Сургууль бүрийн орох хаалганы өмнө явган хүний гарц байгуулах",
+        "body": "Crossings with lights and speed bumps.",
+        "body_mn": "Гэрэлтэй, хурд сааруулагчтай гарц.",
+        "organisations": "District Roads Department (DRD) [lead]; Parents' Association [partner]",
+        "start_year": "2025",
+        "end_year": "2026",
+        "status": "in_progress",
+        "progress": "40",
+        "indicators": "Crossings built | Injuries near schools per year",
+    },
+    {
+        "code": "1.1.2",
+        "parent_code": "1.1",
+        "kind": "activity",
+        "title": "Train a traffic warden for every school",
+        "title_mn": "Сургууль бүрт замын хөдөлгөөний туслах ажилтан бэлтгэх",
+        "organisations": "District Police Department [lead]",
+        "start_year": "2025",
+        "end_year": "2025",
+        "status": "not_started",
+    },
+    {
+        "code": "2",
+        "kind": "goal",
+        "title": "Clean air in winter",
+        "title_mn": "Өвлийн цэвэр агаар",
+    },
+    {
+        "code": "2.1",
+        "parent_code": "2",
+        "kind": "activity",
+        "title": "Replace coal stoves in ger districts with cleaner heating",
+        "title_mn": "Гэр хорооллын нүүрсний зуухыг цэвэр халаалтаар солих",
+        "organisations": "District Governor's Office [lead]",
+        "start_year": "2025",
+        "end_year": "2028",
+        "indicators": "Stoves replaced",
+    },
+)
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _template_rows() -> list[list[str]]:
+    assert set(TEMPLATE_COLUMNS) <= {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS}
+    assert {key for key, _value in EXAMPLE_META} <= set(PLAN_KEYS)
+    meta = [[f"# {key}: {value}"] for key, value in EXAMPLE_META]
+    items = [[row.get(column, "") for column in TEMPLATE_COLUMNS] for row in EXAMPLE_ROWS]
+    return [*meta, list(TEMPLATE_COLUMNS), *items]
+
+
+def template_csv() -> bytes:
+    """The example plan as a CSV file, UTF-8 with a byte-order mark so Excel shows Cyrillic."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    rows = _template_rows()
+    for row in rows[: len(EXAMPLE_META)]:  # "# key: value" lines are kept whole, unquoted
+        out.write(row[0] + "\r\n")
+    writer.writerows(rows[len(EXAMPLE_META) :])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx() -> bytes:
+    """The example plan as an XLSX workbook; its first sheet is the one the reader reads."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "plan"
+    for row in _template_rows():
+        # Years and progress as numbers, so Excel does not flag them as text.
+        sheet.append([int(cell) if cell.isdigit() else cell for cell in row])
+    header_row = len(EXAMPLE_META) + 1
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    widths = (8, 12, 12, 48, 48, 30, 30, 48, 11, 11, 13, 9, 40)
+    for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,12 +1,27 @@
+"""``plantrack import``: read plan documents and import them, or show what would change.
+
+The command speaks one language, in its messages, its refusals and the human-readable
+strings of ``--dry-run --json`` (the JSON keys stay English): ``--language mn|en``;
+else, on the command line, the first of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and
+``LANG`` that names Mongolian or English (``mn_MN.UTF-8``, ``en_US.UTF-8``); else the
+site's default language, Mongolian (``LANG=C.UTF-8`` and unset variables say nothing
+about the reader). Called from code (``call_command``), it speaks the active language.
+"""
+
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping as EnvMapping
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plantrack.plans.importers.base import ImportRefused, ParsedPlan
 from plantrack.plans.importers.detect import parse_bytes
@@ -19,23 +34,32 @@ MAX_MAPPING_BYTES = 1024 * 1024
 
 
 class Command(BaseCommand):
-    help = "Import a plan document (text/Markdown, CSV/XLSX template, DOCX, PDF)."
+    help = "Import a plan document (text/Markdown, CSV/XLSX template, DOCX, ODT, PDF)."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.description = _(
+            "Import a plan document (text/Markdown, CSV/XLSX template, DOCX, ODT, PDF)."
+        )
+        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE")
-        parser.add_argument("--plan", dest="slug", help="short name (slug) of the plan to update")
         parser.add_argument(
-            "--dry-run", action="store_true", help="read and compare, but save nothing"
+            "--plan", dest="slug", help=_("short name (slug) of the plan to update")
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("read and compare, but save nothing")
         )
         parser.add_argument(
             "--json",
             action="store_true",
-            help="with --dry-run: print what was read as one JSON object",
+            help=_("with --dry-run: print what was read as one JSON object"),
         )
         parser.add_argument(
             "--mapping",
             metavar="FILE.json",
-            help="a mapping to read the file with: levels' kinds, columns, plan metadata",
+            help=_("a mapping to read the file with: levels' kinds, columns, plan metadata"),
         )
         parser.add_argument(
             "--draft",
@@ -50,13 +74,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--levels",
             metavar="KIND,KIND",
-            help="the kinds of the levels from the top, e.g. section,recommendation",
+            help=_("the kinds of the levels from the top, e.g. section,recommendation"),
         )
+        parser.add_argument(
+            "--language",
+            choices=LANGUAGES,
+            help=_(
+                "the language of the messages (default: from LANGUAGE, LC_ALL, LC_MESSAGES "
+                "or LANG, else Mongolian)"
+            ),
+        )
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        """On the command line, the environment chooses the language unless --language does."""
+        with translation.override(environment_language(os.environ) or settings.LANGUAGE_CODE):
+            super().run_from_argv(argv)
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        language = options.get("language")
+        if not language:
+            return super().execute(*args, **options)
+        with translation.override(language):
+            return super().execute(*args, **options)
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_migrated()
         if options["slug"] and len(options["files"]) > 1:
-            raise CommandError("--plan names one plan; import one file at a time with it.")
+            raise CommandError(_("--plan names one plan; import one file at a time with it."))
         if options["json"] and not options["dry_run"]:
             raise CommandError(
                 _("--json goes with --dry-run: plantrack import FILE --dry-run --json")
@@ -80,7 +124,10 @@ class Command(BaseCommand):
                 self.stderr.write(str(exc))
                 failures.append(name)
         if failures:
-            raise CommandError(f"{len(failures)} of {len(options['files'])} files not imported.")
+            raise CommandError(
+                _("%(failed)s of %(total)s files not imported.")
+                % {"failed": len(failures), "total": len(options["files"])}
+            )
 
     def _import(
         self,
@@ -98,7 +145,10 @@ class Command(BaseCommand):
             with path.open("rb") as handle:
                 data = handle.read(settings.PLANTRACK_MAX_IMPORT_BYTES + 1)
         except OSError as exc:
-            raise CommandError(f"{path}: cannot read the file ({exc.strerror}).") from exc
+            raise CommandError(
+                _("%(path)s: cannot read the file (%(reason)s).")
+                % {"path": path, "reason": exc.strerror}
+            ) from exc
         try:
             mapping = _effective_mapping(given, slug)
             parsed = parse_bytes(
@@ -117,15 +167,28 @@ class Command(BaseCommand):
                 allow_other_source=replace_source,
             )
         except ImportRefused as exc:
-            raise CommandError(f"{path}: not imported: {exc}") from exc
+            raise CommandError(
+                _("%(path)s: not imported: %(reason)s") % {"path": path, "reason": exc}
+                + "\n"
+                + refusal_help()
+            ) from exc
         if as_json:
             self.stdout.write(json.dumps(dry_run_json(parsed, result), ensure_ascii=False))
             return
         counts = ", ".join(_plural(n, kind) for kind, n in _kind_counts(parsed).items())
-        verb = "would be" if dry_run else ("created" if result.plan_created else "updated")
-        self.stdout.write(f"{path.name}: plan '{result.plan.slug}' {verb} ({parsed.format_name})")
-        self.stdout.write(f"  read: {counts}")
-        self.stdout.write(f"  {'dry run: ' if dry_run else ''}{result.summary()}")
+        if dry_run:
+            headline = _("%(file)s: plan '%(slug)s' would be imported (%(format)s)")
+        elif result.plan_created:
+            headline = _("%(file)s: plan '%(slug)s' created (%(format)s)")
+        else:
+            headline = _("%(file)s: plan '%(slug)s' updated (%(format)s)")
+        values = {"file": path.name, "slug": result.plan.slug, "format": parsed.format_name}
+        self.stdout.write(headline % values)
+        self.stdout.write("  " + _("read: %(counts)s") % {"counts": counts})
+        summary = result.summary()
+        if dry_run:
+            summary = _("dry run: %(summary)s") % {"summary": summary}
+        self.stdout.write(f"  {summary}")
         if result.draft:
             self.stdout.write("  " + _("draft: seen only by its managers until published"))
         if dry_run and result.other_source and not replace_source:
@@ -138,30 +201,44 @@ class Command(BaseCommand):
                 % {"source": result.other_source}
             )
         for code in result.retired[:50]:
-            self.stdout.write(f"    {code}: retired (not in the file; kept and hidden)")
+            self.stdout.write(
+                "    " + _("%(code)s: retired (not in the file; kept and hidden)") % {"code": code}
+            )
         if len(result.retired) > 50:
-            self.stdout.write(f"    … and {len(result.retired) - 50} more retired")
+            more = len(result.retired) - 50
+            self.stdout.write("    " + _("… and %(count)s more retired") % {"count": more})
         for line in parsed.warnings[:20]:
-            self.stdout.write(f"  warning: {line}")
+            self.stdout.write("  " + _("warning: %(line)s") % {"line": line})
         report = result.organisations
-        self.stdout.write(f"  organisations: {report.matched_count} matched in the registry")
+        self.stdout.write(
+            "  "
+            + _("organisations: %(count)s matched in the registry")
+            % {"count": report.matched_count}
+        )
         for suggestion in report.suggestions:
             self.stdout.write(
-                f"    ‘{suggestion.read}’ — did you mean {suggestion.suggested}? "
-                "(not applied; correct the file to link it)"
+                "    "
+                + _(
+                    "‘%(read)s’ — did you mean %(suggested)s? "
+                    "(not applied; correct the file to link it)"
+                )
+                % {"read": suggestion.read, "suggested": suggestion.suggested}
             )
         for new in report.new[:50]:
-            acronym = f" ({new.acronym})" if new.acronym else ""
-            self.stdout.write(f"    new, unverified: {new.name}{acronym}")
+            name = f"{new.name} ({new.acronym})" if new.acronym else new.name
+            self.stdout.write("    " + _("new, unverified: %(name)s") % {"name": name})
         if report.groups:
-            self.stdout.write(f"  stakeholder groups: {', '.join(report.groups)}")
+            self.stdout.write(
+                "  " + _("stakeholder groups: %(groups)s") % {"groups": ", ".join(report.groups)}
+            )
         for line in result.conflicts:
-            self.stdout.write(f"  conflict: {line}")
+            self.stdout.write("  " + _("conflict: %(line)s") % {"line": line})
         changes = [line for line in result.changes if ": retired" not in line]
         for line in changes[:50]:
             self.stdout.write(f"    {line}")
         if len(changes) > 50:
-            self.stdout.write(f"    … and {len(changes) - 50} more")
+            more = len(changes) - 50
+            self.stdout.write("    " + _("… and %(count)s more") % {"count": more})
 
 
 def _kind_counts(parsed: Any) -> dict[str, int]:
@@ -171,11 +248,55 @@ def _kind_counts(parsed: Any) -> dict[str, int]:
     return counts
 
 
+LANGUAGES = ("mn", "en")
+_C_LOCALES = {"c", "posix"}
+
+
+def environment_language(environ: EnvMapping[str, str]) -> str:
+    """The language the environment asks for, "" when it names neither Mongolian nor English.
+
+    GNU gettext's order: ``LANGUAGE`` (a list like ``mn:en``), then the first of ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG`` that is set; the "C" locale says nothing.
+    """
+
+    def code(value: str) -> str:
+        return value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+
+    for part in environ.get("LANGUAGE", "").split(":"):
+        if code(part) in LANGUAGES:
+            return code(part)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return code(value) if code(value) in LANGUAGES else ""
+    return ""
+
+
+def refusal_help() -> str:
+    """Where to read about refusals and get the template: site-relative, in this language."""
+    return "  " + _(
+        "What to do: see %(guide)s on your Plantrack site; the plan template with an "
+        "example is at %(csv)s and %(xlsx)s."
+    ) % {
+        "guide": reverse("plans:import_help") + "#refused",
+        "csv": reverse("plans:import_template_csv"),
+        "xlsx": reverse("plans:import_template_xlsx"),
+    }
+
+
 def _plural(n: int, kind: str) -> str:
-    word = kind.replace("_", " ")
-    if n != 1:
-        word = word[:-1] + "ies" if word.endswith("y") else word + "s"
-    return f"{n} {word}"
+    """ "5 objectives": the count of one kind of item, in the active language."""
+    forms = {
+        "goal": ngettext("%(count)s goal", "%(count)s goals", n),
+        "objective": ngettext("%(count)s objective", "%(count)s objectives", n),
+        "stage": ngettext("%(count)s stage", "%(count)s stages", n),
+        "expected_result": ngettext("%(count)s expected result", "%(count)s expected results", n),
+        "area": ngettext("%(count)s area", "%(count)s areas", n),
+        "section": ngettext("%(count)s section", "%(count)s sections", n),
+        "activity": ngettext("%(count)s activity", "%(count)s activities", n),
+        "recommendation": ngettext("%(count)s recommendation", "%(count)s recommendations", n),
+    }
+    return forms.get(kind, f"%(count)s {kind}") % {"count": n}
 
 
 def _given_mapping(mapping_file: str | None, levels: str | None) -> dict[str, Any] | None:
