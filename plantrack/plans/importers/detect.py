@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import safezip, sandbox, table
 from .base import ImportRefused, ParsedPlan
-from .document import Document, read_text
+from .document import Document, document_text, read_text
 from .docx_reader import read_docx
 from .labels import fill_mongolian_labels
 from .limits import Limits, check_items, check_text_chars, check_upload_size, current
@@ -30,7 +30,7 @@ MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
 # Words only the assessment seeds use; these documents belong to the assessments module.
 _ASSESSMENT_MARKERS = (
-    re.compile(r"^Assessment\tIndicator", re.M),
+    re.compile(r"^Assessment[\t ]+Indicator", re.M),  # a printed PDF shows the tab as a space
     re.compile(r"\bR2P\b"),
 )
 _PRINCIPLES_MARKERS = (
@@ -97,6 +97,7 @@ def parse_text(text: str, mapping: Mapping | None = None) -> ParsedPlan:
 
 def _outline(document: Document, mapping: Mapping | None) -> ParsedPlan:
     """Every free-text document goes through the one outline reader."""
+    _refuse_assessments(document_text(document))
     return fill_mongolian_labels(parse_document(document, mapping))
 
 
