@@ -213,7 +213,13 @@ def column_text(page: PageText) -> str | None:
     if page.unplaceable or len(page.pieces) < _MIN_LINES:
         return None
     lines = _lines(page.pieces)
-    cuts = _cuts(lines)
+    steps = [a[0].y - b[0].y for a, b in itertools.pairwise(lines)]
+    spacing = statistics.median(steps)
+    # A running head or a page number set apart above or below the text is in no column,
+    # and has no say in where the columns divide.
+    first = 1 if steps[0] > 1.8 * spacing else 0
+    last = len(lines) - 1 if steps[-1] > 1.8 * spacing else len(lines)
+    cuts = _cuts(lines[first:last])
     if cuts is None:
         return None
     bounds = [float("-inf"), *cuts, float("inf")]
@@ -228,11 +234,6 @@ def column_text(page: PageText) -> str | None:
                     out.append(_line_text(part))
         band.clear()
 
-    steps = [a[0].y - b[0].y for a, b in itertools.pairwise(lines)]
-    spacing = statistics.median(steps)
-    # A running head or a page number set apart above or below the text is not in a column.
-    first = 1 if steps[0] > 1.8 * spacing else 0
-    last = len(lines) - 1 if steps[-1] > 1.8 * spacing else len(lines)
     for index, line in enumerate(lines):
         apart = index < first or index >= last
         if apart or any(p.x0 < cut < p.x1 for cut in cuts for p in line):

@@ -88,7 +88,9 @@ def make_column_pdf(
     """Pages of ``columns`` columns, each line placed where a layout program would set it.
 
     Each column is filled to ``per_column`` lines before the next one starts; ``title`` is
-    set across the full width above the columns of the first page.
+    set across the full width above the columns of the first page. The page's content
+    stream shows the lines row by row across the columns, as some producers write them, so
+    that reading in stream order alone would interleave the columns.
     """
     width = (495 - gap * (columns - 1)) / columns
     per_page = per_column * columns
@@ -100,8 +102,8 @@ def make_column_pdf(
         if title and number == 1:
             parts.append(b"BT /F1 12 Tf 50 790 Td (" + _escape(title) + b") Tj ET")
             top = 766.0
-        for index, line in enumerate(page):
-            column, row = divmod(index, per_column)
+        placed = sorted((divmod(index, per_column)[::-1], line) for index, line in enumerate(page))
+        for (row, column), line in placed:
             x = 50 + column * (width + gap)
             y = top - 12 * row
             parts.append(b"BT /F1 10 Tf %.1f %.1f Td (" % (x, y) + _escape(line) + b") Tj ET")

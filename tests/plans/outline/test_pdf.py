@@ -167,3 +167,21 @@ def test_a_single_column_page_is_left_to_the_plain_extraction() -> None:
     lines = printed_lines(vision_paragraphs())
     assert _columns_found(make_pdf(lines)) is None
     assert _columns_found(make_column_pdf(printed_lines(vision_paragraphs(), width=44)))
+
+
+def test_words_hyphenated_at_a_column_line_end_are_repaired_and_furniture_dropped() -> None:
+    verbs = ["Improve", "Extend", "Review", "Fund", "Open"]
+    words = ["public", "regional", "border", "digital", "legal", "national", "social"]
+    nouns = ["services", "registers", "offices"]
+    lines = [
+        f"{n}. {verbs[n % 5]} the {words[n % 7]} {nouns[n % 3]} of agency {n}" for n in range(1, 49)
+    ]
+    lines[2] = "3. Strengthen the regional coordi-"
+    lines.insert(3, "nation of the border agencies")
+    lines[15] = "15. Develop the e\u00adlectronic registry"
+    data = make_column_pdf(lines, per_column=12, head="Annual plan 2024")
+    texts = [b.text for b in read_pdf(data, DEFAULT_LIMITS).blocks]  # type: ignore[union-attr]
+    assert texts[0] == "1. Extend the regional registers of agency 1"
+    assert texts[2] == "3. Strengthen the regional coordination of the border agencies"
+    assert texts[14] == "15. Develop the electronic registry"
+    assert len(texts) == 48 and not any("Page" in t or "Annual" in t for t in texts)
