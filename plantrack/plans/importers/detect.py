@@ -97,7 +97,6 @@ def parse_text(text: str, mapping: Mapping | None = None) -> ParsedPlan:
 
 def _outline(document: Document, mapping: Mapping | None) -> ParsedPlan:
     """Every free-text document goes through the one outline reader."""
-    _refuse_assessments(document_text(document))
     return fill_mongolian_labels(parse_document(document, mapping))
 
 
@@ -124,6 +123,12 @@ def _office_archive(data: bytes, limits: Limits) -> tuple[safezip.SafeArchive, s
     return archive, kind
 
 
+def _document(document: Document, mapping: Mapping | None) -> ParsedPlan:
+    """A DOCX, ODT or PDF: refused like its text would be when it is not a plan."""
+    _refuse_assessments(document_text(document))
+    return _outline(document, mapping)
+
+
 def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) -> ParsedPlan:
     """Decide the format from the bytes and parse them; runs inside the sandbox.
 
@@ -131,16 +136,16 @@ def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) 
     ODT, PDF); the CSV/XLSX template names its kinds and columns itself.
     """
     if data.startswith(b"%PDF-"):
-        plan = _outline(read_pdf(data, limits), mapping)
+        plan = _document(read_pdf(data, limits), mapping)
     elif data.startswith(b"PK\x03\x04") and is_odt(opened := safezip.open_archive(data, limits)):
         opened.check()
-        plan = _outline(read_odt(data, limits, opened), mapping)
+        plan = _document(read_odt(data, limits, opened), mapping)
     elif data.startswith(b"PK\x03\x04"):
         archive, kind = _office_archive(data, limits)
         if kind == "xlsx":
             plan = table.parse_xlsx(data, limits)
         else:
-            plan = _outline(read_docx(data, limits, archive), mapping)
+            plan = _document(read_docx(data, limits, archive), mapping)
     else:
         text = decode_text(data)
         check_text_chars(len(text), limits)
