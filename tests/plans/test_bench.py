@@ -59,3 +59,22 @@ def test_the_import_table_says_which_rows_miss_their_goal():
     command._print_imports([("fast", "1.00 s", "≤ 10 s"), ("slow", "29.84 s", "≤ 10 s")])
     lines = command.stdout.getvalue().splitlines()  # type: ignore[attr-defined]
     assert lines[3].rstrip().endswith("yes") and lines[4].rstrip().endswith("NO")
+
+
+def test_the_document_rows_read_a_generated_docx_and_pdf_through_the_sandbox():
+    from io import StringIO
+
+    command = Command(stdout=StringIO())
+    rows = command._document_imports(60, 3)
+    names = [name.strip() for name, _value, _goal in rows]
+    assert names[0].startswith("60-item DOCX (") and names[0].endswith("60 items), import")
+    assert names[3].startswith("3-page PDF (") and names[3].endswith("items), import")
+    assert names.count("peak memory of the sandboxed reader") == 2
+    for _name, value, goal in rows:
+        number, unit = value.split()
+        assert float(number) >= 0 and goal.endswith(unit)
+    assert Item.objects.filter(plan__slug="bench-docx").count() == 60
+    assert Item.objects.filter(plan__slug="bench-pdf").count() > 20
+    command._print_imports(rows)
+    printed = command.stdout.getvalue()  # type: ignore[attr-defined]
+    assert "60-item DOCX" in printed and "3-page PDF" in printed and "≤ 500 MB" in printed

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from . import safezip, sandbox, sheets, table
 from .base import ImportRefused, ParsedPlan
-from .document import Document, read_text
+from .document import Document, document_text, read_text
 from .docx_reader import read_docx
 from .labels import fill_mongolian_labels
 from .limits import (
@@ -48,6 +48,17 @@ _RATING_CELL = re.compile(
     re.I | re.M,
 )
 _MIN_RATED_ROWS = 3
+# The same, as a printed PDF shows it: the header's cells run together at a line's start
+# ("Assessment Indicator …"), and each rating is a grade and its change ("Fair Unchanged").
+_SCORE_HEADER_RUN = re.compile(
+    r"^(?:(?:assessment|rating|score|grade)s?\s+indicators?|indicators?\s+"
+    r"(?:assessment|rating|score|grade)s?)\b",
+    re.I | re.M,
+)
+_RATING_CHANGE = re.compile(
+    r"\b(?:very\s+)?(?:strong|fair|weak|good|poor|adequate)\s+(?:improved|unchanged|declined)\b",
+    re.I,
+)
 # A self-assessment framework sets a benchmark and names the gaps against it, in short
 # heading lines ("What a good … has:", "Gaps", "Shortcomings"): both kinds of heading,
 # and no numbered actions, make a framework rather than a plan.
@@ -57,7 +68,8 @@ _BENCHMARK_HEADING = re.compile(
     re.I | re.M,
 )
 _GAPS_HEADING = re.compile(
-    r"^\W{0,3}(?:(?:sources|causes|kinds)\s+of\s+)?"
+    # at a line's start, or after a sentence when a converter ran the heading into it
+    r"(?:^|[.;:]\s+)\W{0,3}(?:(?:sources|causes|kinds)\s+of\s+)?"
     r"(?:deficits?|gaps?|weaknesses|shortcomings|deficiencies)\s*:?\s*$",
     re.I | re.M,
 )
@@ -185,7 +197,11 @@ def encoding_warning(encoding: str) -> str:
 
 def _refuse_assessments(text: str) -> None:
     """A scorecard of rated indicators is an assessment, whatever its subject."""
-    if _SCORE_HEADER.search(text) and len(_RATING_CELL.findall(text)) >= _MIN_RATED_ROWS:
+    tabbed = _SCORE_HEADER.search(text) and len(_RATING_CELL.findall(text)) >= _MIN_RATED_ROWS
+    printed = _SCORE_HEADER_RUN.search(text) and (
+        len(_RATING_CHANGE.findall(text)) >= _MIN_RATED_ROWS
+    )
+    if tabbed or printed:
         raise ImportRefused(
             _(
                 "this is an assessment (a scorecard of rated indicators), not a plan; "
@@ -252,6 +268,12 @@ def _office_archive(data: bytes, limits: Limits) -> tuple[safezip.SafeArchive, s
     return archive, kind
 
 
+def _document(document: Document, mapping: Mapping | None) -> ParsedPlan:
+    """A DOCX, ODT or PDF: refused like its text would be when it is not a plan."""
+    _refuse_assessments(document_text(document))
+    return _outline(document, mapping)
+
+
 def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) -> ParsedPlan:
     """Decide the format from the bytes and parse them; runs inside the sandbox.
 
@@ -259,10 +281,10 @@ def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) 
     ODT, PDF); the CSV/XLSX template names its kinds and columns itself.
     """
     if data.startswith(b"%PDF-"):
-        plan = _outline(read_pdf(data, limits), mapping)
+        plan = _document(read_pdf(data, limits), mapping)
     elif data.startswith(b"PK\x03\x04") and is_odt(opened := safezip.open_archive(data, limits)):
         opened.check()
-        plan = _outline(read_odt(data, limits, opened), mapping)
+        plan = _document(read_odt(data, limits, opened), mapping)
     elif data.startswith(b"PK\x03\x04"):
         archive, kind = _office_archive(data, limits)
         if kind == "xlsx":
@@ -272,7 +294,7 @@ def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) 
             else:
                 plan = _outline(sheets.rows_document(rows, "XLSX"), mapping)
         else:
-            plan = _outline(read_docx(data, limits, archive), mapping)
+            plan = _document(read_docx(data, limits, archive), mapping)
     else:
         text, encoding = decode_text_named(data)
         check_text_chars(len(text), limits)

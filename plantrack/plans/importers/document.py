@@ -49,6 +49,22 @@ class Document:
     format_name: str = "text"
 
 
+def document_text(document: Document) -> str:
+    """The document as lines of text: a paragraph a line, a table row with tabs between cells.
+
+    For checks that look at the words whatever the format (text, DOCX, ODT or PDF).
+    """
+    lines: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        else:
+            if block.header:
+                lines.append("\t".join(block.header))
+            lines.extend("\t".join(row) for row in block.rows)
+    return "\n".join(lines)
+
+
 # --- normalising characters ---------------------------------------------------------
 
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\u200a\u3000"), " ")

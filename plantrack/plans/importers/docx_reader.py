@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 
 from . import safezip
 from .base import ImportRefused
-from .document import Block, Document, Paragraph, Table, _looks_like_header, normalise_characters
+from .document import (
+    Block,
+    Document,
+    Paragraph,
+    Table,
+    _looks_like_header,
+    normalise_characters,
+    read_text,
+)
 from .limits import Limits, check_text_chars, count_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -344,4 +352,41 @@ def read_docx(data: bytes, limits: Limits, archive: Any = None) -> Document:
         raise ImportRefused(
             _("the DOCX document is empty: it holds no paragraphs or tables with text")
         )
+    if body is not None and _plain(blocks):
+        document_text = read_text("\n".join(_lines(body)))
+        document_text.format_name = "docx"
+        return document_text
     return Document(blocks, "docx")
+
+
+def _plain(blocks: list[Block]) -> bool:
+    """True when Word's structure says nothing: no heading, list, bold paragraph or table.
+
+    A text file opened and saved as DOCX (one paragraph per line, Markdown marks and tab
+    columns kept as characters) is such a document; the plain-text reader's rules for
+    headings, wrapped lines and tab tables then apply to its lines.
+    """
+    return all(
+        isinstance(block, Paragraph)
+        and block.heading is None
+        and not (block.bold or block.bullet or block.number)
+        for block in blocks
+    )
+
+
+def _lines(body: ET.Element) -> list[str]:
+    """Each paragraph's text as one line, tabs kept and empty paragraphs as blank lines."""
+    lines: list[str] = []
+    for paragraph in body.iter(f"{W}p"):
+        parts: list[str] = []
+        for node in paragraph.iter():
+            if node.tag == f"{W}t" and node.text:
+                parts.append(node.text)
+            elif node.tag == f"{W}tab":
+                parts.append("\t")
+            elif node.tag in (f"{W}br", f"{W}cr"):
+                parts.append("\n")
+            elif node.tag == f"{W}noBreakHyphen":
+                parts.append("-")
+        lines.append("".join(parts))
+    return lines

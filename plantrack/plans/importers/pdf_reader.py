@@ -4,8 +4,9 @@ pypdf gives each page's text line by line. Lines that repeat at the top or the
 bottom of most pages (a running title, "Page 3 of 40", a bare "12") are page
 furniture, not plan content, and are dropped; the remaining lines go through
 the plain-text reader, which joins wrapped lines into paragraphs and repairs
-words hyphenated across line ends. A PDF without a text layer is refused: it
-is a scan, and OCR is out of scope.
+words hyphenated across line ends. A page set in two or more columns is read
+column by column (``pdf_columns``). A PDF without a text layer is refused: it is
+a scan, and OCR is out of scope.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from .base import ImportRefused
 from .document import Document, normalise_characters, read_text
 from .limits import Limits, check_text_chars, count_text, size_text
+from .pdf_columns import PageText, column_text
 
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?[-–—(]?\s*\d{1,4}\s*[-–—)]?(?:\s*(?:of|/|из)\s*\d{1,4})?$", re.I
@@ -89,7 +91,9 @@ def extract_pages(data: bytes, limits: Limits) -> list[str]:
                 )
             size = 0
             for page in reader.pages:
-                text = (page.extract_text() or "").replace("\x00", "")
+                placed = PageText()
+                text = page.extract_text(visitor_text=placed) or ""
+                text = (column_text(placed) or text).replace("\x00", "")
                 size += len(text)
                 check_text_chars(size, limits)
                 texts.append(text)

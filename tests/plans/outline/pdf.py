@@ -1,4 +1,5 @@
-"""A small PDF writer for tests: pages of text lines in Helvetica, as a printer would set them.
+"""A small PDF writer for tests: pages of text lines in Helvetica, as a printer would set them
+(one column, two or more columns, or a table).
 
 Pure Python, so the tests need no LibreOffice: each page gets a running head at
 the top, a "Page N of M" foot, and body lines set 12 points apart.
@@ -73,3 +74,86 @@ def printed_lines(paragraphs: list[str], width: int = 95) -> list[str]:
             textwrap.wrap(paragraph, width, break_on_hyphens=False, break_long_words=False) or [""]
         )
     return [line for line in lines if line]
+
+
+def make_column_pdf(
+    lines: list[str],
+    *,
+    title: str = "",
+    head: str = "",
+    per_column: int = 55,
+    columns: int = 2,
+    gap: float = 20,
+) -> bytes:
+    """Pages of ``columns`` columns, each line placed where a layout program would set it.
+
+    Each column is filled to ``per_column`` lines before the next one starts; ``title`` is
+    set across the full width above the columns of the first page. The page's content
+    stream shows the lines row by row across the columns, as some producers write them, so
+    that reading in stream order alone would interleave the columns.
+    """
+    width = (495 - gap * (columns - 1)) / columns
+    per_page = per_column * columns
+    pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    rendered: list[bytes] = []
+    for number, page in enumerate(pages, 1):
+        parts: list[bytes] = []
+        top = 790.0
+        if title and number == 1:
+            parts.append(b"BT /F1 12 Tf 50 790 Td (" + _escape(title) + b") Tj ET")
+            top = 766.0
+        placed = sorted((divmod(index, per_column)[::-1], line) for index, line in enumerate(page))
+        for (row, column), line in placed:
+            x = 50 + column * (width + gap)
+            y = top - 12 * row
+            parts.append(b"BT /F1 10 Tf %.1f %.1f Td (" % (x, y) + _escape(line) + b") Tj ET")
+        if head:
+            parts.append(b"BT /F1 8 Tf 50 815 Td (" + _escape(head) + b") Tj ET")
+        parts.append(
+            b"BT /F1 8 Tf 280 30 Td (" + _escape(f"Page {number} of {len(pages)}") + b") Tj ET"
+        )
+        rendered.append(b"\n".join(parts))
+    return _assemble(rendered)
+
+
+def make_table_pdf(rows: list[list[str]], widths: list[float]) -> bytes:
+    """One page of a table: each row's cells set at the columns' left edges, 14 points apart."""
+    parts: list[bytes] = []
+    y = 790.0
+    for row in rows:
+        x = 50.0
+        for cell, width in zip(row, widths, strict=True):
+            parts.append(b"BT /F1 10 Tf %.1f %.1f Td (" % (x, y) + _escape(cell) + b") Tj ET")
+            x += width
+        y -= 14
+    return _assemble([b"\n".join(parts)])
+
+
+def _assemble(streams: list[bytes]) -> bytes:
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    kids = []
+    for stream in streams:
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {len(objects)} 0 R >>".encode()
+        )
+        kids.append(len(objects))
+    refs = " ".join(f"{kid} 0 R" for kid in kids)
+    objects[1] = f"<< /Type /Pages /Kids [{refs}] /Count {len(kids)} >>".encode()
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for index, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{index} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    size = len(objects) + 1
+    out += f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
