@@ -51,8 +51,9 @@ def active_membership(user: Any, organisation: Organisation) -> Membership | Non
 
 def reporting_organisation_ids(user: Any) -> set[int]:
     """Organisations this user reports for: active reporter or administrator memberships of
-    verified organisations. A self-registered organisation reports only once a site
-    administrator has verified it, so a look-alike cannot report on an agency's items."""
+    verified organisations. A self-registered organisation, or one an import added, reports
+    only once a site administrator has verified it, so a look-alike cannot report on an
+    agency's items."""
     if not signed_in(user):
         return set()
     cached = getattr(user, "_plantrack_reporting", None)
@@ -64,7 +65,8 @@ def reporting_organisation_ids(user: Any) -> set[int]:
                 role__in=[Membership.Role.REPORTER, Membership.Role.ADMIN],
             )
             .filter(
-                Q(organisation__self_registered=False) | Q(organisation__verified_at__isnull=False)
+                Q(organisation__self_registered=False, organisation__created_by_import=False)
+                | Q(organisation__verified_at__isnull=False)
             )
             .values_list("organisation_id", flat=True)
         )

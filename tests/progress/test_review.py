@@ -90,13 +90,14 @@ def test_approving_bumps_the_item_version_in_the_database(activity, alice, erin,
     assert Item.objects.get(pk=activity.pk).version == before + 2
 
 
-def _unverified_cso_reporter(item: Item, *, verified: bool) -> User:
+def _unverified_cso_reporter(item: Item, *, verified: bool, by_import: bool = False) -> User:
     cso = Organisation.objects.create(
         slug="ncsa-cso",
         name_en="Citizens for Cyber Safety",
         acronym="NCSA",
         kind="cso",
-        self_registered=True,
+        self_registered=not by_import,
+        created_by_import=by_import,
         verified_at=timezone.now() if verified else None,
     )
     Responsibility.objects.create(item=item, organisation=cso, role="lead")
@@ -114,6 +115,17 @@ def test_an_unverified_self_registered_organisation_cannot_report(client, activi
     response = client.post(ITEM + "report/", {"status": "completed", "progress": 100, "note": "x"})
     assert response.status_code == 403
     assert not ProgressUpdate.objects.filter(item=activity).exists()
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_an_organisation_an_import_added_reports_only_once_verified(activity, verified):  # type: ignore[no-untyped-def]
+    user = _unverified_cso_reporter(activity, verified=verified, by_import=True)
+    if verified:
+        assert _report(activity, user).organisation.slug == "ncsa-cso"  # type: ignore[union-attr]
+    else:
+        with pytest.raises(PermissionDenied):
+            _report(activity, user)
+        assert not ProgressUpdate.objects.filter(item=activity).exists()
 
 
 def test_a_verified_self_registered_organisation_reports(activity):  # type: ignore[no-untyped-def]
