@@ -310,3 +310,19 @@ def test_the_public_check_catches_a_public_view_that_writes(dice):  # type: igno
         "GET /guestbook/: organisations.Organisation",
         "POST /guestbook/: organisations.Organisation",
     ]
+
+
+def test_the_item_tree_pages_are_per_object_routes_for_plan_managers():
+    """Adding, moving, retiring and restoring items (views_manage.py) are checked per plan,
+    so the leak test above sends each of them for someone else's plan and item."""
+    routes = dict(per_object_routes(get_resolver().url_patterns))
+    for tail in (
+        "plans/<slug:slug>/add-item/",
+        "plans/<slug:slug>/retired/",
+        "plans/<slug:slug>/items/<str:code>/add-child/",
+        "plans/<slug:slug>/items/<str:code>/move/",
+        "plans/<slug:slug>/items/<str:code>/retire/",
+        "plans/<slug:slug>/items/<str:code>/restore/",
+    ):
+        found = [rule for route, rule in routes.items() if route.endswith(tail)]
+        assert found and set(found) == {"plans.change_plan"}, tail

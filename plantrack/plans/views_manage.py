@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -166,10 +166,12 @@ def item_restore(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 
 @allowed_if("plans.change_plan", per_object=True)
-@require_http_methods(["GET"])
 def retired_items(request: HttpRequest, slug: str) -> HttpResponse:
     """The plan's retired items, for its managers to find and restore."""
     plan = get_plan_for_user(request.user, slug, write=True)
+    # Asked after the permission, so a stranger learns nothing from the answer.
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     items = list(
         Item.objects.filter(plan=plan, retired_at__isnull=False).order_by("path")[
             : RETIRED_SHOWN + 1

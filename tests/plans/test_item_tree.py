@@ -165,9 +165,7 @@ def test_a_code_used_by_a_retired_item_says_so(garden, gina):  # type: ignore[no
     assert "retired" in refused.value.message_dict["code"][0]
 
 
-def test_an_item_cannot_be_added_under_a_retired_item_or_another_plans_item(
-    garden, gina, vision
-):  # type: ignore[no-untyped-def]
+def test_an_item_cannot_be_added_under_a_retired_item_or_another_plans_item(garden, gina, vision):  # type: ignore[no-untyped-def]
     area = item(garden, "2.2")
     item_retire(item=area, reason="Not needed", version=area.version, by=gina)
     values = {"code": "2.2.9", "kind": "activity", "title_en": "x"}
@@ -190,7 +188,10 @@ def test_adding_below_the_depth_limit_is_refused(garden, gina):  # type: ignore[
     assert parent.depth == MAX_DEPTH
     with pytest.raises(ValidationError) as refused:
         item_add(
-            plan=garden, parent=parent, values={"code": "x", "kind": "goal", "title_en": "x"}, by=gina
+            plan=garden,
+            parent=parent,
+            values={"code": "x", "kind": "goal", "title_en": "x"},
+            by=gina,
         )
     assert "parent" in refused.value.message_dict
     assert_tree_consistent(garden)
