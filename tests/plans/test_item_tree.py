@@ -424,16 +424,16 @@ def test_only_the_plans_managers_and_site_admins_change_its_tree(garden, gina): 
         by = person if person is not None else AnonymousUser()
         before = tree_snapshot(garden)
         calls = [
-            lambda: item_add(
+            lambda by=by: item_add(
                 plan=garden, values={"code": "9", "kind": "goal", "title_en": "x"}, by=by
             ),
-            lambda: item_move(
+            lambda by=by: item_move(
                 item=item(garden, "2.2"),
                 new_parent=None,
                 version=item(garden, "2.2").version,
                 by=by,
             ),
-            lambda: item_retire(
+            lambda by=by: item_retire(
                 item=item(garden, "2.2"), reason="x", version=item(garden, "2.2").version, by=by
             ),
         ]
