@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -216,22 +218,37 @@ def _choice_label(item: Item) -> str:
     return f"{indent}{item.code} {item.label or item.title}"[:120]
 
 
-class ItemMoveForm(forms.Form):
-    """Where to move an item: a parent from the plan, then a place among its parts.
+def _parent_choices(parents: Iterable[Item]) -> list[tuple[str, str]]:
+    return [(ItemMoveForm.TOP, str(_("Top level of the plan")))] + [
+        (item.code, _choice_label(item)) for item in parents
+    ]
 
-    The places offered are those under the parent named in the data (or the current one);
-    the page reloads them without JavaScript with its "Show places" button.
-    """
+
+class ItemParentForm(forms.Form):
+    """Step one of a move (GET): the parent whose places the move form then offers."""
+
+    parent = forms.ChoiceField(label=_("New parent"), required=False)
+
+    def __init__(self, *args, parents=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("auto_id", "choose_%s")  # the move form below has its own id_parent
+        super().__init__(*args, **kwargs)
+        field = self.fields["parent"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _parent_choices(parents)
+
+
+class ItemMoveForm(forms.Form):
+    """Step two of a move (POST): the parent chosen in step one, and a place under it."""
 
     TOP = ""
     version = forms.IntegerField(widget=forms.HiddenInput)
-    parent = forms.ChoiceField(label=_("New parent"), required=False)
+    parent = forms.ChoiceField(label=_("New parent"), required=False, widget=forms.HiddenInput)
     position = forms.ChoiceField(
         label=_("Place among its parts"),
         error_messages={
             "invalid_choice": _(
                 "That place is not under the parent you chose; choose first, last or one of "
-                "its parts (press “Show places” after changing the parent)."
+                "its parts."
             )
         },
     )
@@ -244,9 +261,7 @@ class ItemMoveForm(forms.Form):
         position_field = self.fields["position"]
         assert isinstance(parent_field, forms.ChoiceField)
         assert isinstance(position_field, forms.ChoiceField)
-        parent_field.choices = [(self.TOP, _("Top level of the plan"))] + [
-            (item.code, _choice_label(item)) for item in parents
-        ]
+        parent_field.choices = _parent_choices(parents)
         position_field.choices = [
             ("first", _("First")),
             *[

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from plantrack.lib.rules import allowed_if
 
 from . import tree
-from .forms import ItemAddForm, ItemMoveForm, ItemRestoreForm, ItemRetireForm
+from .forms import ItemAddForm, ItemMoveForm, ItemParentForm, ItemRestoreForm, ItemRetireForm
 from .models import Item, Plan
 from .permissions import get_item_for_user, get_plan_for_user
 
@@ -99,6 +99,8 @@ def item_move(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         parents=parents,
         siblings=siblings,
     )
+    parent_form = ItemParentForm({"parent": chosen_code}, parents=parents)
+    parent_form.is_valid()
     if request.method == "POST" and form.is_valid():
         try:
             tree.item_move(
@@ -113,7 +115,16 @@ def item_move(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Item %(code)s was moved.") % {"code": item.code})
             return redirect("plans:item", plan.slug, item.code)
-    context = {"plan": plan, "item": item, "form": form, "current": current}
+    # A refused parent is shown next to the parent list, where it can be changed.
+    for error in form.errors.get("parent", []):
+        parent_form.add_error("parent", error)
+    context = {
+        "plan": plan,
+        "item": item,
+        "form": form,
+        "parent_form": parent_form,
+        "current": current,
+    }
     return render(request, "plans/item_move.html", context)
 
 
