@@ -43,6 +43,7 @@ from plantrack.plans.forms import ItemForm, PlanForm
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Plan, Responsibility
 from plantrack.plans.services import plan_import
+from plantrack.plans.tree import item_add, item_retire
 from plantrack.progress.models import ProgressUpdate
 
 from .conftest import sign_in_verified
@@ -115,6 +116,15 @@ def _build_world() -> SimpleNamespace:
         for n in range(1, 5)
     }
     w.item = item
+    # A retired top-level item in each plan, for the restore cells.
+    w.retired = {}
+    for p, plan in (("a", w.plan_a), ("b", w.plan_b)):
+        admin = User(is_superuser=True, is_active=True)  # a system stand-in, never saved
+        gone = item_add(
+            plan=plan, values={"code": "9", "kind": "area", "title_en": "Gone"}, by=admin
+        )
+        item_retire(item=gone, reason="Dropped", version=gone.version, by=admin)
+        w.retired[p] = gone
 
     w.agency = _org("patrol-agency", "law_enforcement", acronym="NPA")
     w.other_agency = _org("other-agency", "government")
@@ -440,6 +450,86 @@ def draft_page(target: str) -> Action:
         shown=shown,
         method="get",
     )
+
+
+# Items added, moved, retired and restored by hand (plans/tree.py).
+
+
+def _tree_rows(plan: Plan) -> tuple:
+    return tuple(
+        Item.objects.filter(plan=plan)
+        .order_by("pk")
+        .values_list("code", "parent_id", "path", "retired_at")
+    )
+
+
+def _both_trees(w: SimpleNamespace, role: str) -> tuple:
+    return _tree_rows(w.plan_a), _tree_rows(w.plan_b)
+
+
+def item_add_action(target: str, *, child: bool) -> Action:
+    plan = "plan_a" if target == "own" else "plan_b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        slug = getattr(w, plan).slug
+        url = f"/en/plans/{slug}/items/1/add-child/" if child else f"/en/plans/{slug}/add-item/"
+        data = {"code": "1.7", "kind": "activity", "title_en": "Added by the matrix", "weight": 1}
+        return _post(c, url, data)
+
+    name = "item add child" if child else "item add"
+    allowed = MANAGERS if target == "own" else only("site_admin")
+    return Action(name, target, allowed, run, _both_trees)
+
+
+def item_move_action(target: str) -> Action:
+    """own: A's 1.4 first under A's 1; other: B's; mixed: A's item under B's item id."""
+    key = ("b", 4) if target == "other" else ("a", 4)
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        item = Item.objects.get(pk=w.item[key].pk)
+        parent = str(w.item["b", 1].parent_id) if target == "mixed" else "1"
+        data = {"parent": parent, "position": "first", "version": item.version}
+        return _post(c, f"/en/plans/{item.plan.slug}/items/{item.code}/move/", data)
+
+    allowed = {"own": MANAGERS, "other": only("site_admin"), "mixed": NOBODY}[target]
+    return Action("item move", target, allowed, run, _both_trees, soft_refusal=target == "mixed")
+
+
+def item_retire_action(target: str) -> Action:
+    key = ("a", 3) if target == "own" else ("b", 3)
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        item = Item.objects.get(pk=w.item[key].pk)
+        data = {"reason": "Retired by the matrix", "version": item.version}
+        return _post(c, f"/en/plans/{item.plan.slug}/items/{item.code}/retire/", data)
+
+    allowed = MANAGERS if target == "own" else only("site_admin")
+    return Action("item retire", target, allowed, run, _both_trees)
+
+
+def item_restore_action(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        item = Item.objects.get(pk=w.retired[key].pk)
+        url = f"/en/plans/{item.plan.slug}/items/{item.code}/restore/"
+        return _post(c, url, {"version": item.version})
+
+    allowed = MANAGERS if target == "own" else only("site_admin")
+    return Action("item restore", target, allowed, run, _both_trees)
+
+
+def retired_list(target: str) -> Action:
+    plan = "plan_a" if target == "own" else "plan_b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return c.get(f"/en/plans/{getattr(w, plan).slug}/retired/")
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        return response.status_code == 200 and "Dropped" in response.content.decode()
+
+    allowed = MANAGERS if target == "own" else only("site_admin")
+    return Action("retired items list", target, allowed, run, shown=shown, method="get")
 
 
 # Import: upload (preview), read again with other choices, and confirm.
@@ -912,6 +1002,19 @@ ACTIONS: list[Action] = [
     plan_publish("other"),
     draft_page("own"),
     draft_page("other"),
+    item_add_action("own", child=False),
+    item_add_action("other", child=False),
+    item_add_action("own", child=True),
+    item_add_action("other", child=True),
+    item_move_action("own"),
+    item_move_action("other"),
+    item_move_action("mixed"),
+    item_retire_action("own"),
+    item_retire_action("other"),
+    item_restore_action("own"),
+    item_restore_action("other"),
+    retired_list("own"),
+    retired_list("other"),
     import_upload(),
     import_reread(),
     import_confirm("own"),

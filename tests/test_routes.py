@@ -321,3 +321,19 @@ def test_the_import_preview_and_publish_routes_are_declared():
     assert by_route["plans/import/reread/"].permission_rule == "plans.import"
     publish = by_route["plans/<slug:slug>/publish/"]
     assert publish.permission_rule == "plans.change_plan" and _per_object(publish)
+
+
+def test_the_item_tree_pages_are_per_object_routes_for_plan_managers():
+    """Adding, moving, retiring and restoring items (views_manage.py) are checked per plan,
+    so the leak test above sends each of them for someone else's plan and item."""
+    routes = dict(per_object_routes(get_resolver().url_patterns))
+    for tail in (
+        "plans/<slug:slug>/add-item/",
+        "plans/<slug:slug>/retired/",
+        "plans/<slug:slug>/items/<str:code>/add-child/",
+        "plans/<slug:slug>/items/<str:code>/move/",
+        "plans/<slug:slug>/items/<str:code>/retire/",
+        "plans/<slug:slug>/items/<str:code>/restore/",
+    ):
+        found = [rule for route, rule in routes.items() if route.endswith(tail)]
+        assert found and set(found) == {"plans.change_plan"}, tail

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django import forms
 from django.conf import settings
@@ -359,3 +360,122 @@ class ImportConfirmForm(forms.Form):
     replace_source = forms.BooleanField(
         label=_("Yes, update this plan from a different document"), required=False
     )
+
+
+# -- Adding, moving, retiring single items (views_manage.py, tree.py) ----------------------
+
+
+class ItemAddForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = [
+            "code",
+            "kind",
+            "label_mn",
+            "label_en",
+            "title_mn",
+            "title_en",
+            "body_mn",
+            "body_en",
+            "start_year",
+            "end_year",
+            "weight",
+        ]
+        widgets = {
+            "title_mn": forms.Textarea(attrs={"rows": 3}),
+            "title_en": forms.Textarea(attrs={"rows": 3}),
+            "body_mn": forms.Textarea(attrs={"rows": 5}),
+            "body_en": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "code": _("Unique in the plan; it is part of the item's web address, e.g. 2.3.1."),
+            "weight": _("How much this item counts in its parent's average (default 1)."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for name in ("start_year", "end_year"):
+            self.fields[name].widget.attrs.update(min=MIN_YEAR, max=MAX_YEAR)
+        self.fields["weight"].widget.attrs.update(min=0, max=int(MAX_WEIGHT))
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if not data.get("title_mn") and not data.get("title_en"):
+            self.add_error("title_mn", _("Give the item a title in Mongolian or English."))
+        return data
+
+
+def _choice_label(item: Item) -> str:
+    indent = "\u2003" * (item.depth - 1)  # em spaces show the level without any script
+    return f"{indent}{item.code} {item.label or item.title}"[:120]
+
+
+def _parent_choices(parents: Iterable[Item]) -> list[tuple[str, str]]:
+    return [(ItemMoveForm.TOP, str(_("Top level of the plan")))] + [
+        (item.code, _choice_label(item)) for item in parents
+    ]
+
+
+class ItemParentForm(forms.Form):
+    """Step one of a move (GET): the parent whose places the move form then offers."""
+
+    parent = forms.ChoiceField(label=_("New parent"), required=False)
+
+    def __init__(self, *args, parents=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("auto_id", "choose_%s")  # the move form below has its own id_parent
+        super().__init__(*args, **kwargs)
+        field = self.fields["parent"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _parent_choices(parents)
+
+
+class ItemMoveForm(forms.Form):
+    """Step two of a move (POST): the parent chosen in step one, and a place under it."""
+
+    TOP = ""
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    parent = forms.ChoiceField(label=_("New parent"), required=False, widget=forms.HiddenInput)
+    position = forms.ChoiceField(
+        label=_("Place among its parts"),
+        error_messages={
+            "invalid_choice": _(
+                "That place is not under the parent you chose; choose first, last or one of "
+                "its parts."
+            )
+        },
+    )
+
+    def __init__(  # type: ignore[no-untyped-def]
+        self, *args, parents=(), siblings=(), **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        parent_field = self.fields["parent"]
+        position_field = self.fields["position"]
+        assert isinstance(parent_field, forms.ChoiceField)
+        assert isinstance(position_field, forms.ChoiceField)
+        parent_field.choices = _parent_choices(parents)
+        position_field.choices = [
+            ("first", _("First")),
+            *[
+                (f"after:{item.code}", _("After %(item)s") % {"item": _choice_label(item).strip()})
+                for item in siblings
+            ],
+            ("last", _("Last")),
+        ]
+
+
+class ItemRetireForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why is it retired?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Shown on the item's page. The item and every part below it leave the plan's tree "
+            "and counts; they keep their pages and history and can be restored."
+        ),
+    )
+
+
+class ItemRestoreForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)

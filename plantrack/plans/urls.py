@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import help_views, views
+from . import help_views, views, views_manage
 
 app_name = "plans"
 
@@ -12,8 +12,24 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="detail"),
     path("plans/<slug:slug>/edit/", views.plan_edit, name="edit"),
     path("plans/<slug:slug>/publish/", views.plan_publish, name="publish"),
+    path("plans/<slug:slug>/add-item/", views_manage.item_add, name="item_add"),
+    path("plans/<slug:slug>/retired/", views_manage.retired_items, name="retired"),
     path("plans/<slug:slug>/items/<str:code>/", views.item_detail, name="item"),
     path("plans/<slug:slug>/items/<str:code>/edit/", views.item_edit, name="item_edit"),
+    path(
+        "plans/<slug:slug>/items/<str:code>/add-child/",
+        views_manage.item_add,
+        name="item_add_child",
+    ),
+    path("plans/<slug:slug>/items/<str:code>/move/", views_manage.item_move, name="item_move"),
+    path(
+        "plans/<slug:slug>/items/<str:code>/retire/", views_manage.item_retire, name="item_retire"
+    ),
+    path(
+        "plans/<slug:slug>/items/<str:code>/restore/",
+        views_manage.item_restore,
+        name="item_restore",
+    ),
     path(
         "plans/<slug:slug>/items/<str:code>/responsibilities/add/",
         views.responsibility_add,

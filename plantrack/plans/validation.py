@@ -11,6 +11,7 @@ PostgreSQL, and a 1,500-level parent chain overflowed the stored ``path``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -176,3 +177,23 @@ def validate_parsed_plan(parsed: ParsedPlan) -> None:
         depth = depths.get(item.parent_code, 0) + 1 if item.parent_code else 1
         depths[item.code] = depth
         validate_parsed_item(item, depth=depth)
+
+
+# An item's code is part of its web address (/plans/<plan>/items/<code>/), so it holds
+# no spaces or slashes; the same characters as the CSV template's code column.
+ITEM_CODE_RE = re.compile(r"^[\w.\-]{1,40}$")
+
+
+def validate_item_code(value: str) -> None:
+    """Refuse a code typed by hand (``tree.item_add``) that a web address cannot carry."""
+    if not ITEM_CODE_RE.match(value or "") or value.strip(".-_") == "":
+        raise ValidationError(
+            {
+                "code": gettext_lazy(
+                    "A code is 1 to 40 letters, digits, dots, dashes or underscores, "
+                    "such as 2.3 or 7.1.a; “%(value)s” is not one."
+                )
+                % {"value": (value or "")[:60]}
+            },
+            code="code",
+        )

@@ -108,6 +108,20 @@ def _upload_own_pdf_with_years_out_of_order(page: Page, lang: str) -> None:
         page.locator("form.mapping button[type=submit]").click()
 
 
+def _empty_reason(page: Page, lang: str) -> None:
+    page.fill("#id_reason", "")
+    submit_main_form(page)
+
+
+def _retire_then_list(page: Page, lang: str) -> None:
+    """Retire a recommendation (one per language, so both runs find it live), then list."""
+    code = "3.1" if lang == "mn" else "3.2"
+    page.goto(f"/{lang}/{RECOMMENDATIONS}items/{code}/retire/")
+    page.fill("#id_reason", "Merged into another recommendation")
+    submit_main_form(page)
+    page.goto(f"/{lang}/{RECOMMENDATIONS}retired/")
+
+
 @dataclass(frozen=True)
 class PageCase:
     id: str
@@ -187,6 +201,35 @@ CASES = [
         manager=True,
         then=_upload_own_pdf_with_years_out_of_order,
         expect="#error-summary",
+    ),
+    # Adding, moving, retiring and restoring single items
+    PageCase("item-add", f"{VISION}add-item/", manager=True),
+    PageCase(
+        "item-add-invalid",
+        f"{VISION}add-item/",
+        manager=True,
+        then=_submit_empty,
+        expect="#error-summary",
+    ),
+    PageCase("item-add-child", f"{VISION}items/7.1/add-child/", manager=True),
+    PageCase("item-move", f"{VISION}items/7.1.1/move/", manager=True),
+    PageCase(
+        "item-move-places", f"{VISION}items/7.1.1/move/?parent=7.2", manager=True, expect="select"
+    ),
+    PageCase("item-retire", f"{VISION}items/7.1.1/retire/", manager=True),
+    PageCase(
+        "item-retire-invalid",
+        f"{VISION}items/7.1.1/retire/",
+        manager=True,
+        then=_empty_reason,
+        expect="#error-summary",
+    ),
+    PageCase(
+        "retired-items",
+        f"{RECOMMENDATIONS}retired/",
+        manager=True,
+        then=_retire_then_list,
+        expect="table.retired",
     ),
     # Organisations registry
     PageCase("directory-filtered", "organisations/?kind=cso&verified=yes&field=disability-rights"),
