@@ -277,7 +277,9 @@ def _read_paragraph(lines: list[str], start: int, double: bool) -> tuple[Paragra
             break
         line_caps = _is_caps(line.strip())
         if not bold_open:
-            if _starts_block(line) or (previous.rstrip("\n").endswith("  ") and not double):
+            if _starts_block(line) and not _continues_sentence(previous, line):
+                break
+            if previous.rstrip("\n").endswith("  ") and not double:
                 break
             if double and _ends_paragraph(previous, line):
                 break
@@ -309,6 +311,20 @@ def _read_paragraph(lines: list[str], start: int, double: bool) -> tuple[Paragra
         ),
         i,
     )
+
+
+_NUMBER_LEAD = re.compile(r"^(?:\(\d{1,3}\)|\d{1,4}(?:\.\d{1,4})*)\s+(\S)")
+
+
+def _continues_sentence(previous: str, line: str) -> bool:
+    """A wrapped line that only looks like a numbered item: the line above stops mid-
+    sentence and the words after the number go on in lower case ("… in order to" /
+    "(4) accelerate the process", "… under Section" / "508 of the Act")."""
+    tail = previous.rstrip()
+    if not tail or _SENTENCE_END.search(tail) or tail.endswith(("  ", "\t")):
+        return False
+    lead = _NUMBER_LEAD.match(line.strip())
+    return bool(lead and lead.group(1).islower())
 
 
 def _ends_paragraph(previous: str, line: str) -> bool:

@@ -44,6 +44,19 @@ class Piece:
     y: float
     size: float
     text: str
+    bold: bool = False
+
+
+_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
+
+
+def _is_bold(font: Any) -> bool:
+    """The font's name says bold ("Helvetica-Bold", "ABCDEF+Calibri-Bold", "Arial Black")."""
+    try:
+        name = str(font.get("/BaseFont", "")).lower()
+    except (AttributeError, TypeError):
+        return False
+    return any(word in name for word in _BOLD_NAMES)
 
 
 def _average_width(font: Any) -> float:
@@ -63,6 +76,7 @@ class PageText:
         self.pieces: list[Piece] = []
         self.unplaceable = False
         self._widths: dict[int, float] = {}
+        self._bold: dict[int, bool] = {}
 
     def __call__(self, text: str, cm: list[float], tm: list[float], font: Any, size: Any) -> None:
         text = text.rstrip("\n")
@@ -87,8 +101,23 @@ class PageText:
         key = id(font)
         if key not in self._widths:
             self._widths[key] = _average_width(font) if font is not None else 0.5
+            self._bold[key] = font is not None and _is_bold(font)
         width = len(text.rstrip()) * self._widths[key] * points
-        self.pieces.append(Piece(x, x + width, y, points, text))
+        self.pieces.append(Piece(x, x + width, y, points, text, self._bold[key]))
+
+    def line_styles(self) -> dict[str, tuple[float, bool]]:
+        """Each line's text, squashed (no spaces), to its largest size and whether it is all
+        bold; lines read in any order find their style by their words."""
+        styles: dict[str, tuple[float, bool]] = {}
+        for line in _lines(self.pieces):
+            key = squash(_line_text(line))
+            if key:
+                styles[key] = (max(p.size for p in line), all(p.bold for p in line))
+        return styles
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def _lines(pieces: list[Piece]) -> list[list[Piece]]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from .base import ImportRefused
 from .document import Document, normalise_characters, read_text
 from .limits import Limits, check_text_chars, count_text, size_text
-from .pdf_columns import PageText, column_text
+from .pdf_columns import PageText, column_text, squash
 
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?[-–—(]?\s*\d{1,4}\s*[-–—)]?(?:\s*(?:of|/|из)\s*\d{1,4})?$", re.I
@@ -72,6 +72,69 @@ def _caps(limits: Limits) -> dict[str, Any]:
     }
 
 
+# A line this much larger than the body text is a heading; a document has at most
+# this many heading sizes (the largest is level 1).
+_HEADING_RATIO = 1.15
+_MAX_HEADING_LEVELS = 4
+_MAX_HEADING_CHARS = 200
+_SENTENCE_END = re.compile(r"[.;,]$")
+
+
+def mark_structure(pages: list[str], styles: list[dict[str, tuple[float, bool]]]) -> list[str]:
+    """The pages' lines with the structure their type shows, written as Markdown.
+
+    A line set clearly larger than the body text becomes a heading (``#`` to ``####`` by
+    size), consecutive lines of one heading joined; a line all in bold where the body is
+    not becomes a bold line (``**…**``). The plain-text reader then reads them as it reads
+    Markdown. Lines whose style is unknown are left as they are.
+    """
+    weights: Counter[float] = Counter()
+    bold_chars = all_chars = 0
+    for page_styles in styles:
+        for key, (size, bold) in page_styles.items():
+            weights[round(size * 2) / 2] += len(key)
+            all_chars += len(key)
+            bold_chars += len(key) if bold else 0
+    if not weights:
+        return pages
+    body = weights.most_common(1)[0][0]
+    body_bold = bold_chars > all_chars / 2
+    sizes = sorted(
+        {
+            round(size * 2) / 2
+            for s in styles
+            for size, _b in s.values()
+            if size >= body * _HEADING_RATIO
+        },
+        reverse=True,
+    )[:_MAX_HEADING_LEVELS]
+    marked: list[str] = []
+    for text, page_styles in zip(pages, styles, strict=True):
+        out: list[str] = []
+        previous_level = 0
+        for line in text.splitlines():
+            style = page_styles.get(squash(line))
+            stripped = line.strip()
+            level = 0
+            if style and stripped and len(stripped) <= _MAX_HEADING_CHARS:
+                size = round(style[0] * 2) / 2
+                if size in sizes and any(c.isalpha() for c in stripped):
+                    level = sizes.index(size) + 1
+                elif style[1] and not body_bold and not stripped.startswith(("•", "-", "*")):
+                    out.append(f"**{stripped}**")
+                    previous_level = 0
+                    continue
+            if level and level == previous_level and out:
+                out[-1] = f"{out[-1]} {stripped}"  # a heading set on two lines
+            elif level:
+                out.append(f"{'#' * level} {stripped}")
+            else:
+                out.append(line)
+            previous_level = level
+        marked.append("\n".join(out))
+    return marked
+
+
 def extract_pages(data: bytes, limits: Limits) -> list[str]:
     from pypdf import PdfReader, apply_configuration
     from pypdf.errors import LimitReachedError, PyPdfError
@@ -90,6 +153,7 @@ def extract_pages(data: bytes, limits: Limits) -> list[str]:
                     % {"count": count_text(pages), "limit": count_text(limits.max_pdf_pages)}
                 )
             size = 0
+            styles: list[dict[str, tuple[float, bool]]] = []
             for page in reader.pages:
                 placed = PageText()
                 text = page.extract_text(visitor_text=placed) or ""
@@ -97,6 +161,8 @@ def extract_pages(data: bytes, limits: Limits) -> list[str]:
                 size += len(text)
                 check_text_chars(size, limits)
                 texts.append(text)
+                styles.append(placed.line_styles())
+            texts = mark_structure(texts, styles)
     except LimitReachedError as exc:
         raise ImportRefused(
             _(

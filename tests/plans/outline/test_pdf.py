@@ -136,7 +136,7 @@ def test_a_full_width_heading_above_two_columns_comes_first() -> None:
     title = "Recommendations of the national conference on law enforcement cooperation, 2015"
     data = make_column_pdf(wrapped, title=title, per_column=50)
     first_page = extract_pages(data, DEFAULT_LIMITS)[0].splitlines()
-    assert first_page[0] == title
+    assert first_page[0] == f"# {title}"  # set larger than the text: read as a heading
     assert first_page[1:3] == wrapped[:2]  # then the left column from its top
     plan = parse_document(read_pdf(data, DEFAULT_LIMITS))
     assert counts(plan) == FIGURES[RECOMMENDATIONS.name]
@@ -185,3 +185,56 @@ def test_words_hyphenated_at_a_column_line_end_are_repaired_and_furniture_droppe
     assert texts[2] == "3. Strengthen the regional coordination of the border agencies"
     assert texts[14] == "15. Develop the electronic registry"
     assert len(texts) == 48 and not any("Page" in t or "Annual" in t for t in texts)
+
+
+def test_type_size_and_bold_give_headings_and_bold_lines() -> None:
+    """Sizes and weights the PDF sets become Markdown marks the text reader understands."""
+    from plantrack.plans.importers.pdf_reader import mark_structure
+
+    pages = ["Annual plan\nFirst theme\nSome text of the body that runs on.\nA bold line\n"]
+    styles = [
+        {
+            "Annualplan": (20.0, True),
+            "Firsttheme": (14.0, False),
+            "Sometextofthebodythatrunson.": (10.0, False),
+            "Aboldline": (10.0, True),
+        }
+    ]
+    assert mark_structure(pages, styles)[0].splitlines() == [
+        "# Annual plan",
+        "## First theme",
+        "Some text of the body that runs on.",
+        "**A bold line**",
+    ]
+
+
+def test_a_heading_set_on_two_lines_is_one_heading() -> None:
+    from plantrack.plans.importers.pdf_reader import mark_structure
+
+    body = "Body text here, longer than the heading, as body text is in a plan."
+    pages = [f"Strengthening the rule\nof law\n{body}\n"]
+    styles = [
+        {
+            "Strengtheningtherule": (16.0, False),
+            "oflaw": (16.0, False),
+            "".join(body.split()): (10.0, False),
+        }
+    ]
+    assert mark_structure(pages, styles)[0].splitlines()[0] == "# Strengthening the rule of law"
+
+
+def test_a_wrapped_line_that_starts_with_a_number_continues_its_sentence() -> None:
+    from plantrack.plans.importers.document import read_text
+
+    text = (
+        "The agencies will work together to\n(4) accelerate the reform of procurement.\n\n"
+        "Accessible sites under Section\n508 of the Act are required.\n\n"
+        "The plan has these actions:\n(1) adopt the law;\n"
+    )
+    paragraphs = [b.text for b in read_text(text).blocks]
+    assert paragraphs == [
+        "The agencies will work together to (4) accelerate the reform of procurement.",
+        "Accessible sites under Section 508 of the Act are required.",
+        "The plan has these actions:",
+        "(1) adopt the law;",
+    ]
