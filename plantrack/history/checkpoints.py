@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from . import keys, merkle
-from .canonical import canonical, utc_text
+from .canonical import canonical, now_ms, utc_text
 from .models import Checkpoint, Event, Head
 
 SITE = "plantrack"
@@ -52,7 +51,7 @@ def checkpoint_create() -> Checkpoint:
         first_seq=first,
         head_hash=head.hash,
         merkle_root=merkle.root(_hashes(first, head.seq)),
-        signed_at=timezone.now(),
+        signed_at=now_ms(),
         public_key=keys.public_text(key),
     )
     checkpoint.signature = keys.sign(key, canonical(signed_fields(checkpoint)))

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
 
-from .canonical import plain, sha256_hex, utc_text
+from .canonical import now_ms, plain, sha256_hex, utc_text
 from .models import GENESIS_HASH, Action, ActorKind, Event, Head
 
 LABEL_LENGTH = 300
@@ -116,7 +115,7 @@ def append(
     actor_kind, actor_id = _actor(by, kind)
     organisation_id = getattr(organisation, "pk", organisation)
     head = _locked_head()
-    now = timezone.now()
+    now = now_ms()
     events = []
     seq, previous = head.seq, head.hash
     for entry in entries:

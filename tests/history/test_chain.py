@@ -164,9 +164,8 @@ def test_erasing_a_person_keeps_their_events_and_the_chain(vision, bob):  # type
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.postgres
 def test_concurrent_appends_never_fork_the_chain():  # type: ignore[no-untyped-def]
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises every write; the race needs PostgreSQL")
     from plantrack.plans.models import Plan
 
     plan = Plan.objects.first()

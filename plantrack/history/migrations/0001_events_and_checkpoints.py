@@ -5,10 +5,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 TABLES = ("history_event", "history_checkpoint")
+# An UPDATE that writes back identical values changes nothing and is let through: Django's
+# test-database restore (serialized_rollback) saves every row that way.
+COLUMNS = {
+    "history_event": (
+        "id seq at actor_kind actor_id actor_organisation_id object_type object_id "
+        "object_label plan_id item_id subject_user_id action changes reason public "
+        "previous_hash hash"
+    ).split(),
+    "history_checkpoint": (
+        "id seq first_seq head_hash merkle_root signed_at public_key signature"
+    ).split(),
+}
 
 POSTGRES_FUNCTION = """
 CREATE OR REPLACE FUNCTION history_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'the history is append-only: % on % is refused', TG_OP, TG_TABLE_NAME
         USING ERRCODE = 'insufficient_privilege';
 END
@@ -32,10 +47,14 @@ def _sqlite_forward(schema_editor):
     # client lacks the function, so its UPDATE or DELETE fails as well.
     statements = []
     for table in TABLES:
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in COLUMNS[table])
         for operation in ("UPDATE", "DELETE"):
+            when = "NOT plantrack_history_unlocked()"
+            if operation == "UPDATE":
+                when += f" AND ({changed})"
             statements.append(
                 f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
-                "WHEN NOT plantrack_history_unlocked() BEGIN "
+                f"WHEN {when} BEGIN "
                 f"SELECT RAISE(ABORT, 'the history is append-only: {operation} on {table} "
                 "is refused'); END;"
             )
