@@ -116,6 +116,8 @@ def test_keygen_prints_a_key_that_signs(monkeypatch):  # type: ignore[no-untyped
 
 def test_the_audit_name_runs_the_same_command(vision):  # type: ignore[no-untyped-def]
     out = StringIO()
-    call_command("audit", "verify", stdout=out)
+    from plantrack.cli import ALIASES
+
+    call_command(ALIASES["audit"], "verify", stdout=out)
     assert "History verified" in out.getvalue()
     assert Event.objects.exists()

@@ -1,3 +1,0 @@
-"""``plantrack audit …``: the same command as ``plantrack history …``."""
-
-from .history import Command  # noqa: F401
