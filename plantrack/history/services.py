@@ -35,27 +35,38 @@ class Entry:
     public: bool = True
 
 
+# What an event's hash covers, as (name in the hashed JSON, column): every column but the
+# hash itself. People appear by id only, so erasing a person's name changes no hashed content.
+HASHED = (
+    ("seq", "seq"),
+    ("at", "at"),
+    ("actor_kind", "actor_kind"),
+    ("actor", "actor_id"),
+    ("actor_organisation", "actor_organisation_id"),
+    ("object_type", "object_type"),
+    ("object_id", "object_id"),
+    ("object_label", "object_label"),
+    ("plan", "plan_id"),
+    ("item", "item_id"),
+    ("subject_user", "subject_user_id"),
+    ("action", "action"),
+    ("changes", "changes"),
+    ("reason", "reason"),
+    ("public", "public"),
+    ("previous_hash", "previous_hash"),
+)
+HASHED_COLUMNS = [column for _name, column in HASHED]
+
+
+def content_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The hashed content of an event given as a mapping of its columns."""
+    data = {name: row[column] for name, column in HASHED}
+    data["at"] = utc_text(data["at"])
+    return data
+
+
 def content(event: Event) -> dict[str, Any]:
-    """What an event's hash covers: every column but the hash itself. People appear by id
-    only, so erasing a person's name changes no hashed content."""
-    return {
-        "seq": event.seq,
-        "at": utc_text(event.at),
-        "actor_kind": event.actor_kind,
-        "actor": event.actor_id,
-        "actor_organisation": event.actor_organisation_id,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_label": event.object_label,
-        "plan": event.plan_id,
-        "item": event.item_id,
-        "subject_user": event.subject_user_id,
-        "action": event.action,
-        "changes": event.changes,
-        "reason": event.reason,
-        "public": event.public,
-        "previous_hash": event.previous_hash,
-    }
+    return content_of(vars(event))
 
 
 def event_hash(event: Event) -> str:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import keys, merkle
-from .canonical import canonical
+from .canonical import canonical, sha256_hex
 from .checkpoints import signed_fields
 from .models import GENESIS_HASH, Checkpoint, Event, Head
-from .services import event_hash
+from .services import HASHED_COLUMNS, content_of
 
 CHUNK = 5000
 
@@ -31,31 +31,29 @@ class Report:
 
 
 def _walk() -> tuple[int, str, dict[int, str], Problem | None]:
+    """Walk the events in order; the last good number and hash, every hash seen, and the
+    first problem (None when the chain holds)."""
     expected, previous = 1, GENESIS_HASH
     hashes: dict[int, str] = {}
-    for event in Event.objects.order_by("seq").iterator(chunk_size=CHUNK):
-        if event.seq != expected:
-            return expected - 1, previous, hashes, Problem(expected, "is missing")
-        if event.previous_hash != previous:
-            return (
-                expected - 1,
-                previous,
-                hashes,
-                Problem(
-                    event.seq, f"does not follow event {event.seq - 1} (its previous hash differs)"
-                ),
-            )
-        if event_hash(event) != event.hash:
-            return (
-                expected - 1,
-                previous,
-                hashes,
-                Problem(event.seq, "its content does not match its hash (it was altered)"),
-            )
-        hashes[event.seq] = event.hash
-        previous = event.hash
+    rows = Event.objects.order_by("seq").values(*HASHED_COLUMNS, "hash")
+    for row in rows.iterator(chunk_size=CHUNK):
+        problem = _problem(row, expected, previous)
+        if problem is not None:
+            return expected - 1, previous, hashes, problem
+        hashes[expected] = previous = row["hash"]
         expected += 1
     return expected - 1, previous, hashes, None
+
+
+def _problem(row: dict[str, Any], expected: int, previous: str) -> Problem | None:
+    seq = row["seq"]
+    if seq != expected:
+        return Problem(expected, "is missing")
+    if row["previous_hash"] != previous:
+        return Problem(seq, f"does not follow event {seq - 1} (its previous hash differs)")
+    if sha256_hex(content_of(row)) != row["hash"]:
+        return Problem(seq, "its content does not match its hash (it was altered)")
+    return None
 
 
 def _check_checkpoint(checkpoint: Checkpoint, hashes: dict[int, str]) -> Problem | None:
