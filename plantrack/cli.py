@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"import": "importplan"}
+ALIASES = {"import": "importplan", "audit": "history"}
 USAGE = """usage: plantrack COMMAND [options]
 
   demo     set up a SQLite database with the seed plans and serve the site
@@ -21,6 +21,8 @@ USAGE = """usage: plantrack COMMAND [options]
            guide and template: /<lang>/help/import/ on the site)
   bench    measure page and import speed:  plantrack bench --scale 100
            (its own temporary SQLite database; PLANTRACK_BENCH_DATABASE_URL for PostgreSQL)
+  history  the tamper-evident history:  plantrack history verify [--against head.json]
+           | checkpoint (sign the head; daily from cron) | keygen   (alias: audit)
   help     list every command (Django's too)
 """
 

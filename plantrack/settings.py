@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "plantrack.organisations",
     "plantrack.plans",
     "plantrack.progress",
+    "plantrack.history",
 ]
 
 MIDDLEWARE = [

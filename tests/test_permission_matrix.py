@@ -38,6 +38,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plantrack.accounts.models import User
 from plantrack.accounts.permissions import ASSESSORS, MODERATORS, PLAN_MANAGERS
+from plantrack.history.services import record
 from plantrack.organisations.models import FieldOfActivity, Membership, Organisation, Region
 from plantrack.plans.forms import ItemForm, PlanForm
 from plantrack.plans.importers.detect import parse_bytes
@@ -214,6 +215,17 @@ def _build_world() -> SimpleNamespace:
     w.other_update = update(item["b", 1], w.other_agency, others["rex"])
     # The plan manager also reports for an agency responsible for an item of their plan.
     w.self_update = update(item["a", 3], w.mgr_agency, p["plan_manager"])
+    # A history event only the plan's managers see, on each plan.
+    for upd in (w.own_update, w.other_update):
+        record(
+            upd,
+            "submitted",
+            by=upd.author,
+            plan_id=upd.item.plan_id,
+            item_id=upd.item_id,
+            public=False,
+            reason=f"private-note-{upd.pk}",
+        )
 
     # Every account has a confirmed second factor (so "setup when a device exists" applies).
     for user in [*p.values(), *others.values()]:
@@ -756,6 +768,35 @@ def members_list(target: str) -> Action:
     )
 
 
+def history_private(page: str, target: str) -> Action:
+    """The history pages are public, but events that are not (a submitted update) are
+    shown only to the plan's managers."""
+
+    def subject(w: SimpleNamespace) -> ProgressUpdate:
+        return w.own_update if target == "own" else w.other_update
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        item = subject(w).item
+        if page == "plan":
+            return c.get(f"/en/plans/{item.plan.slug}/history/")
+        return c.get(f"/en/plans/{item.plan.slug}/items/{item.code}/history/")
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        marker = f"private-note-{subject(w).pk}"
+        return response.status_code == 200 and marker in response.content.decode()
+
+    allowed = MANAGERS if target == "own" else only("site_admin")
+    return Action(
+        f"{page} history: events not public",
+        target,
+        allowed,
+        run,
+        shown=shown,
+        method="get",
+        soft_refusal=True,  # the page is public: answering without those events is the refusal
+    )
+
+
 def membership(verb: str, target: str) -> Action:
     def subject(w: SimpleNamespace) -> Membership:
         if verb == "approve":
@@ -1036,6 +1077,10 @@ ACTIONS: list[Action] = [
     organisation_edit("other"),
     organisation_edit("own", kind="law_enforcement"),
     members_list("own"),
+    history_private("plan", "own"),
+    history_private("plan", "other"),
+    history_private("item", "own"),
+    history_private("item", "other"),
     members_list("other"),
     membership("approve", "own"),
     membership("approve", "other"),

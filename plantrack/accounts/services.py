@@ -24,6 +24,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from plantrack.history.services import record
+
 from .models import AccountEvent, User
 from .permissions import is_site_admin
 from .selectors import two_factor_devices, user_by_email
@@ -193,6 +195,8 @@ def account_delete(*, user: User) -> None:
     user.deleted_at = timezone.now()
     user.set_unusable_password()
     user.save()
+    # The history keeps the person's id only; from now on it shows them as "deleted user".
+    record(user, "erased", by=user, label="", subject_user_id=user.pk, public=False)
 
 
 def account_export(*, user: User) -> dict[str, Any]:
@@ -437,5 +441,15 @@ def user_roles_set(
             actor=by,
             kind=AccountEvent.Kind.ROLES_CHANGED,
             detail={"before": before, "after": after},
+        )
+        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        record(
+            user,
+            "roles_changed",
+            by=by,
+            label="",
+            subject_user_id=user.pk,
+            changes=changes,
+            public=False,
         )
     return user

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from plantrack.accounts.models import User
 from plantrack.accounts.permissions import is_site_admin
+from plantrack.history.services import diff, record
 from plantrack.lib.rules import require
 
 from . import permissions
@@ -143,6 +144,7 @@ def organisation_get_or_create(
     )
     organisation.full_clean()
     organisation.save()
+    record(organisation, "created", changes=diff({}, _profile(organisation)))
     index.add(
         organisation.pk,
         name_en=organisation.name_en,
@@ -153,6 +155,27 @@ def organisation_get_or_create(
 
 
 # -- Profiles ------------------------------------------------------------------------------
+
+
+def _profile(organisation: Organisation) -> dict[str, Any]:
+    """The public profile fields with a value, for history events."""
+    public = ("name_mn", "name_en", "acronym", "kind", "region", "website")
+    return {name: getattr(organisation, name) for name in public if getattr(organisation, name)}
+
+
+def _record_membership(membership: Membership, action: str, by: User, **extra: Any) -> None:
+    # Memberships are about people: kept out of public history pages, and the person is
+    # named by id only (subject_user), never in the hashed text.
+    record(
+        membership,
+        action,
+        by=by,
+        organisation=membership.organisation_id,
+        label=str(membership.organisation),
+        subject_user_id=membership.user_id,
+        public=False,
+        **extra,
+    )
 
 
 def _apply_profile(organisation: Organisation, data: Mapping[str, Any]) -> None:
@@ -235,6 +258,13 @@ def organisation_register(*, by: User, data: Mapping[str, Any]) -> Organisation:
     )
     membership.full_clean()
     membership.save()
+    record(
+        organisation,
+        "registered",
+        by=by,
+        organisation=organisation,
+        changes=diff({}, _profile(organisation)),
+    )
     return organisation
 
 
@@ -267,6 +297,7 @@ def organisation_update(
             {"kind": _("Agencies and international bodies are added by the site administrators.")}
         )
     before = {name: getattr(current, name) for name in IDENTITY_FIELDS}
+    shown_before = {name: getattr(current, name) for name in (*PROFILE_FIELDS, "verified_at")}
     _apply_profile(current, data)
     changed = any(getattr(current, name) != before[name] for name in IDENTITY_FIELDS)
     if changed and current.self_registered and not is_site_admin(by):
@@ -292,24 +323,40 @@ def organisation_update(
         raise _stale_error(_("organisation"))
     _apply_lists(current, data)
     current.refresh_from_db()
+    changes = diff(shown_before, {name: getattr(current, name) for name in shown_before})
+    # Contact details are the organisation's own business; the history says they changed.
+    for name in ("contact_email", "contact_phone", "registration_number"):
+        if name in changes:
+            changes[name] = ["…", "…"]
+    if changes:
+        record(current, "changed", by=by, changes=changes)
     return current
 
 
 @transaction.atomic
 def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
     require(by, "organisations.verify", organisation)
+    before = organisation.verified_at
     organisation.verified_at = timezone.now()
     organisation.verified_by = by
     organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    record(
+        organisation,
+        "verified",
+        by=by,
+        changes=diff({"verified_at": before}, {"verified_at": organisation.verified_at}),
+    )
     return organisation
 
 
 @transaction.atomic
 def organisation_unverify(*, organisation: Organisation, by: User) -> Organisation:
     require(by, "organisations.verify", organisation)
+    before = organisation.verified_at
     organisation.verified_at = None
     organisation.verified_by = None
     organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    record(organisation, "unverified", by=by, changes=diff({"verified_at": before}, {}))
     return organisation
 
 
@@ -433,6 +480,7 @@ def membership_request(*, organisation: Organisation, user: User) -> Membership:
             _("You have already asked to join; the organisation's administrators will decide."),
             code="exists",
         ) from exc
+    _record_membership(membership, "requested", user, changes={"state": [None, "requested"]})
     return membership
 
 
@@ -446,7 +494,10 @@ def membership_decide(
     membership.state = Membership.State.ACTIVE if approve else Membership.State.DECLINED
     membership.decided_by = by
     membership.decided_at = timezone.now()
-    return _save(membership, version=version)
+    _save(membership, version=version)
+    changes = {"state": ["requested", membership.state]}
+    _record_membership(membership, "approved" if approve else "declined", by, changes=changes)
+    return membership
 
 
 def _send_invitation(membership: Membership, invitations_url: str) -> None:
@@ -503,7 +554,11 @@ def membership_invite(
         membership.role = role
         membership.decided_by = by
         membership.decided_at = timezone.now()
-        return _save(membership)
+        _save(membership)
+        changes = {"state": ["requested", "active"], "role": [None, role]}
+        _record_membership(membership, "approved", by, changes=changes)
+        return membership
+    previous = membership.state if membership is not None else None
     if membership is None:
         membership = Membership(user=user, organisation=organisation)
     membership.state = Membership.State.INVITED
@@ -512,6 +567,8 @@ def membership_invite(
     membership.decided_by = None
     membership.decided_at = None
     _save(membership)
+    changes = {"state": [previous, "invited"], "role": [None, role]}
+    _record_membership(membership, "invited", by, changes=changes)
     if invitations_url:
         transaction.on_commit(lambda: _send_invitation(membership, invitations_url))
     return membership
@@ -527,7 +584,10 @@ def membership_respond(*, membership: Membership, user: User, accept: bool) -> M
     membership.state = Membership.State.ACTIVE if accept else Membership.State.DECLINED
     membership.decided_by = user
     membership.decided_at = timezone.now()
-    return _save(membership)
+    _save(membership)
+    changes = {"state": ["invited", membership.state]}
+    _record_membership(membership, "accepted" if accept else "declined", user, changes=changes)
+    return membership
 
 
 @transaction.atomic
@@ -541,8 +601,12 @@ def membership_set_role(
         raise ValidationError(_("Only members and invited people have a role."), code="state")
     if role != Membership.Role.ADMIN and _is_last_admin(membership):
         raise _last_admin_error()
+    before = membership.role
     membership.role = role
-    return _save(membership, version=version)
+    _save(membership, version=version)
+    if before != role:
+        _record_membership(membership, "role_changed", by, changes={"role": [before, role]})
+    return membership
 
 
 @transaction.atomic
@@ -552,4 +616,6 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         require(by, "organisations.change", membership.organisation)
     if _is_last_admin(membership):
         raise _last_admin_error()
+    changes = {"state": [membership.state, None], "role": [membership.role, None]}
+    _record_membership(membership, "removed", by, changes=changes)
     membership.delete()

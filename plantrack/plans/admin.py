@@ -88,9 +88,31 @@ class PlanAdmin(admin.ModelAdmin):
             )
 
 
+class _ItemForm(_VersionedForm):
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        fields = {f.name for f in Item._meta.concrete_fields}
+        values = {k: data[k] for k in self.changed_data if k in fields and k in data}
+        if self.instance.pk and values and not data.get("reason", "").strip():
+            before = Item.objects.filter(pk=self.instance.pk).values(*values).first() or {}
+            if services.reason_required(self.instance, before, values):
+                self.add_error(
+                    "reason",
+                    _("This item's reported progress was approved; say why you change it."),
+                )
+        return data
+
+
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
-    form = _VersionedForm
+    form = _ItemForm
     list_display = ["code", "plan", "kind", "status", "progress"]
     list_filter = ["plan", "kind", "status"]
     search_fields = ["code", "title_en", "title_mn"]
@@ -115,6 +137,7 @@ class ItemAdmin(admin.ModelAdmin):
                 version=stored if seen is None else seen,
                 values=values,
                 by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data.get("reason", ""),
             )
 
     def delete_model(self, request: HttpRequest, obj: Item) -> None:

@@ -65,6 +65,16 @@ class PlanForm(forms.ModelForm):
 
 class ItemForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Shown in the item's public history. Required when you change the status or "
+            "progress of an item whose reported progress was approved."
+        ),
+    )
 
     class Meta:
         model = Item

@@ -24,6 +24,7 @@ from plantrack.organisations.matching import OrganisationIndex
 from plantrack.organisations.services import organisation_get_or_create
 from plantrack.progress.models import Indicator
 
+from . import events
 from .import_organisations import NewOrganisation, OrganisationReport, Suggestion
 from .importers.base import ImportRefused, ParsedItem, ParsedPlan, ParsedResponsibility
 from .importers.stakeholders import group_key, is_group
@@ -828,9 +829,11 @@ def plan_import(
         try:
             with transaction.atomic():
                 plan = _still_current(prepared, by=by, system=system)
+                before = events.import_snapshot(plan)
                 plan = _save_plan(prepared, plan, source_name, source_bytes, mapping)
                 _apply_items(prepared, plan)
                 _apply_links(prepared)
+                events.record_import(prepared, plan, before, by=by, source_name=source_name)
                 if by is not None and by.pk and prepared.plan is None:
                     plan.managers.add(by)
                 plan_rollup(plan=plan)
@@ -860,8 +863,24 @@ def plan_publish(*, plan: Plan, by: User | None) -> Plan:
 
 
 @transaction.atomic
-def item_update(*, item: Item, version: int, values: dict[str, Any], by: User) -> Item:
-    """Save an edit made through a form; refuse it if someone saved the item meanwhile."""
+def item_update(
+    *, item: Item, version: int, values: dict[str, Any], by: User, reason: str = ""
+) -> Item:
+    """Save an edit made through a form; refuse it if someone saved the item meanwhile.
+
+    Setting the status or progress of an item that has an approved progress report
+    overrides what its reporters said, so it needs a ``reason`` (shown in its history)."""
+    before = Item.objects.filter(pk=item.pk).values(*values).first() or {}
+    if reason_required(item, before, values) and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "This item's progress was reported and approved. Say why you change "
+                    "its status or progress."
+                )
+            },
+            code="reason_required",
+        )
     for name, value in values.items():
         setattr(item, name, value)
     item.full_clean(exclude=["plan", "parent", "path"])
@@ -881,13 +900,26 @@ def item_update(*, item: Item, version: int, values: dict[str, Any], by: User) -
     item.version = version + 1
     if {"status", "progress", "weight"} & set(values):
         item_rollup_ancestors(item=item)
+    events.record_item_update(item, before, values, by=by, reason=reason.strip())
     return item
+
+
+def reason_required(item: Item, before: dict[str, Any], values: dict[str, Any]) -> bool:
+    """Does this edit override an approved progress report (status or progress changed)?"""
+    from plantrack.progress.models import ProgressUpdate
+
+    changed = any(
+        name in values and values[name] != before.get(name) for name in ("status", "progress")
+    )
+    approved = ProgressUpdate.objects.filter(item=item, state=ProgressUpdate.State.APPROVED)
+    return changed and approved.exists()
 
 
 @transaction.atomic
 def plan_update(*, plan: Plan, version: int | None, values: dict[str, Any], by: User) -> Plan:
     """Save a plan's description; refuse it if someone saved the plan since ``version``
     (None, from a caller that saw no version, saves unchecked)."""
+    before = Plan.objects.filter(pk=plan.pk).values(*values).first() or {}
     for name, value in values.items():
         setattr(plan, name, value)
     plan.full_clean()
@@ -908,17 +940,21 @@ def plan_update(*, plan: Plan, version: int | None, values: dict[str, Any], by: 
             code="stale",
         )
     plan.refresh_from_db()
+    events.record_plan_update(plan, before, by=by)
     return plan
 
 
 @transaction.atomic
 def responsibility_add(*, item: Item, organisation: Any, role: str, by: User) -> Responsibility:
-    responsibility, _ = Responsibility.objects.get_or_create(
+    responsibility, created = Responsibility.objects.get_or_create(
         item=item, organisation=organisation, role=role
     )
+    if created:
+        events.record_responsibility(responsibility, "added", by=by)
     return responsibility
 
 
 @transaction.atomic
 def responsibility_remove(*, responsibility: Responsibility, by: User) -> None:
+    events.record_responsibility(responsibility, "removed", by=by)
     responsibility.delete()

@@ -162,13 +162,14 @@ def item_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     item = get_item_for_user(request.user, plan, code, write=True)
     form = ItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        values = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
         try:
             services.item_update(
                 item=item,
                 version=form.cleaned_data["version"],
                 values=values,
                 by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plantrack.accounts.models import User
+from plantrack.history.services import record
 from plantrack.lib.rules import has, require
 from plantrack.plans.models import Item, Status
 from plantrack.plans.rollup import item_rollup_ancestors
@@ -70,7 +73,27 @@ def progress_update_submit(
         )
     update.full_clean()
     update.save()
+    # Not public until approved: only the plan's managers and the reporters see it.
+    _record(update, "submitted", by=by, organisation=update.organisation_id, public=False)
     return update
+
+
+def _record(update: ProgressUpdate, action: str, **extra: Any) -> None:
+    item = update.item
+    changes = extra.pop("changes", None) or {
+        "status": [None, update.status],
+        "progress": [None, update.progress],
+    }
+    record(
+        update,
+        action,
+        label=f"{item.code} {item.title}",
+        plan_id=item.plan_id,
+        item_id=item.pk,
+        changes=changes,
+        reason=update.note if action == "submitted" else update.review_note,
+        **extra,
+    )
 
 
 @transaction.atomic
@@ -99,6 +122,7 @@ def progress_update_review(
     ).update(state=state, reviewed_by=by, reviewed_at=now, review_note=note.strip())
     if not decided:
         raise AlreadyReviewed()
+    before = {"status": item.status, "progress": item.progress}
     if approve:
         # The version is bumped in the database: an edit saved since our read still counts.
         Item.objects.filter(pk=item.pk).update(
@@ -110,4 +134,11 @@ def progress_update_review(
         item.refresh_from_db()
         item_rollup_ancestors(item=item)
     locked.refresh_from_db()
+    if approve:
+        after = {"status": item.status, "progress": item.progress}
+        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        _record(locked, "approved", by=by, changes=changes or {"state": ["submitted", "approved"]})
+    else:
+        changes = {"state": ["submitted", "returned"]}
+        _record(locked, "returned", by=by, changes=changes, public=False)
     return locked

@@ -261,6 +261,11 @@ CASES = [
     PageCase("delete-account", "accounts/profile/delete/", user=CITIZEN),
     PageCase("two-step-setup", "accounts/two-step/setup/", user=CITIZEN, expect="img"),
     PageCase("two-step-verify", "accounts/two-step/", user=CITIZEN),
+    # History and transparency
+    PageCase("plan-history", f"{VISION}history/", expect=".history"),
+    PageCase("item-history", f"{VISION}items/7.3.13/history/", expect=".history"),
+    PageCase("item-history-manager", f"{VISION}items/7.3.13/history/", manager=True),
+    PageCase("transparency", "transparency/", expect="table"),
     # Progress reporting
     PageCase("report-progress", f"{VISION}items/7.3.13/report/", user=REPORTER),
     PageCase("item-with-report-button", f"{VISION}items/7.3.13/", user=REPORTER),

@@ -175,6 +175,7 @@ class Command(BaseCommand):
         parser.add_argument("--activities", type=int, default=10_000)
         parser.add_argument("--docx-items", type=int, default=10_000)
         parser.add_argument("--pdf-pages", type=int, default=300)
+        parser.add_argument("--events", type=int, default=10_000, help="history events appended")
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale = max(1, options["scale"])
@@ -187,6 +188,7 @@ class Command(BaseCommand):
         self._scale_up(scale)
         self._print_imports(rows)
         self._print_pages(scale, options["runs"])
+        self._print_history(options["events"])
 
     # -- imports ------------------------------------------------------------------------
 
@@ -339,6 +341,8 @@ class Command(BaseCommand):
             ("organisation", "/en/organisations/mddic/"),
             ("organisation list", "/en/organisations/"),
             ("search", "/en/search/?q=border"),
+            ("plan history", "/en/plans/vision-2050-big/history/"),
+            ("item history", "/en/plans/vision-2050-goal-7/items/7.3.13/history/"),
         ]
 
     def _print_pages(self, scale: int, runs: int) -> None:
@@ -384,6 +388,50 @@ class Command(BaseCommand):
             f"with CSS and JS (CSS {css / 1024:.1f} KB, JS {js / 1024:.1f} KB, "
             f"JS goal ≤ {TARGET_JS_KB:.0f} KB)."
         )
+
+    def _print_history(self, count: int) -> None:
+        """Event append cost and ``history verify`` time, extrapolated to a million events."""
+        from django.db import transaction
+
+        from plantrack.history.models import Event
+        from plantrack.history.services import Entry, append
+        from plantrack.history.verify import verify_all
+
+        entries = [
+            Entry(
+                action="changed",
+                object_type="plans.item",
+                object_id=str(n),
+                label=f"7.3.{n} bench item",
+                changes={"title_en": ["before", "after"], "progress": ["10", "20"]},
+            )
+            for n in range(count)
+        ]
+        with transaction.atomic():
+            appended = _timed(lambda: append(entries))
+        single = _timed(lambda: [self._append_one() for _ in range(100)]) / 100
+        total = Event.objects.count()
+        verified = _timed(verify_all)
+        per_million = verified / max(total, 1) * 1_000_000
+        self.stdout.write("")
+        self._table(
+            ["history", "value", "goal"],
+            [
+                ["append, in bulk (events/s)", f"{count / max(appended, 1e-9):,.0f}", ""],
+                ["append, one per transaction (events/s)", f"{1 / max(single, 1e-9):,.0f}", ""],
+                [f"verify {total:,} events (s)", f"{verified:.2f}", ""],
+                ["verify, per 1,000,000 events (s)", f"{per_million:.1f}", "≤ 30 s"],
+            ],
+        )
+
+    @staticmethod
+    def _append_one() -> None:
+        from django.db import transaction
+
+        from plantrack.history.services import Entry, append
+
+        with transaction.atomic():
+            append([Entry(action="changed", object_type="bench", object_id="1")])
 
     def _table(self, header: list[str], rows: list[list[str]]) -> None:
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]

@@ -19,12 +19,26 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="set up the data, then stop")
 
+    def _sign_history(self) -> None:
+        """Sign the history's head, so /transparency/ has something to show (outside
+        production the key is made and kept in the data folder: see history.keys)."""
+        from plantrack.history.checkpoints import NothingToSign, checkpoint_create
+        from plantrack.history.keys import KeyMissing
+
+        try:
+            checkpoint = checkpoint_create()
+        except (KeyMissing, NothingToSign) as exc:
+            self.stdout.write(f"History not signed: {exc}")
+            return
+        self.stdout.write(f"History signed up to event {checkpoint.seq}.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         results, accounts = build_demo()
         for result in results:
             self.stdout.write(f"  {result.plan.slug}: {result.summary()}")
+        self._sign_history()
         self.stdout.write("Demo sign-in (change these before any real use):")
         for account in accounts:
             self.stdout.write(f"  {account.role}: {account.email} / {account.password}")

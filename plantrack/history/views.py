@@ -1,0 +1,84 @@
+"""History pages (per plan, per item) and the transparency pages with the signed head."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from plantrack.lib.params import page_param
+from plantrack.lib.rules import public
+from plantrack.plans.permissions import can_manage_plan, get_item_for_user, get_plan_for_user
+
+from . import keys, selectors
+from .checkpoints import head_document, proof_document
+from .models import Checkpoint, Event, Head
+from .services import content
+
+JSON_OPTIONS = {"ensure_ascii": False, "indent": 2}
+
+
+@public
+def plan_history(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    private = can_manage_plan(request.user, plan)
+    page = selectors.plan_history(plan=plan, private=private, page_number=page_param(request))
+    return render(request, "history/plan_history.html", {"plan": plan, "page": page})
+
+
+@public
+def item_history(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    item = get_item_for_user(request.user, plan, code)
+    private = can_manage_plan(request.user, plan)
+    page = selectors.item_history(item=item, private=private, page_number=page_param(request))
+    return render(request, "history/item_history.html", {"plan": plan, "item": item, "page": page})
+
+
+def _public_key() -> str | None:
+    latest = Checkpoint.objects.order_by("-seq").first()
+    if latest is not None:
+        return latest.public_key
+    try:
+        # Never creates a key: a public page must not write.
+        return keys.public_text(keys.private_key(create=False))
+    except keys.KeyMissing:
+        return None
+
+
+@public
+def transparency(request: HttpRequest) -> HttpResponse:
+    checkpoints = Paginator(Checkpoint.objects.order_by("-seq"), 50).get_page(page_param(request))
+    latest = checkpoints.object_list[0] if checkpoints.number == 1 and checkpoints else None
+    context = {
+        "head": Head.objects.filter(pk=1).first(),
+        "latest": head_document(latest) if latest else None,
+        "public_key": _public_key(),
+        "page": checkpoints,
+    }
+    return render(request, "history/transparency.html", context)
+
+
+@public
+def head_json(request: HttpRequest) -> HttpResponse:
+    latest = Checkpoint.objects.order_by("-seq").first()
+    if latest is None:
+        return JsonResponse({"error": "No checkpoint has been signed yet."}, status=404)
+    return JsonResponse(head_document(latest), json_dumps_params=JSON_OPTIONS)
+
+
+@public
+def event_proof(request: HttpRequest, seq: int) -> HttpResponse:
+    event = Event.objects.filter(seq=seq).first()
+    if event is None:
+        raise Http404("No such event.")
+    document = proof_document(event)
+    if document is None:
+        return JsonResponse(
+            {"error": "This event is not in a signed checkpoint yet; try again tomorrow."},
+            status=404,
+        )
+    # A public event's content lets anyone recompute its hash; a private one shows hashes only.
+    if event.public:
+        document["event"]["content"] = content(event)
+    return JsonResponse(document, json_dumps_params=JSON_OPTIONS)
