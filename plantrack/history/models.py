@@ -29,6 +29,8 @@ class Action(models.TextChoices):
     PROGRESS_SET = "progress_set", _("status or progress set")
     RETIRED = "retired", _("retired")
     RESTORED = "restored", _("restored")
+    MOVED = "moved", _("moved")
+    PUBLISHED = "published", _("published")
     ADDED = "added", _("added")
     REMOVED = "removed", _("removed")
     SUBMITTED = "submitted", _("submitted")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 import plantrack.plans.permissions  # noqa: F401  (registers the plans.* rules used below)
 from plantrack.accounts.models import User
+from plantrack.history.services import Action, record
 from plantrack.lib.rules import has
 from plantrack.organisations.matching import OrganisationIndex
 from plantrack.organisations.services import organisation_get_or_create
@@ -857,6 +858,15 @@ def plan_publish(*, plan: Plan, by: User | None) -> Plan:
         updated = Plan.objects.filter(pk=plan.pk, published_at__isnull=True).update(
             published_at=timezone.now(), version=F("version") + 1, updated_at=timezone.now()
         )
+        if updated:
+            record(
+                plan,
+                Action.PUBLISHED,
+                by=by,
+                label=plan.short_name,
+                plan_id=plan.pk,
+                changes={"published": [False, True]},
+            )
     if updated:
         plan.refresh_from_db(fields=["published_at", "version", "updated_at"])
     return plan
@@ -869,7 +879,10 @@ def item_update(
     """Save an edit made through a form; refuse it if someone saved the item meanwhile.
 
     Setting the status or progress of an item that has an approved progress report
-    overrides what its reporters said, so it needs a ``reason`` (shown in its history)."""
+    overrides what its reporters said, so it needs a ``reason`` (shown in its history).
+    Only the plan's managers and the site administrators may edit it."""
+    if by is None or not has(by, "plans.change_plan", item.plan):
+        raise PermissionDenied(_("Only this plan's managers may change it."))
     before = Item.objects.filter(pk=item.pk).values(*values).first() or {}
     if reason_required(item, before, values) and not reason.strip():
         raise ValidationError(
@@ -918,7 +931,10 @@ def reason_required(item: Item, before: dict[str, Any], values: dict[str, Any]) 
 @transaction.atomic
 def plan_update(*, plan: Plan, version: int | None, values: dict[str, Any], by: User) -> Plan:
     """Save a plan's description; refuse it if someone saved the plan since ``version``
-    (None, from a caller that saw no version, saves unchecked)."""
+    (None, from a caller that saw no version, saves unchecked). Only the plan's managers
+    and the site administrators may."""
+    if by is None or not has(by, "plans.change_plan", plan):
+        raise PermissionDenied(_("Only this plan's managers may change it."))
     before = Plan.objects.filter(pk=plan.pk).values(*values).first() or {}
     for name, value in values.items():
         setattr(plan, name, value)

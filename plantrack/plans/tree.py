@@ -25,8 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import plantrack.plans.permissions  # noqa: F401  (registers the plans.* rules used below)
+from plantrack.history.services import Action, record
 from plantrack.lib.rules import has
 
+from .events import item_label
 from .models import Item, Plan, Status, path_segment
 from .rollup import plan_rollup
 from .services import _bulk_update
@@ -304,7 +306,20 @@ def item_add(
         placeholder.position,
     )
     item.save()
-    # history: item_added
+    record(
+        item,
+        Action.CREATED,
+        by=by,
+        label=item_label(item),
+        plan_id=plan.pk,
+        item_id=item.pk,
+        changes={
+            "code": [None, item.code],
+            "kind": [None, item.kind],
+            "title": [None, item.title],
+            "parent": [None, parent.code if parent else None],
+        },
+    )
     plan_rollup(plan=plan)
     return item
 
@@ -388,10 +403,22 @@ def item_move(
         _relayout(children, anchor, rows)
     if not any(row.changed for row in rows.values()):
         return item  # already there
+    old_position = item.position
     _write(list(rows.values()))
     Item.objects.filter(pk=item.pk).update(version=F("version") + 1)
     item.refresh_from_db()
-    # history: item_moved (from the old parent and position to the new)
+    record(
+        item,
+        Action.MOVED,
+        by=by,
+        label=item_label(item),
+        plan_id=plan.pk,
+        item_id=item.pk,
+        changes={
+            "parent": [old_parent.code if old_parent else None, parent.code if parent else None],
+            "position": [old_position, item.position],
+        },
+    )
     plan_rollup(plan=plan)
     return item
 
@@ -440,7 +467,16 @@ def item_retire(*, item: Item, reason: str, version: int, by: Any) -> int:
         .filter(Q(pk=item.pk) | Q(path__startswith=item.path + "."))
         .update(retired_at=now, retired_reason=reason, version=F("version") + 1, updated_at=now)
     )
-    # history: item_retired (with the reason and the number of items below it)
+    record(
+        item,
+        Action.RETIRED,
+        by=by,
+        label=item_label(item),
+        plan_id=plan.pk,
+        item_id=item.pk,
+        changes={"retired": [False, True], "items": [None, retired]},
+        reason=reason,
+    )
     plan_rollup(plan=plan)
     return retired
 
@@ -473,6 +509,14 @@ def item_restore(*, item: Item, version: int, by: Any) -> int:
         .filter(Q(pk=item.pk) | Q(path__startswith=item.path + "."))
         .update(retired_at=None, retired_reason="", version=F("version") + 1, updated_at=now)
     )
-    # history: item_restored
+    record(
+        item,
+        Action.RESTORED,
+        by=by,
+        label=item_label(item),
+        plan_id=plan.pk,
+        item_id=item.pk,
+        changes={"retired": [True, False], "items": [None, restored]},
+    )
     plan_rollup(plan=plan)
     return restored

@@ -16,6 +16,7 @@ from plantrack.history.models import Event, Head
 from plantrack.organisations import services as organisation_services
 from plantrack.organisations.models import Membership, Organisation
 from plantrack.plans import services as plan_services
+from plantrack.plans import tree as plan_tree
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Responsibility
 from plantrack.progress import services as progress_services
@@ -43,6 +44,11 @@ def new_events() -> Iterator[list[Event]]:
 # must be added here (with a test) or to NOT_PUBLIC with a reason.
 COVERED = {
     "plan_import",
+    "plan_publish",
+    "item_add",
+    "item_move",
+    "item_retire",
+    "item_restore",
     "item_update",
     "plan_update",
     "responsibility_add",
@@ -77,6 +83,7 @@ READS = {
     "check_import_permission",
     "client_ip",
     "import_slug",
+    "other_source",
     "last_admin_error",
     "latin",
     "leaves_no_admin",
@@ -89,7 +96,7 @@ READS = {
 
 
 def test_every_write_service_is_covered_by_an_event_test():  # type: ignore[no-untyped-def]
-    modules = [plan_services, organisation_services, progress_services, account_services]
+    modules = [plan_services, plan_tree, organisation_services, progress_services, account_services]
     found = {
         name
         for module in modules
@@ -251,6 +258,43 @@ def test_a_plan_edit_writes_its_changes(vision, alice):  # type: ignore[no-untyp
         )
     [event] = events
     assert event.object_type == "plans.plan" and event.changes["issuer"][1] == "The Parliament"
+
+
+def test_items_added_moved_retired_and_restored_by_hand(vision, alice, bob):  # type: ignore[no-untyped-def]
+    target = Item.objects.get(plan=vision, code="7.1")
+    with new_events() as events:
+        added = plan_tree.item_add(
+            plan=vision,
+            parent=target,
+            values={"code": "7.1.99", "kind": "activity", "title_en": "Added by hand"},
+            by=alice,
+        )
+        moved = plan_tree.item_move(
+            item=added, new_parent=None, position="last", version=added.version, by=alice
+        )
+        plan_tree.item_retire(item=moved, reason="Merged", version=moved.version, by=alice)
+        moved.refresh_from_db()
+        plan_tree.item_restore(item=moved, version=moved.version, by=alice)
+    assert [(e.action, e.item_id) for e in events] == [
+        ("created", added.pk),
+        ("moved", added.pk),
+        ("retired", added.pk),
+        ("restored", added.pk),
+    ]
+    assert events[1].changes["parent"] == ["7.1", None]
+    assert events[2].reason == "Merged" and events[2].changes["items"] == [None, 1]
+    with new_events() as refused, pytest.raises(PermissionDenied):
+        plan_tree.item_retire(item=moved, reason="x", version=moved.version, by=bob)
+    assert refused == []
+
+
+def test_publishing_a_draft_is_recorded_once(vision, alice):  # type: ignore[no-untyped-def]
+    type(vision).objects.filter(pk=vision.pk).update(published_at=None)
+    vision.refresh_from_db()
+    with new_events() as events:
+        plan_services.plan_publish(plan=vision, by=alice)
+        plan_services.plan_publish(plan=vision, by=alice)  # already public: nothing more
+    assert [(e.action, e.plan_id) for e in events] == [("published", vision.pk)]
 
 
 @pytest.fixture
