@@ -52,7 +52,14 @@ def test_the_assessment_seeds_are_refused_and_the_command_fails(db):  # type: ig
 
 def test_a_missing_file_is_named_in_the_error(db, tmp_path):  # type: ignore[no-untyped-def]
     with pytest.raises(CommandError, match="1 of 1 files"):
-        call_command("importplan", str(tmp_path / "nope.txt"), stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "importplan",
+            str(tmp_path / "nope.txt"),
+            "--language",
+            "en",
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
 
 
 def test_a_port_in_use_gets_a_clear_message():

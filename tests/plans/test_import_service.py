@@ -13,6 +13,16 @@ from plantrack.plans.seedfiles import read_seed
 from plantrack.plans.services import plan_import
 from plantrack.progress.models import Indicator
 
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """These tests check the English messages (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 VISION = SEED_DIR / "000_9b10a168590abdd1.txt"
 RECOMMENDATIONS = SEED_DIR / "001_2125384cf4ad98ca.txt"
 DICE = SEED_DIR / "002_99bd07660585a0bf.txt"

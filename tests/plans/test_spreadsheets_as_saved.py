@@ -17,6 +17,16 @@ from plantrack.plans.importers.mapping import Mapping
 from plantrack.plans.models import Plan
 from plantrack.plans.services import plan_import
 
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """These tests check the English messages (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 HEADER = ["code", "parent_code", "kind", "title", "organisations", "organisation_kind"]
 ROWS = [
     ["1", "", "objective", "Safer streets, parks and schools", "", ""],

@@ -14,6 +14,16 @@ from plantrack.plans.importers.table import write_csv
 from plantrack.plans.models import Item, Plan
 from plantrack.plans.services import plan_import
 
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """These tests check the English messages (the Mongolian ones are in the catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 CSV = """# title: District safety plan
 # title_mn: Дүүргийн аюулгүй байдлын төлөвлөгөө
 # short_name: district-safety
