@@ -114,6 +114,15 @@ def progress_update_review(
         raise OwnUpdate()
     if not approve and not note.strip():
         raise ValidationError({"review_note": _("Say what the reporter should change.")})
+    if approve and item.retired_at is not None:
+        # Retired after the report came in: its figures would change nothing public.
+        raise ValidationError(
+            _(
+                "Item %(code)s was retired after this report was sent, so the report cannot be "
+                "approved. Return it with a note, or restore the item first."
+            )
+            % {"code": item.code}
+        )
     now = timezone.now()
     state = ProgressUpdate.State.APPROVED if approve else ProgressUpdate.State.RETURNED
     # Guarded: only a still-submitted update is decided, whatever this process read before.

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from plantrack.accounts.models import User
 from plantrack.organisations.models import Membership, Organisation
@@ -132,6 +132,24 @@ def test_a_verified_self_registered_organisation_reports(activity):  # type: ign
     user = _unverified_cso_reporter(activity, verified=True)
     update = _report(activity, user)
     assert update.organisation is not None and update.organisation.slug == "ncsa-cso"
+
+
+def test_a_report_on_an_item_retired_since_is_not_approved(activity, erin, alice):  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    from plantrack.plans.tree import item_retire
+
+    update = _report(activity, erin, progress=70)
+    activity.refresh_from_db()
+    item_retire(item=activity, reason="Merged", version=activity.version, by=alice)
+    before = Item.objects.values("status", "progress").get(pk=activity.pk)
+    with pytest.raises(ValidationError, match="retired"), translation.override("en"):
+        progress_update_review(update=update, by=alice, approve=True)
+    assert Item.objects.values("status", "progress").get(pk=activity.pk) == before
+    update.refresh_from_db()
+    assert update.state == "submitted"
+    returned = progress_update_review(update=update, by=alice, approve=False, note="Retired")
+    assert returned.state == "returned"
 
 
 def test_a_not_allowed_reviewer_is_refused_as_not_allowed(activity, erin, charlie):  # type: ignore[no-untyped-def]
