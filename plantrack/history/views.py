@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from plantrack.lib.params import page_param
 from plantrack.lib.rules import public
@@ -67,6 +68,14 @@ def head_json(request: HttpRequest) -> HttpResponse:
     return JsonResponse(head_document(latest), json_dumps_params=JSON_OPTIONS)
 
 
+def _in_draft(event: Event) -> bool:
+    from plantrack.plans.models import Plan
+
+    return event.plan_id is not None and (
+        Plan.objects.filter(pk=event.plan_id, published_at__isnull=True).exists()
+    )
+
+
 @public
 def event_proof(request: HttpRequest, seq: int) -> HttpResponse:
     event = Event.objects.filter(seq=seq).first()
@@ -75,10 +84,11 @@ def event_proof(request: HttpRequest, seq: int) -> HttpResponse:
     document = proof_document(event)
     if document is None:
         return JsonResponse(
-            {"error": "This event is not in a signed checkpoint yet; try again tomorrow."},
+            {"error": _("This event is not in a signed checkpoint yet; try again tomorrow.")},
             status=404,
         )
-    # A public event's content lets anyone recompute its hash; a private one shows hashes only.
-    if event.public:
+    # A public event's content lets anyone recompute its hash; a private one shows hashes
+    # only, and so does an event of a draft plan until the plan is published.
+    if event.public and not _in_draft(event):
         document["event"]["content"] = content(event)
     return JsonResponse(document, json_dumps_params=JSON_OPTIONS)

@@ -61,6 +61,16 @@ def _name_order() -> Any:
     return Lower(name)
 
 
+def only_in_drafts() -> Q:
+    """Organisations an import added for a draft plan and nothing public names yet: the
+    draft is not public, so neither is the list of bodies it names (until it is published
+    or an administrator verifies them)."""
+    named_in_public = Responsibility.objects.filter(
+        organisation=OuterRef("pk"), item__plan__published_at__isnull=False
+    )
+    return Q(created_by_import=True, verified_at__isnull=True) & ~Q(Exists(named_in_public))
+
+
 def organisation_directory(
     *,
     kind: str = "",
@@ -81,7 +91,8 @@ def organisation_directory(
         .values("n")
     )
     organisations = (
-        Organisation.objects.select_related("region")
+        Organisation.objects.exclude(only_in_drafts())
+        .select_related("region")
         .prefetch_related(Prefetch("fields", queryset=FieldOfActivity.objects.all()))
         .annotate(
             responsibility_count=Coalesce(

@@ -118,6 +118,7 @@ def organisation_get_or_create(
     kind: str = "",
     index: OrganisationIndex | None = None,
     created_by_import: bool = False,
+    public: bool = True,
 ) -> Organisation:
     """One body is one organisation: match by acronym, then by English or Mongolian name.
 
@@ -125,7 +126,8 @@ def organisation_get_or_create(
     one with the same name gets a separate organisation, never the import's items.
     Pass an ``index`` to match many names with one query; new organisations join it.
     ``created_by_import`` marks a new one as added by a plan import: unverified until a site
-    administrator verifies it (``organisation_verify``).
+    administrator verifies it (``organisation_verify``). ``public=False`` (a draft plan's
+    import) keeps its history event private until a published plan names it.
     """
     name = " ".join(name.split())
     index = index if index is not None else OrganisationIndex.load()
@@ -144,7 +146,7 @@ def organisation_get_or_create(
     )
     organisation.full_clean()
     organisation.save()
-    record(organisation, "created", changes=diff({}, _profile(organisation)))
+    record(organisation, "created", changes=diff({}, _profile(organisation)), public=public)
     index.add(
         organisation.pk,
         name_en=organisation.name_en,

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plantrack.accounts.permissions import is_site_admin
 from plantrack.accounts.services import MailLimitReached
 from plantrack.lib import once
 from plantrack.lib.bilingual import picked_language
@@ -66,6 +67,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @public
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("region"), slug=slug)
+    if not is_site_admin(request.user) and (
+        Organisation.objects.filter(pk=organisation.pk).filter(selectors.only_in_drafts()).exists()
+    ):
+        raise Http404("No such organisation.")
     page = organisation_responsibilities(
         organisation=organisation, page_number=page_param(request), user=request.user
     )

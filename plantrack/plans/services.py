@@ -692,7 +692,7 @@ def _apply_items(prepared: _Prepared, plan: Plan) -> None:
     _bulk_update(prepared.updates, fields)
 
 
-def _apply_links(prepared: _Prepared) -> None:
+def _apply_links(prepared: _Prepared, *, public: bool = True) -> None:
     index = OrganisationIndex.load() if None in prepared.organisations.values() else None
     organisations: dict[str, int] = {k: pk for k, pk in prepared.organisations.items() if pk}
     by_code = prepared.by_code
@@ -701,7 +701,12 @@ def _apply_links(prepared: _Prepared) -> None:
             name, acronym, kind = prepared.organisation_specs[key]
             # Not in the registry: added, marked as added by an import, and unverified.
             organisations[key] = organisation_get_or_create(
-                name=name, acronym=acronym, kind=kind, index=index, created_by_import=True
+                name=name,
+                acronym=acronym,
+                kind=kind,
+                index=index,
+                created_by_import=True,
+                public=public,
             ).pk
     # Two spellings of one body in a row ("NPA", "National Police Agency") link it once.
     links = {(code, organisations[key], role) for code, key, role in prepared.responsibilities}
@@ -833,7 +838,7 @@ def plan_import(
                 before = events.import_snapshot(plan)
                 plan = _save_plan(prepared, plan, source_name, source_bytes, mapping)
                 _apply_items(prepared, plan)
-                _apply_links(prepared)
+                _apply_links(prepared, public=plan.published_at is not None)
                 events.record_import(prepared, plan, before, by=by, source_name=source_name)
                 if by is not None and by.pk and prepared.plan is None:
                     plan.managers.add(by)
