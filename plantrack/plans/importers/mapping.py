@@ -431,6 +431,7 @@ def outline_to_plan(
         _years(node, node.cells)
     _spread_years(outline.nodes)
     items: list[ParsedItem] = []
+    warnings: list[str] = []
     kept: dict[int, ParsedItem] = {}
     for node in outline.nodes:
         kind = mapping.kind_for(node, inferred)
@@ -444,6 +445,11 @@ def outline_to_plan(
         if kind == "skip":
             continue
         if kind == "indicator":
+            if parent_item is None:
+                warnings.append(
+                    _("%(code)s is an indicator with no item above it; it is left out")
+                    % {"code": node.code}
+                )
             if parent_item is not None:
                 parent_item.indicators.append(node.title)
                 # a table row's organisations belong to the item the indicator measures
@@ -484,7 +490,7 @@ def outline_to_plan(
         description=_description(outline.front, title),
         format_name=FORMAT_NAME,
         unplaced=list(outline.unplaced),
-        warnings=list(outline.warnings),
+        warnings=[*outline.warnings, *warnings],
         levels=[
             {
                 "key": lv.key,

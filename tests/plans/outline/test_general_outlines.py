@@ -262,3 +262,13 @@ def test_global_goals_with_lettered_targets() -> None:
 def test_a_malformed_mapping_is_refused_with_a_reason(data: object) -> None:
     with pytest.raises(ImportRefused):
         Mapping.from_dict(data)  # type: ignore[arg-type]
+
+
+def test_a_top_level_read_as_indicators_is_said_not_dropped_silently() -> None:
+    plan = read(
+        "1. Adopt the law\n1.1. Draft it\n2. Train staff\n", Mapping(by_depth=["indicator"])
+    )
+    assert plan.warnings[:2] == [
+        "1 is an indicator with no item above it; it is left out",
+        "2 is an indicator with no item above it; it is left out",
+    ]
