@@ -63,6 +63,16 @@ class PlanForm(forms.ModelForm):
         return data
 
 
+# The item forms' text boxes: titles of a few lines, bodies of a paragraph or two.
+ITEM_TEXT_WIDGETS = {
+    "title_mn": forms.Textarea(attrs={"rows": 3}),
+    "title_en": forms.Textarea(attrs={"rows": 3}),
+    "body_mn": forms.Textarea(attrs={"rows": 5}),
+    "body_en": forms.Textarea(attrs={"rows": 5}),
+}
+WEIGHT_HELP = _("How much this item counts in its parent's average (default 1).")
+
+
 class ItemForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
@@ -91,15 +101,10 @@ class ItemForm(forms.ModelForm):
             "progress",
             "weight",
         ]
-        widgets = {
-            "title_mn": forms.Textarea(attrs={"rows": 3}),
-            "title_en": forms.Textarea(attrs={"rows": 3}),
-            "body_mn": forms.Textarea(attrs={"rows": 5}),
-            "body_en": forms.Textarea(attrs={"rows": 5}),
-        }
+        widgets = ITEM_TEXT_WIDGETS
         help_texts = {
             "progress": _("0 to 100. Parents show the average of their children."),
-            "weight": _("How much this item counts in its parent's average (default 1)."),
+            "weight": WEIGHT_HELP,
         }
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -391,15 +396,10 @@ class ItemAddForm(forms.ModelForm):
             "end_year",
             "weight",
         ]
-        widgets = {
-            "title_mn": forms.Textarea(attrs={"rows": 3}),
-            "title_en": forms.Textarea(attrs={"rows": 3}),
-            "body_mn": forms.Textarea(attrs={"rows": 5}),
-            "body_en": forms.Textarea(attrs={"rows": 5}),
-        }
+        widgets = ITEM_TEXT_WIDGETS
         help_texts = {
             "code": _("Unique in the plan; it is part of the item's web address, e.g. 2.3.1."),
-            "weight": _("How much this item counts in its parent's average (default 1)."),
+            "weight": WEIGHT_HELP,
         }
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]

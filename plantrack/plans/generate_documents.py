@@ -111,7 +111,8 @@ def outline_docx(items: int, *, seed: int = 1) -> bytes:
     return out.getvalue()
 
 
-def _escape(text: str) -> bytes:
+def pdf_text(text: str) -> bytes:
+    """Text as a PDF string body (cp1252, with backslashes and parentheses escaped)."""
     data = text.encode("cp1252", errors="replace")
     return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
@@ -126,10 +127,10 @@ def write_pdf(pages: list[list[str]], *, head: str = "") -> bytes:
     kids: list[int] = []
     for number, lines in enumerate(pages, 1):
         parts = [b"BT /F1 10 Tf 12 TL 56 780 Td"]
-        parts += [b"(" + _escape(line) + b") Tj T*" for line in lines]
+        parts += [b"(" + pdf_text(line) + b") Tj T*" for line in lines]
         parts.append(b"ET")
         if head:
-            parts.append(b"BT /F1 8 Tf 56 810 Td (" + _escape(head) + b") Tj ET")
+            parts.append(b"BT /F1 8 Tf 56 810 Td (" + pdf_text(head) + b") Tj ET")
         parts.append(b"BT /F1 8 Tf 290 30 Td (" + str(number).encode() + b") Tj ET")
         stream = zlib.compress(b"\n".join(parts))
         objects.append(
@@ -144,6 +145,12 @@ def write_pdf(pages: list[list[str]], *, head: str = "") -> bytes:
         kids.append(len(objects))
     refs = " ".join(f"{kid} 0 R" for kid in kids)
     objects[1] = f"<< /Type /Pages /Kids [{refs}] /Count {len(kids)} >>".encode()
+    return pdf_file(objects)
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF file of numbered ``objects`` (object 1 the catalog), with its cross-reference
+    table and trailer."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for index, body in enumerate(objects, 1):

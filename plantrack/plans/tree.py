@@ -306,13 +306,10 @@ def item_add(
         placeholder.position,
     )
     item.save()
-    record(
+    _record(
         item,
         Action.CREATED,
         by=by,
-        label=item_label(item),
-        plan_id=plan.pk,
-        item_id=item.pk,
         changes={
             "code": [None, item.code],
             "kind": [None, item.kind],
@@ -322,6 +319,20 @@ def item_add(
     )
     plan_rollup(plan=plan)
     return item
+
+
+def _record(item: Item, action: str, *, by: Any, changes: dict[str, Any], reason: str = "") -> None:
+    """The history event of a hand edit of the tree, in its transaction."""
+    record(
+        item,
+        action,
+        by=by,
+        label=item_label(item),
+        plan_id=item.plan_id,
+        item_id=item.pk,
+        changes=changes,
+        reason=reason,
+    )
 
 
 # -- Move ----------------------------------------------------------------------------------
@@ -407,13 +418,10 @@ def item_move(
     _write(list(rows.values()))
     Item.objects.filter(pk=item.pk).update(version=F("version") + 1)
     item.refresh_from_db()
-    record(
+    _record(
         item,
         Action.MOVED,
         by=by,
-        label=item_label(item),
-        plan_id=plan.pk,
-        item_id=item.pk,
         changes={
             "parent": [old_parent.code if old_parent else None, parent.code if parent else None],
             "position": [old_position, item.position],
@@ -467,13 +475,10 @@ def item_retire(*, item: Item, reason: str, version: int, by: Any) -> int:
         .filter(Q(pk=item.pk) | Q(path__startswith=item.path + "."))
         .update(retired_at=now, retired_reason=reason, version=F("version") + 1, updated_at=now)
     )
-    record(
+    _record(
         item,
         Action.RETIRED,
         by=by,
-        label=item_label(item),
-        plan_id=plan.pk,
-        item_id=item.pk,
         changes={"retired": [False, True], "items": [None, retired]},
         reason=reason,
     )
@@ -509,13 +514,10 @@ def item_restore(*, item: Item, version: int, by: Any) -> int:
         .filter(Q(pk=item.pk) | Q(path__startswith=item.path + "."))
         .update(retired_at=None, retired_reason="", version=F("version") + 1, updated_at=now)
     )
-    record(
+    _record(
         item,
         Action.RESTORED,
         by=by,
-        label=item_label(item),
-        plan_id=plan.pk,
-        item_id=item.pk,
         changes={"retired": [True, False], "items": [None, restored]},
     )
     plan_rollup(plan=plan)

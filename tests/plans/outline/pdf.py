@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-
-def _escape(text: str) -> bytes:
-    data = text.encode("cp1252", errors="replace")
-    return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+from plantrack.plans.generate_documents import pdf_file, pdf_text
 
 
 def make_pdf(
@@ -27,12 +24,12 @@ def make_pdf(
         if text_layer:
             parts = [b"BT /F1 10 Tf 12 TL 50 790 Td"]
             for line in page:
-                parts.append(b"(" + _escape(line) + b") Tj T*")
+                parts.append(b"(" + pdf_text(line) + b") Tj T*")
             parts.append(b"ET")
             if head:
-                parts.append(b"BT /F1 8 Tf 50 815 Td (" + _escape(head) + b") Tj ET")
+                parts.append(b"BT /F1 8 Tf 50 815 Td (" + pdf_text(head) + b") Tj ET")
             parts.append(
-                b"BT /F1 8 Tf 280 30 Td (" + _escape(f"Page {number} of {len(pages)}") + b") Tj ET"
+                b"BT /F1 8 Tf 280 30 Td (" + pdf_text(f"Page {number} of {len(pages)}") + b") Tj ET"
             )
             stream = b"\n".join(parts)
         else:
@@ -51,19 +48,7 @@ def make_pdf(
         f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
-    everything = head_objects + objects
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for index, body in enumerate(everything, 1):
-        offsets.append(len(out))
-        out += f"{index} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(everything) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    size = len(everything) + 1
-    out += f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_file(head_objects + objects)
 
 
 def printed_lines(paragraphs: list[str], width: int = 95) -> list[str]:
@@ -100,17 +85,17 @@ def make_column_pdf(
         parts: list[bytes] = []
         top = 790.0
         if title and number == 1:
-            parts.append(b"BT /F1 12 Tf 50 790 Td (" + _escape(title) + b") Tj ET")
+            parts.append(b"BT /F1 12 Tf 50 790 Td (" + pdf_text(title) + b") Tj ET")
             top = 766.0
         placed = sorted((divmod(index, per_column)[::-1], line) for index, line in enumerate(page))
         for (row, column), line in placed:
             x = 50 + column * (width + gap)
             y = top - 12 * row
-            parts.append(b"BT /F1 10 Tf %.1f %.1f Td (" % (x, y) + _escape(line) + b") Tj ET")
+            parts.append(b"BT /F1 10 Tf %.1f %.1f Td (" % (x, y) + pdf_text(line) + b") Tj ET")
         if head:
-            parts.append(b"BT /F1 8 Tf 50 815 Td (" + _escape(head) + b") Tj ET")
+            parts.append(b"BT /F1 8 Tf 50 815 Td (" + pdf_text(head) + b") Tj ET")
         parts.append(
-            b"BT /F1 8 Tf 280 30 Td (" + _escape(f"Page {number} of {len(pages)}") + b") Tj ET"
+            b"BT /F1 8 Tf 280 30 Td (" + pdf_text(f"Page {number} of {len(pages)}") + b") Tj ET"
         )
         rendered.append(b"\n".join(parts))
     return _assemble(rendered)
@@ -123,7 +108,7 @@ def make_table_pdf(rows: list[list[str]], widths: list[float]) -> bytes:
     for row in rows:
         x = 50.0
         for cell, width in zip(row, widths, strict=True):
-            parts.append(b"BT /F1 10 Tf %.1f %.1f Td (" % (x, y) + _escape(cell) + b") Tj ET")
+            parts.append(b"BT /F1 10 Tf %.1f %.1f Td (" % (x, y) + pdf_text(cell) + b") Tj ET")
             x += width
         y -= 14
     return _assemble([b"\n".join(parts)])
@@ -145,15 +130,4 @@ def _assemble(streams: list[bytes]) -> bytes:
         kids.append(len(objects))
     refs = " ".join(f"{kid} 0 R" for kid in kids)
     objects[1] = f"<< /Type /Pages /Kids [{refs}] /Count {len(kids)} >>".encode()
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for index, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{index} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    size = len(objects) + 1
-    out += f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_file(objects)
