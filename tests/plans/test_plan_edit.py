@@ -75,3 +75,19 @@ def test_an_edit_sent_without_the_version_it_was_made_from_is_refused(
     assert "This page is out of date" in response.content.decode()
     vision.refresh_from_db()
     assert vision.issuer != "Unchecked issuer"
+
+
+def test_manager_pages_have_a_plain_text_title(client, sign_in, vision, alice):  # type: ignore[no-untyped-def]
+    import re
+
+    sign_in(client, alice)
+    for url in (
+        f"/en/plans/{vision.slug}/items/7.1/edit/",
+        f"/en/plans/{vision.slug}/edit/",
+        f"/en/plans/{vision.slug}/add-item/",
+        f"/en/plans/{vision.slug}/items/7.1/move/",
+        f"/en/plans/{vision.slug}/items/7.1/retire/",
+    ):
+        page = client.get(url).content.decode()
+        title = re.search(r"<title>(.*?)</title>", page, re.S)
+        assert title is not None and "&lt;" not in title.group(1) and "<" not in title.group(1), url
