@@ -136,3 +136,18 @@ def test_a_public_events_proof_carries_its_content(vision, history_key):  # type
     private = json.loads(Client().get(f"/en/transparency/events/{hidden.seq}/proof.json").content)
     assert "content" not in private["event"] and private["event"]["hash"] == hidden.hash
     assert Event.objects.filter(seq=hidden.seq).exists()
+
+
+def test_the_plan_history_query_count_stays_constant_with_1000_events(vision):  # type: ignore[no-untyped-def]
+    from .conftest import add_events
+
+    url = f"/en/plans/{vision.slug}/history/"
+    client = Client()
+    add_events(vision, 5)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add_events(vision, 1000)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url + "?page=3").status_code == 200
+    assert len(many) == len(few)

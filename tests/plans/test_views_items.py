@@ -131,3 +131,29 @@ def test_a_refused_restore_says_why(manager_client, vision):  # type: ignore[no-
     response = manager_client.post(f"{PLAN}/items/7.1/restore/", {"version": 1}, follow=True)
     assert "message-error" in response.content.decode()
     assert _item(vision, "7.1").retired_at is None
+
+
+def test_the_retired_list_query_count_does_not_grow_with_retired_items(
+    client, sign_in, vision, alice
+):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plantrack.plans.tree import item_retire
+
+    sign_in(client, alice)
+    url = f"/en/plans/{vision.slug}/retired/"
+
+    def retire(code: str) -> None:
+        item = Item.objects.get(plan=vision, code=code)
+        item_retire(item=item, reason="Done elsewhere", version=item.version, by=alice)
+
+    retire("7.1.1")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for code in ("7.2", "7.3", "7.4"):
+        retire(code)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
