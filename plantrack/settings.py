@@ -194,6 +194,8 @@ LANGUAGE_CODE = "mn"
 LANGUAGES = [("mn", _("Mongolian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ulaanbaatar"
+# One date form per language on every page (plantrack/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["plantrack.formats"]
 USE_I18N = True
 USE_TZ = True
 
