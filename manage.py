@@ -4,6 +4,6 @@ import sys
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plantrack.settings")
-    from django.core.management import execute_from_command_line
+    from plantrack.lib.language import run_management
 
-    execute_from_command_line(sys.argv)
+    run_management(sys.argv)

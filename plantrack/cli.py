@@ -24,6 +24,9 @@ USAGE = """usage: plantrack COMMAND [options]
   history  the tamper-evident history:  plantrack history verify [--against head.json]
            | checkpoint (sign the head; daily from cron) | keygen   (alias: audit)
   help     list every command (Django's too)
+
+Messages are in the language LANGUAGE (or LC_ALL, LC_MESSAGES, LANG) names, Mongolian or
+English (LANGUAGE=en plantrack …); else Mongolian.
 """
 
 
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
         print(USAGE)
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plantrack.settings")
-    from django.core.management import execute_from_command_line
+    from plantrack.lib.language import run_management
 
     command = ALIASES.get(args[0], args[0])
     if command == "serve" and "--production" in args:
@@ -41,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault("PLANTRACK_ENV", "production")
     if command == "bench":
         args = _bench_environment(args)
-    execute_from_command_line(["plantrack", command, *args[1:]])
+    run_management(["plantrack", command, *args[1:]])
 
 
 def _bench_environment(args: list[str]) -> list[str]:

@@ -174,3 +174,12 @@ def erin(db, police) -> User:  # type: ignore[no-untyped-def]
     user = User.objects.create_user("erin@example.org", "pw-erin-1234", display_name="Erin")
     Membership.objects.create(user=user, organisation=police, role="reporter", state="active")
     return user
+
+
+@pytest.fixture
+def english():  # type: ignore[no-untyped-def]
+    """Run the test in English (tests run in Mongolian, the site's first language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -157,7 +157,7 @@ def test_after_a_reset_the_user_sets_up_a_new_device(client, alice, root):  # ty
     assert TOTPDevice.objects.filter(user=alice, confirmed=True).count() == 1
 
 
-def test_the_reset_command_needs_a_site_administrator(alice, bob, root):  # type: ignore[no-untyped-def]
+def test_the_reset_command_needs_a_site_administrator(alice, bob, root, english):  # type: ignore[no-untyped-def]
     TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
     with pytest.raises(CommandError, match="site administrator"):
         call_command("reset_two_step", "alice@example.org", "--by", "bob@example.org")

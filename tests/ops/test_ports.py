@@ -35,7 +35,7 @@ def test_a_port_left_in_time_wait_by_a_stopped_server_is_free():
     assert port_problem("127.0.0.1", port) is None
 
 
-def test_a_port_with_a_listening_server_is_in_use():
+def test_a_port_with_a_listening_server_is_in_use(english):
     with socket.socket() as listener:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", 0))
@@ -46,5 +46,5 @@ def test_a_port_with_a_listening_server_is_in_use():
     assert "already in use" in problem
 
 
-def test_a_port_out_of_range_is_refused_with_the_range():
+def test_a_port_out_of_range_is_refused_with_the_range(english):
     assert "1 to 65535" in (port_problem("127.0.0.1", 70000) or "")

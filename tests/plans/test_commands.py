@@ -62,7 +62,7 @@ def test_a_missing_file_is_named_in_the_error(db, tmp_path):  # type: ignore[no-
         )
 
 
-def test_a_port_in_use_gets_a_clear_message():
+def test_a_port_in_use_gets_a_clear_message(english):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

@@ -18,10 +18,10 @@ from openpyxl import load_workbook
 
 import plantrack
 from plantrack.cli import main
+from plantrack.lib.language import environment_language
 from plantrack.plans.importers import table
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.importers.limits import size_text
-from plantrack.plans.management.commands.importplan import environment_language
 from plantrack.plans.models import Item, Plan
 from plantrack.plans.services import plan_import
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from plantrack.accounts import services
 from plantrack.accounts.selectors import user_by_email
@@ -25,16 +26,25 @@ class Command(BaseCommand):
         user = user_by_email(options["email"])
         by = user_by_email(options["by"])
         if user is None:
-            raise CommandError(f"No account has the address {options['email']}.")
+            raise CommandError(
+                _("No account has the address %(email)s.") % {"email": options["email"]}
+            )
         if by is None:
-            raise CommandError(f"No account has the address {options['by']} (given with --by).")
+            raise CommandError(
+                _("No account has the address %(email)s (given with --by).")
+                % {"email": options["by"]}
+            )
         try:
             services.two_factor_reset(user=user, by=by)
         except PermissionDenied as exc:
             raise CommandError(
-                f"{options['by']} is not a site administrator; only one can reset two-step sign-in."
+                _("%(email)s is not a site administrator; only one can reset two-step sign-in.")
+                % {"email": options["by"]}
             ) from exc
         self.stdout.write(
-            f"Two-step sign-in of {user.email} was reset; "
-            "they set up a new authenticator at their next sign-in."
+            _(
+                "Two-step sign-in of %(email)s was reset; "
+                "they set up a new authenticator at their next sign-in."
+            )
+            % {"email": user.email}
         )

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from plantrack.plans.demo import build_demo, demo_totp_secret
 
@@ -28,24 +29,27 @@ class Command(BaseCommand):
         try:
             checkpoint = checkpoint_create()
         except (KeyMissing, NothingToSign) as exc:
-            self.stdout.write(f"History not signed: {exc}")
+            self.stdout.write(_("History not signed: %(reason)s") % {"reason": exc})
             return
-        self.stdout.write(f"History signed up to event {checkpoint.seq}.")
+        self.stdout.write(_("History signed up to event %(seq)s.") % {"seq": checkpoint.seq})
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        self.stdout.write(_("Database: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]})
         results, accounts = build_demo()
         for result in results:
             self.stdout.write(f"  {result.plan.slug}: {result.summary()}")
         self._sign_history()
-        self.stdout.write("Demo sign-in (change these before any real use):")
+        self.stdout.write(_("Demo sign-in (change these before any real use):"))
         for account in accounts:
             self.stdout.write(f"  {account.role}: {account.email} / {account.password}")
         self.stdout.write(
-            "Staff accounts (administrator, plan manager, assessor, moderator) also need a "
-            f"two-step code: add the key {demo_totp_secret()} to an authenticator app, "
-            "or run `plantrack democode` for the current code."
+            _(
+                "Staff accounts (administrator, plan manager, assessor, moderator) also need a "
+                "two-step code: add the key %(key)s to an authenticator app, "
+                "or run `plantrack democode` for the current code."
+            )
+            % {"key": demo_totp_secret()}
         )
         if not options["no_serve"]:
             serve(self, options["host"], options["port"])

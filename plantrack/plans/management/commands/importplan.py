@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping as EnvMapping
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from plantrack.lib.language import LANGUAGES, command_language
 from plantrack.plans.importers.base import ImportRefused, ParsedPlan
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.importers.mapping import Mapping
@@ -87,7 +87,7 @@ class Command(BaseCommand):
 
     def run_from_argv(self, argv: list[str]) -> None:
         """On the command line, the environment chooses the language unless --language does."""
-        with translation.override(environment_language(os.environ) or settings.LANGUAGE_CODE):
+        with translation.override(command_language(os.environ)):
             super().run_from_argv(argv)
 
     def execute(self, *args: Any, **options: Any) -> Any:
@@ -246,30 +246,6 @@ def _kind_counts(parsed: Any) -> dict[str, int]:
     for item in parsed.items:
         counts[item.kind] = counts.get(item.kind, 0) + 1
     return counts
-
-
-LANGUAGES = ("mn", "en")
-_C_LOCALES = {"c", "posix"}
-
-
-def environment_language(environ: EnvMapping[str, str]) -> str:
-    """The language the environment asks for, "" when it names neither Mongolian nor English.
-
-    GNU gettext's order: ``LANGUAGE`` (a list like ``mn:en``), then the first of ``LC_ALL``,
-    ``LC_MESSAGES`` and ``LANG`` that is set; the "C" locale says nothing.
-    """
-
-    def code(value: str) -> str:
-        return value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
-
-    for part in environ.get("LANGUAGE", "").split(":"):
-        if code(part) in LANGUAGES:
-            return code(part)
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "")
-        if value:
-            return code(value) if code(value) in LANGUAGES else ""
-    return ""
 
 
 def refusal_help() -> str:

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 
 from plantrack.lib.ports import port_problem
 
@@ -48,11 +49,16 @@ class Command(BaseCommand):
         elif settings.PRODUCTION:
             # Without --production static files are not collected and every page would fail.
             raise CommandError(
-                "PLANTRACK_ENV is production: start the site with `plantrack serve --production`."
+                _(
+                    "PLANTRACK_ENV is production: start the site with "
+                    "`plantrack serve --production`."
+                )
             )
         threads = options["threads"] or int(os.environ.get("PLANTRACK_THREADS", 0) or 0)
         if threads < 0 or threads > 1000:
-            raise CommandError(f"--threads {threads} is out of range; use 1 to 1000.")
+            raise CommandError(
+                _("--threads %(threads)s is out of range; use 1 to 1000.") % {"threads": threads}
+            )
         serve(self, options["host"], options["port"], threads or default_threads())
 
 
@@ -62,8 +68,11 @@ def require_migrated() -> None:
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if pending:
         raise CommandError(
-            f"The database has {len(pending)} migrations not applied yet; "
-            "run `plantrack migrate` first."
+            _(
+                "The database has %(count)s migrations not applied yet; "
+                "run `plantrack migrate` first."
+            )
+            % {"count": len(pending)}
         )
 
 
@@ -71,25 +80,34 @@ def prepare_production(command: BaseCommand) -> None:
     """Refuse a half-configured production start with what to set; collect static files."""
     if not settings.PRODUCTION:
         raise CommandError(
-            "--production needs PLANTRACK_ENV=production (and SECRET_KEY, ALLOWED_HOSTS); "
-            "see the README's Production section."
+            _(
+                "--production needs PLANTRACK_ENV=production (and SECRET_KEY, ALLOWED_HOSTS); "
+                "see the README's Production section."
+            )
         )
     missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS") if not os.environ.get(name)]
     if missing:
         raise CommandError(
-            f"Set {' and '.join(missing)} in the environment for production; "
-            "see the README's Production section."
+            _(
+                "Set %(names)s in the environment for production; "
+                "see the README's Production section."
+            )
+            % {"names": ", ".join(missing)}
         )
     if not settings.PLANTRACK_TRUSTED_PROXY:
         command.stdout.write(
-            "Note: PLANTRACK_TRUSTED_PROXY is not set, so every plain-http request is redirected "
-            "to https and X-Forwarded-* headers are ignored. Behind a TLS proxy on this machine, "
-            "set PLANTRACK_TRUSTED_PROXY=127.0.0.1."
+            _(
+                "Note: PLANTRACK_TRUSTED_PROXY is not set, so every plain-http request is "
+                "redirected to https and X-Forwarded-* headers are ignored. Behind a TLS proxy "
+                "on this machine, set PLANTRACK_TRUSTED_PROXY=127.0.0.1."
+            )
         )
     require_migrated()
     # The manifest storage names files by their content: without this every page fails.
     call_command("collectstatic", interactive=False, verbosity=0)
-    command.stdout.write(f"Static files collected in {settings.STATIC_ROOT}")
+    command.stdout.write(
+        _("Static files collected in %(folder)s") % {"folder": settings.STATIC_ROOT}
+    )
 
 
 def serve(command: BaseCommand, host: str, port: int, threads: int = 8) -> None:
@@ -101,10 +119,10 @@ def serve(command: BaseCommand, host: str, port: int, threads: int = 8) -> None:
 
     from plantrack.wsgi import application
 
-    scheme = "https (through the proxy)" if proxy and settings.PRODUCTION else "http"
+    scheme = _("https (through the proxy)") if proxy and settings.PRODUCTION else "http"
     command.stdout.write(
-        f"Plantrack is running at http://{host}:{port}/ ({scheme}, {threads} threads; "
-        "Ctrl+C stops it)"
+        _("Plantrack is running at %(address)s (%(scheme)s, %(threads)s threads; Ctrl+C stops it)")
+        % {"address": f"http://{host}:{port}/", "scheme": scheme, "threads": threads}
     )
     waitress_serve(application, host=host, port=port, threads=threads, ident="plantrack", **proxy)
 
@@ -124,7 +142,10 @@ def _trusted_proxy() -> dict[str, Any]:
         Adjustments(**proxy)
     except ValueError as error:
         raise CommandError(
-            f"PLANTRACK_TRUSTED_PROXY_HEADERS={settings.PLANTRACK_TRUSTED_PROXY_HEADERS!r} "
-            f"is not usable: {error}. The default is 'x-forwarded-proto x-forwarded-for'."
+            _(
+                "PLANTRACK_TRUSTED_PROXY_HEADERS=%(value)s is not usable: %(error)s. "
+                "The default is 'x-forwarded-proto x-forwarded-for'."
+            )
+            % {"value": repr(settings.PLANTRACK_TRUSTED_PROXY_HEADERS), "error": error}
         ) from error
     return proxy
