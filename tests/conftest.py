@@ -183,3 +183,9 @@ def english():  # type: ignore[no-untyped-def]
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def site_admin(db) -> User:  # type: ignore[no-untyped-def]
+    """A site administrator (superuser); pages need them signed in with ``sign_in``."""
+    return User.objects.create_superuser("site-admin@example.org", "pw-root-1", display_name="Root")

@@ -107,7 +107,18 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ["fields", "target_groups"]
     autocomplete_fields = ["region"]
-    readonly_fields = ["verified_by", "created_by_import", "created_at", "updated_at"]
+    readonly_fields = [
+        "verified_by",
+        "created_by_import",
+        "retired_at",
+        "retired_reason",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
+        return False  # retired with a reason on the organisation's page, never deleted
+
     inlines = [MembershipInline]
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:

@@ -208,3 +208,16 @@ class InviteForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the organisation retired?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            'Shown on its page, e.g. "Merged into the Ministry of Justice and Home Affairs '
+            'in 2024". Nothing is deleted: its responsibilities, reports and history stay; it '
+            "reports no more, and imports no longer match its name. It can be restored."
+        ),
+    )

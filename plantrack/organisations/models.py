@@ -127,6 +127,10 @@ class Organisation(models.Model):
     # Added by a plan import because no organisation in the registry had the name read; such an
     # organisation is unverified, like a self-registered one, until a site administrator checks it.
     created_by_import = models.BooleanField(_("added by an import"), default=False)
+    # An organisation is never deleted: one that closed or merged is retired with a reason
+    # (services.organisation_retire); it keeps its page and history and reports no more.
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retired_reason = models.CharField(_("why retired"), max_length=300, blank=True)
     # Each name case-folded and with its spaces collapsed (see name_key), so "one body is one
     # organisation" holds in the database on SQLite too, whose lower() is ASCII-only.
     name_en_key = models.CharField(max_length=300, blank=True, editable=False)

@@ -53,7 +53,7 @@ def reporting_organisation_ids(user: Any) -> set[int]:
     """Organisations this user reports for: active reporter or administrator memberships of
     verified organisations. A self-registered organisation, or one an import added, reports
     only once a site administrator has verified it, so a look-alike cannot report on an
-    agency's items."""
+    agency's items; a retired organisation reports no more."""
     if not signed_in(user):
         return set()
     cached = getattr(user, "_plantrack_reporting", None)
@@ -63,6 +63,7 @@ def reporting_organisation_ids(user: Any) -> set[int]:
                 user=user,
                 state=Membership.State.ACTIVE,
                 role__in=[Membership.Role.REPORTER, Membership.Role.ADMIN],
+                organisation__retired_at__isnull=True,
             )
             .filter(
                 Q(organisation__self_registered=False, organisation__created_by_import=False)
@@ -98,6 +99,12 @@ def can_change(user: Any, organisation: Organisation | None = None) -> bool:
 
 @rule("organisations.verify")
 def can_verify(user: Any, organisation: Organisation | None = None) -> bool:
+    return is_site_admin(user)
+
+
+@rule("organisations.retire")
+def can_retire(user: Any, organisation: Organisation | None = None) -> bool:
+    """Only site administrators retire or restore an organisation (never delete one)."""
     return is_site_admin(user)
 
 

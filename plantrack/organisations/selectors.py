@@ -115,7 +115,7 @@ def organisation_directory(
         organisations = organisations.filter(AWAITING_VERIFICATION)
     if q:
         organisations = organisations.filter(name_search(q))
-    return organisations.order_by("sort_name", "pk")
+    return organisations.order_by(F("retired_at").asc(nulls_first=True), "sort_name", "pk")
 
 
 @dataclass

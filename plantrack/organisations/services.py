@@ -23,6 +23,7 @@ from plantrack.accounts.models import User
 from plantrack.accounts.permissions import is_site_admin
 from plantrack.history.services import diff, record
 from plantrack.lib.rules import require
+from plantrack.plans.validation import clean_reason
 
 from . import permissions
 from .matching import OrganisationIndex
@@ -360,6 +361,41 @@ def organisation_unverify(*, organisation: Organisation, by: User) -> Organisati
     organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
     record(organisation, "unverified", by=by, changes=diff({"verified_at": before}, {}))
     return organisation
+
+
+@transaction.atomic
+def organisation_retire(*, organisation: Organisation, reason: str, by: User) -> Organisation:
+    """Retire an organisation that closed, merged or should not be listed: it keeps its page
+    and history, is shown as retired, reports no more and is not matched by imports."""
+    require(by, "organisations.retire", organisation)
+    reason = clean_reason(reason)
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if current.retired_at is not None:
+        raise ValidationError(
+            _("%(name)s is already retired.") % {"name": current.name}, code="retired"
+        )
+    current.retired_at = timezone.now()
+    current.retired_reason = reason
+    current.version += 1
+    current.save(update_fields=["retired_at", "retired_reason", "version", "updated_at"])
+    record(current, "retired", by=by, changes={"retired": [False, True]}, reason=reason)
+    return current
+
+
+@transaction.atomic
+def organisation_restore(*, organisation: Organisation, by: User) -> Organisation:
+    require(by, "organisations.retire", organisation)
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if current.retired_at is None:
+        raise ValidationError(
+            _("%(name)s is not retired.") % {"name": current.name}, code="not_retired"
+        )
+    current.retired_at = None
+    current.retired_reason = ""
+    current.version += 1
+    current.save(update_fields=["retired_at", "retired_reason", "version", "updated_at"])
+    record(current, "restored", by=by, changes={"retired": [True, False]})
+    return current
 
 
 # -- Memberships ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from plantrack.lib.rules import allowed_if, has, public
 from plantrack.plans.selectors import organisation_responsibilities
 
 from . import selectors, services
-from .forms import DirectoryFilterForm, InviteForm, OrganisationForm
+from .forms import DirectoryFilterForm, InviteForm, OrganisationForm, RetireForm
 from .models import Membership, Organisation
 from .permissions import can_see_members, get_organisation_for_user, kinds_allowed
 
@@ -96,6 +96,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_join": has(user, "organisations.join", organisation),
             "can_change": can_change,
             "can_verify": has(user, "organisations.verify", organisation),
+            "can_retire": has(user, "organisations.retire", organisation),
         },
     )
 
@@ -200,6 +201,44 @@ def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("%(name)s is verified.") % {"name": name})
     if request.POST.get("next") == "review":
         return redirect("organisations:review")
+    return redirect(organisation)
+
+
+@allowed_if("organisations.retire", per_object=True)
+@require_http_methods(["GET", "POST"])
+def organisation_retire(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, action="organisations.retire")
+    form = RetireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_retire(
+                organisation=organisation,
+                reason=form.cleaned_data["reason"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(name)s was retired.") % {"name": organisation.name})
+            return redirect(organisation)
+    context = {"organisation": organisation, "form": form, "nav": "organisations"}
+    return render(request, "organisations/organisation_retire.html", context)
+
+
+@allowed_if("organisations.retire", per_object=True)
+@require_POST
+def organisation_restore(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, action="organisations.retire")
+    try:
+        services.organisation_restore(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("%(name)s is current again.") % {"name": organisation.name})
     return redirect(organisation)
 
 

@@ -7,13 +7,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Item, Plan, Responsibility
-from .rollup import plan_rollup
 
 # Kept by the importer and the roll-up; shown, never edited by hand.
 ITEM_STORED = (
@@ -27,10 +25,21 @@ ITEM_STORED = (
     "tracked_count",
     "status_counts",
     "version",
+    "retired_at",
+    "retired_reason",
     "created_at",
     "updated_at",
 )
-PLAN_STORED = ("progress", "tracked_count", "status_counts", "version", "created_at", "updated_at")
+PLAN_STORED = (
+    "progress",
+    "tracked_count",
+    "status_counts",
+    "version",
+    "retired_at",
+    "retired_reason",
+    "created_at",
+    "updated_at",
+)
 
 
 class _VersionedForm(forms.ModelForm):
@@ -73,6 +82,9 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ["slug", "title_en", "title_mn"]
     filter_horizontal = ["managers"]
     readonly_fields = PLAN_STORED
+
+    def has_delete_permission(self, request: HttpRequest, obj: Plan | None = None) -> bool:
+        return False  # plans are retired with a reason on the plan's page, never deleted
 
     def save_model(self, request: HttpRequest, obj: Plan, form: Any, change: bool) -> None:
         if not change:
@@ -140,16 +152,8 @@ class ItemAdmin(admin.ModelAdmin):
                 reason=form.cleaned_data.get("reason", ""),
             )
 
-    def delete_model(self, request: HttpRequest, obj: Item) -> None:
-        plan = obj.plan
-        super().delete_model(request, obj)
-        plan_rollup(plan=plan)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Item]) -> None:
-        plans = list(Plan.objects.filter(items__in=queryset).distinct())
-        super().delete_queryset(request, queryset)
-        for plan in plans:
-            plan_rollup(plan=plan)
+    def has_delete_permission(self, request: HttpRequest, obj: Item | None = None) -> bool:
+        return False  # items are retired with a reason on the plan's pages, never deleted
 
 
 @admin.register(Responsibility)

@@ -487,5 +487,19 @@ class ItemRetireForm(forms.Form):
     )
 
 
+class PlanRetireForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why is the plan retired?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            'Shown on the plan\'s page, e.g. "Replaced by the 2026–2030 programme". The plan '
+            "keeps its pages and history, leaves the list of current plans, and takes no more "
+            "progress reports. It can be restored."
+        ),
+    )
+
+
 class ItemRestoreForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -65,6 +65,10 @@ class Plan(models.Model):
     # site administrators (``permissions.visible_plans``). ``services.plan_publish`` sets it.
     # A plan made anywhere else (admin, demo) is public at once, as before drafts existed.
     published_at = models.DateTimeField(_("published"), null=True, blank=True, default=timezone.now)
+    # A plan is never deleted: one that no longer applies is retired with a reason
+    # (services.plan_retire), keeps its pages and history, and is shown as retired.
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retired_reason = models.CharField(_("why retired"), max_length=300, blank=True)
     # Rolled up from the items by services.plan_rollup.
     progress = models.FloatField(null=True, blank=True)
     tracked_count = models.PositiveIntegerField(default=0)
@@ -109,6 +113,10 @@ class Plan(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.published_at is None
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class Status(models.TextChoices):

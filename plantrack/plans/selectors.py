@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from plantrack.organisations.models import Organisation
 
@@ -90,8 +90,8 @@ def attach_organisations(items: list[Item]) -> list[Item]:
 
 
 def plan_list(user: Any = None) -> QuerySet[Plan]:
-    """The plans ``user`` may see: published ones, and drafts they manage."""
-    return visible_plans(user).order_by("slug")
+    """The plans ``user`` may see: published ones, and drafts they manage; retired plans last."""
+    return visible_plans(user).order_by(F("retired_at").asc(nulls_first=True), "slug")
 
 
 def plan_tree(*, plan: Plan) -> PlanTree:

@@ -31,7 +31,7 @@ from .importers.base import ImportRefused, ParsedItem, ParsedPlan, ParsedRespons
 from .importers.stakeholders import group_key, is_group
 from .models import Item, Plan, Responsibility, StakeholderGroup, Status, path_segment
 from .rollup import item_rollup_ancestors, plan_rollup
-from .validation import validate_parsed_plan
+from .validation import clean_reason, validate_parsed_plan
 
 # Item columns an import writes; anything else (status set by hand …) is left alone.
 IMPORTED_FIELDS = (
@@ -516,6 +516,14 @@ def _prepare(
     """Read the stored plan and compute every write, with no transaction open."""
     plan = Plan.objects.filter(slug=slug).first()
     check_import_permission(by=by, plan=plan, slug=slug, system=system)
+    if plan is not None and plan.retired_at is not None:
+        raise ImportRefused(
+            _(
+                "the plan “%(slug)s” is retired; restore it on its page before importing a new "
+                "version, or import this document under another short name"
+            )
+            % {"slug": slug}
+        )
     plan_values = _plan_values(parsed)
     if plan is None:
         plan_values["published_at"] = None if draft else timezone.now()
@@ -963,6 +971,66 @@ def plan_update(*, plan: Plan, version: int | None, values: dict[str, Any], by: 
     plan.refresh_from_db()
     events.record_plan_update(plan, before, by=by)
     return plan
+
+
+def _plan_retirement(plan: Plan, version: int | None, by: User | None) -> Plan:
+    if by is None or not has(by, "plans.change_plan", plan):
+        raise PermissionDenied(_("Only this plan's managers may retire or restore it."))
+    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    if version is not None and current.version != version:
+        raise ValidationError(
+            _(
+                "Someone else saved this plan while you were looking at it. "
+                "Reload the page to see their changes, then try again."
+            ),
+            code="stale",
+        )
+    return current
+
+
+@transaction.atomic
+def plan_retire(*, plan: Plan, reason: str, version: int | None, by: User | None) -> Plan:
+    """Retire a plan that no longer applies (replaced, repealed): it is never deleted; its
+    pages and history stay, marked retired with the reason, and it leaves the lists of
+    current plans. Its items take no more progress reports."""
+    reason = clean_reason(reason)
+    current = _plan_retirement(plan, version, by)
+    if current.retired_at is not None:
+        raise ValidationError(_("This plan is already retired."), code="retired")
+    current.retired_at = timezone.now()
+    current.retired_reason = reason
+    current.version += 1
+    current.save(update_fields=["retired_at", "retired_reason", "version", "updated_at"])
+    record(
+        current,
+        Action.RETIRED,
+        by=by,
+        plan_id=current.pk,
+        changes={"retired": [False, True]},
+        reason=reason,
+        public=current.published_at is not None,
+    )
+    return current
+
+
+@transaction.atomic
+def plan_restore(*, plan: Plan, version: int | None, by: User | None) -> Plan:
+    current = _plan_retirement(plan, version, by)
+    if current.retired_at is None:
+        raise ValidationError(_("This plan is not retired."), code="not_retired")
+    current.retired_at = None
+    current.retired_reason = ""
+    current.version += 1
+    current.save(update_fields=["retired_at", "retired_reason", "version", "updated_at"])
+    record(
+        current,
+        Action.RESTORED,
+        by=by,
+        plan_id=current.pk,
+        changes={"retired": [True, False]},
+        public=current.published_at is not None,
+    )
+    return current
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from .events import item_label
 from .models import Item, Plan, Status, path_segment
 from .rollup import plan_rollup
 from .services import _bulk_update
-from .validation import MAX_DEPTH, validate_item_code
+from .validation import MAX_DEPTH, clean_reason, validate_item_code
 
 # The values a new item may be given; the tree fields are the service's own business.
 ADD_FIELDS = frozenset(
@@ -52,7 +52,6 @@ ADD_FIELDS = frozenset(
         "progress",
     }
 )
-REASON_LIMIT = 300  # Item.retired_reason
 
 # Where an item goes among its new siblings: first, last, or right after a sibling.
 Position: TypeAlias = Literal["first", "last"] | Item
@@ -443,25 +442,7 @@ def item_retire(*, item: Item, reason: str, version: int, by: Any) -> int:
     """
     plan = item.plan
     _require_manager(by, plan)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": _("Say why the item is retired; readers of its page will see it.")},
-            code="reason",
-        )
-    if len(reason) > REASON_LIMIT:
-        raise ValidationError(
-            {
-                "reason": _("The reason is %(length)s characters long; the limit is %(limit)s.")
-                % {"length": len(reason), "limit": REASON_LIMIT}
-            },
-            code="reason_length",
-        )
-    if "\x00" in reason:
-        raise ValidationError(
-            {"reason": _("The text contains a NUL character (\\x00); remove it and save again.")},
-            code="null_characters_not_allowed",
-        )
+    reason = clean_reason(reason)
     _lock(plan)
     item = _fresh(item, plan)
     _stale(item, version)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("plans/<slug:slug>/publish/", views.plan_publish, name="publish"),
     path("plans/<slug:slug>/add-item/", views_manage.item_add, name="item_add"),
     path("plans/<slug:slug>/retired/", views_manage.retired_items, name="retired"),
+    path("plans/<slug:slug>/retire/", views_manage.plan_retire, name="retire"),
+    path("plans/<slug:slug>/restore/", views_manage.plan_restore, name="restore"),
     path("plans/<slug:slug>/items/<str:code>/", views.item_detail, name="item"),
     path("plans/<slug:slug>/items/<str:code>/edit/", views.item_edit, name="item_edit"),
     path(

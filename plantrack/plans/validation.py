@@ -197,3 +197,30 @@ def validate_item_code(value: str) -> None:
             },
             code="code",
         )
+
+
+REASON_LIMIT = 300  # the retired_reason columns of items, plans and organisations
+
+
+def clean_reason(reason: str | None, *, field: str = "reason") -> str:
+    """A retirement reason: required, at most REASON_LIMIT characters, no NUL."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {field: _("Say why it is retired; readers of its page will see the reason.")},
+            code="reason",
+        )
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError(
+            {
+                field: _("The reason is %(length)s characters long; the limit is %(limit)s.")
+                % {"length": len(reason), "limit": REASON_LIMIT}
+            },
+            code="reason_length",
+        )
+    if "\x00" in reason:
+        raise ValidationError(
+            {field: _("The text contains a NUL character (\\x00); remove it and save again.")},
+            code="null_characters_not_allowed",
+        )
+    return reason

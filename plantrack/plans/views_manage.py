@@ -1,4 +1,5 @@
-"""Pages where a plan's managers add, move, retire and restore single items.
+"""Pages where a plan's managers add, move, retire and restore single items, and retire
+or restore the whole plan.
 
 Every rule lives in ``tree.py``; these views turn form data into its arguments and its
 refusals into errors next to the fields they concern.
@@ -18,8 +19,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from plantrack.lib.rules import allowed_if
 
-from . import tree
-from .forms import ItemAddForm, ItemMoveForm, ItemParentForm, ItemRestoreForm, ItemRetireForm
+from . import services, tree
+from .forms import (
+    ItemAddForm,
+    ItemMoveForm,
+    ItemParentForm,
+    ItemRestoreForm,
+    ItemRetireForm,
+    PlanRetireForm,
+)
 from .models import Item, Plan
 from .permissions import get_item_for_user, get_plan_for_user
 
@@ -197,3 +205,45 @@ def retired_items(request: HttpRequest, slug: str) -> HttpResponse:
         "restorable": {item.pk for item in items if item.parent_id not in retired_ids},
     }
     return render(request, "plans/retired_items.html", context)
+
+
+@allowed_if("plans.change_plan", per_object=True)
+@require_http_methods(["GET", "POST"])
+def plan_retire(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug, write=True)
+    form = PlanRetireForm(request.POST or None, initial={"version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_retire(
+                plan=plan,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            _show_errors(form, exc)
+        else:
+            messages.success(request, _("The plan was retired."))
+            return redirect(plan)
+    return render(request, "plans/plan_retire.html", {"plan": plan, "form": form})
+
+
+@allowed_if("plans.change_plan", per_object=True)
+@require_POST
+def plan_restore(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug, write=True)
+    form = ItemRestoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This page is out of date. Reload it and try again."))
+        return redirect(plan)
+    try:
+        services.plan_restore(
+            plan=plan,
+            version=form.cleaned_data["version"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The plan is current again."))
+    return redirect(plan)

@@ -23,8 +23,10 @@ def reporting_organisations_for(user: Any, item: Item) -> list[int]:
 
 @rule("progress.report")
 def can_report(user: Any, item: Item | None = None) -> bool:
-    # A retired item is history: nothing more is reported on it.
+    # A retired item, or an item of a retired plan, is history: nothing more is reported on it.
     if not signed_in(user) or item is None or not item.is_tracked or item.is_retired:
+        return False
+    if item.plan.is_retired:
         return False
     return bool(reporting_organisations_for(user, item))
 

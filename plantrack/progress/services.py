@@ -123,6 +123,13 @@ def progress_update_review(
             )
             % {"code": item.code}
         )
+    if approve and item.plan.retired_at is not None:
+        raise ValidationError(
+            _(
+                "The plan was retired after this report was sent, so the report cannot be "
+                "approved. Return it with a note, or restore the plan first."
+            )
+        )
     now = timezone.now()
     state = ProgressUpdate.State.APPROVED if approve else ProgressUpdate.State.RETURNED
     # Guarded: only a still-submitted update is decided, whatever this process read before.

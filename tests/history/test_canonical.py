@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import rfc8785
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plantrack.history.canonical import NotCanonical, canonical, plain
@@ -30,6 +30,7 @@ values = st.recursive(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # generation slows on a loaded machine
 @given(values)
 def test_canonical_json_matches_the_rfc_8785_reference(value):  # type: ignore[no-untyped-def]
     assert canonical(value) == rfc8785.dumps(value)

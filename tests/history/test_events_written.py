@@ -51,6 +51,8 @@ COVERED = {
     "item_restore",
     "item_update",
     "plan_update",
+    "plan_retire",  # tests/plans/test_retire_plan.py
+    "plan_restore",
     "responsibility_add",
     "responsibility_remove",
     "progress_update_submit",
@@ -60,6 +62,8 @@ COVERED = {
     "organisation_update",
     "organisation_verify",
     "organisation_unverify",
+    "organisation_retire",  # tests/organisations/test_retire.py
+    "organisation_restore",
     "membership_request",
     "membership_decide",
     "membership_invite",

@@ -120,6 +120,8 @@ def test_every_registry_route_declares_its_permission_rule():  # type: ignore[no
         "register": "organisations.register",
         "review": "organisations.verify",
         "verify": "organisations.verify",
+        "retire": "organisations.retire",
+        "restore": "organisations.retire",
         "edit": "organisations.change",
         "members": "organisations.change",
         "member_decide": "organisations.change",
