@@ -162,7 +162,9 @@ def test_an_event_rewritten_with_a_new_hash_fails_the_old_receipt_and_the_checkp
 
 def test_a_private_events_receipt_reveals_no_content(vision, history_key):  # type: ignore[no-untyped-def]
     with transaction.atomic():
-        event = record(vision, "submitted", plan_id=vision.pk, reason="secret figures", public=False)
+        event = record(
+            vision, "submitted", plan_id=vision.pk, reason="secret figures", public=False
+        )
     checkpoint_create()
     html = _check_page(event.seq, event.hash)
     assert "Result: verified" in html
