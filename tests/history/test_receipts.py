@@ -293,3 +293,63 @@ def test_an_organisation_registration_shows_a_receipt(client, charlie):  # type:
         object_type="organisations.organisation", object_id=str(organisation.pk)
     ).latest("seq")
     _receipt_shown(response, event)
+
+
+def test_a_status_and_progress_set_shows_its_receipt(client, sign_in, vision, alice):  # type: ignore[no-untyped-def]
+    from plantrack.plans.models import Item
+
+    item = Item.objects.get(plan=vision, code="7.3.13")
+    sign_in(client, alice)
+    url = f"/en/plans/{vision.slug}/items/{item.code}/edit/"
+    form = client.get(url).context["form"]
+    data = form_data(form, status="in_progress", progress=40)
+    response = client.post(url, data, follow=True)
+    event = _latest()
+    assert (event.item_id, event.action, event.actor_id) == (item.pk, "progress_set", alice.pk)
+    assert event.changes["progress"][1] == "40"
+    _receipt_shown(response, event)
+
+
+def test_an_item_added_by_hand_shows_its_receipt(client, sign_in, vision, alice):  # type: ignore[no-untyped-def]
+    from plantrack.plans.models import Item
+
+    sign_in(client, alice)
+    data = {"code": "7.1.new", "kind": "activity", "title_mn": "Шинэ", "weight": 1}
+    response = client.post(f"/en/plans/{vision.slug}/items/7.1/add-child/", data, follow=True)
+    new = Item.objects.get(plan=vision, code="7.1.new")
+    event = _latest()
+    assert (event.item_id, event.actor_id) == (new.pk, alice.pk)
+    _receipt_shown(response, event)
+
+
+def test_an_organisation_verified_by_a_site_administrator_shows_a_receipt(client, sign_in, charlie):  # type: ignore[no-untyped-def]
+    from plantrack.accounts.models import User
+    from plantrack.organisations.services import organisation_register
+
+    organisation = organisation_register(
+        by=charlie, data={"name_en": "Open Data Club", "kind": "cso"}
+    )
+    root = User.objects.create_superuser("root@example.org", "pw-root-1", display_name="Root")
+    sign_in(client, root)
+    response = client.post(f"/en/organisations/{organisation.slug}/verify/", follow=True)
+    event = _latest()
+    assert (event.action, event.object_id, event.actor_id) == (
+        "verified",
+        str(organisation.pk),
+        root.pk,
+    )
+    _receipt_shown(response, event)
+
+
+def test_the_receipt_page_reads_a_fixed_number_of_queries(vision, history_key):  # type: ignore[no-untyped-def]
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count: int) -> int:
+        event = add_events(vision, count)[0]
+        checkpoint_create()
+        with CaptureQueriesContext(db) as captured:
+            assert "Result: verified" in _check_page(event.seq, event.hash)
+        return len(captured)
+
+    assert queries(2) == queries(40)
