@@ -22,7 +22,9 @@ USAGE = """usage: plantrack COMMAND [options]
   bench    measure page and import speed:  plantrack bench --scale 100
            (its own temporary SQLite database; PLANTRACK_BENCH_DATABASE_URL for PostgreSQL)
   history  the tamper-evident history:  plantrack history verify [--against head.json]
-           | checkpoint (sign the head; daily from cron) | keygen   (alias: audit)
+           [--email-on-failure] | checkpoint (sign the head) | keygen   (alias: audit)
+           | schedule (the nightly checkpoint and check, run by `plantrack db_worker`)
+  db_worker  run background tasks (the nightly history check); keep it running
   help     list every command (Django's too)
 
 Messages are in the language LANGUAGE (or LC_ALL, LC_MESSAGES, LANG) names, Mongolian or

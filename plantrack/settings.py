@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "plantrack.accounts",
     "plantrack.organisations",
     "plantrack.plans",
@@ -240,6 +242,15 @@ FILE_UPLOAD_HANDLERS = [
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- end of upload limits ------------------------------------------------------------------
+
+# Background tasks (django-tasks with its database backend): the nightly history check and
+# checkpoint (plantrack/history/tasks.py). `plantrack history schedule` enqueues the first
+# run; `plantrack db_worker` runs them. PLANTRACK_NIGHTLY_HOUR is local time (TIME_ZONE).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PLANTRACK_NIGHTLY_HOUR = int(env("PLANTRACK_NIGHTLY_HOUR", "3"))
+# Who is emailed when the history does not verify, besides active superusers:
+# PLANTRACK_ADMINS="a@example.org,b@example.org".
+ADMINS = [("", address) for address in env_list("PLANTRACK_ADMINS")]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Plantrack <noreply@plantrack.local>")

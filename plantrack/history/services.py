@@ -8,6 +8,7 @@ event number is unique, so two transactions can never both follow the same event
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,8 @@ from .canonical import now_ms, plain, sha256_hex, utc_text
 from .models import GENESIS_HASH, Action, ActorKind, Event, Head
 
 LABEL_LENGTH = 300
+# The events appended while ``receipts.receipt`` listens (one page's change), else None.
+CAPTURED: ContextVar[list[Event] | None] = ContextVar("history_captured", default=None)
 
 
 @dataclass
@@ -154,6 +157,9 @@ def append(
         events.append(event)
     Event.objects.bulk_create(events, batch_size=500)
     Head.objects.filter(pk=1).update(seq=seq, hash=previous)
+    captured = CAPTURED.get()
+    if captured is not None:
+        captured.extend(events)
     return events
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/<slug:slug>/history/", views.plan_history, name="plan"),
     path("plans/<slug:slug>/items/<str:code>/history/", views.item_history, name="item"),
     path("transparency/", views.transparency, name="transparency"),
+    path("transparency/receipt/", views.receipt, name="receipt"),
     path("transparency/head.json", views.head_json, name="head"),
     path("transparency/events/<int:seq>/proof.json", views.event_proof, name="proof"),
 ]

@@ -13,7 +13,9 @@ from plantrack.plans.permissions import can_manage_plan, get_item_for_user, get_
 
 from . import keys, selectors
 from .checkpoints import head_document, proof_document
+from .forms import ReceiptForm
 from .models import Checkpoint, Event, Head
+from .receipts import receipt_check
 from .services import content
 
 JSON_OPTIONS = {"ensure_ascii": False, "indent": 2}
@@ -92,3 +94,13 @@ def event_proof(request: HttpRequest, seq: int) -> HttpResponse:
     if event.public and not _in_draft(event):
         document["event"]["content"] = content(event)
     return JsonResponse(document, json_dumps_params=JSON_OPTIONS)
+
+
+@public
+def receipt(request: HttpRequest) -> HttpResponse:
+    """Check a receipt (event number and hash): a GET form, so a receipt is a plain link."""
+    form = ReceiptForm(request.GET if request.GET else None)
+    check = None
+    if form.is_bound and form.is_valid():
+        check = receipt_check(seq=form.cleaned_data["seq"], hash=form.cleaned_data["hash"])
+    return render(request, "history/receipt.html", {"form": form, "check": check})

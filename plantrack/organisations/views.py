@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from plantrack.accounts.permissions import is_site_admin
 from plantrack.accounts.services import MailLimitReached
+from plantrack.history.receipts import receipt
 from plantrack.lib import once
 from plantrack.lib.bilingual import picked_language
 from plantrack.lib.params import page_param
@@ -118,10 +119,11 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
         if not once.claim(token):
             return _already_sent(request, token)
         try:
-            organisation = services.organisation_register(
-                by=request.user,  # type: ignore[arg-type]
-                data=form.cleaned_data,
-            )
+            with receipt(request):
+                organisation = services.organisation_register(
+                    by=request.user,  # type: ignore[arg-type]
+                    data=form.cleaned_data,
+                )
         except ValidationError as exc:
             once.release(token)
             form.add_error(None, exc)
@@ -151,12 +153,13 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.organisation_update(
-                organisation=organisation,
-                by=request.user,  # type: ignore[arg-type]
-                data=form.cleaned_data,
-                version=form.cleaned_data["version"],
-            )
+            with receipt(request):
+                saved = services.organisation_update(
+                    organisation=organisation,
+                    by=request.user,  # type: ignore[arg-type]
+                    data=form.cleaned_data,
+                    version=form.cleaned_data["version"],
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -194,10 +197,12 @@ def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, action="organisations.verify")
     name = organisation.name
     if request.POST.get("verified") == "0":
-        services.organisation_unverify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+        with receipt(request):
+            services.organisation_unverify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
         messages.success(request, _("%(name)s is marked as not verified.") % {"name": name})
     else:
-        services.organisation_verify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+        with receipt(request):
+            services.organisation_verify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
         messages.success(request, _("%(name)s is verified.") % {"name": name})
     if request.POST.get("next") == "review":
         return redirect("organisations:review")

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plantrack.history.receipts import receipt
 from plantrack.lib.params import int_param, page_param
 from plantrack.lib.rules import allowed_if, public
 from plantrack.organisations.models import Organisation
@@ -141,12 +142,13 @@ def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.plan_update(
-                plan=plan,
-                version=form.cleaned_data["version"],
-                values=values,
-                by=request.user,  # type: ignore[arg-type]
-            )
+            with receipt(request):
+                services.plan_update(
+                    plan=plan,
+                    version=form.cleaned_data["version"],
+                    values=values,
+                    by=request.user,  # type: ignore[arg-type]
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -164,13 +166,14 @@ def item_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
         try:
-            services.item_update(
-                item=item,
-                version=form.cleaned_data["version"],
-                values=values,
-                by=request.user,  # type: ignore[arg-type]
-                reason=form.cleaned_data["reason"],
-            )
+            with receipt(request):
+                services.item_update(
+                    item=item,
+                    version=form.cleaned_data["version"],
+                    values=values,
+                    by=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -197,12 +200,13 @@ def responsibility_add(request: HttpRequest, slug: str, code: str) -> HttpRespon
     item = get_item_for_user(request.user, plan, code, write=True)
     form = ResponsibilityForm(request.POST)
     if form.is_valid():
-        services.responsibility_add(
-            item=item,
-            organisation=form.cleaned_data["organisation"],
-            role=form.cleaned_data["role"],
-            by=request.user,  # type: ignore[arg-type]
-        )
+        with receipt(request):
+            services.responsibility_add(
+                item=item,
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+                by=request.user,  # type: ignore[arg-type]
+            )
         messages.success(request, _("The organisation was added."))
     else:
         messages.error(request, _("Choose an organisation and a role."))
@@ -215,7 +219,8 @@ def responsibility_remove(request: HttpRequest, slug: str, code: str, pk: int) -
     plan = get_plan_for_user(request.user, slug, write=True)
     item = get_item_for_user(request.user, plan, code, write=True)
     responsibility = get_object_or_404(Responsibility, pk=pk, item=item)
-    services.responsibility_remove(responsibility=responsibility, by=request.user)  # type: ignore[arg-type]
+    with receipt(request):
+        services.responsibility_remove(responsibility=responsibility, by=request.user)  # type: ignore[arg-type]
     messages.success(request, _("The organisation was removed from this item."))
     return redirect("plans:item_edit", plan.slug, item.code)
 
@@ -491,15 +496,16 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         parsed = _parse_for_plan(data, preview["slug"], preview.get("mapping"))
         # The plan is the one the preview showed, never a slug posted with the form.
-        result = services.plan_import(
-            parsed=parsed,
-            slug=preview["slug"],
-            source_name=str(preview["name"])[:255],
-            source_bytes=data,
-            by=request.user,  # type: ignore[arg-type]
-            draft=bool(choices.get("draft")),
-            allow_other_source=bool(choices.get("replace_source")),
-        )
+        with receipt(request):
+            result = services.plan_import(
+                parsed=parsed,
+                slug=preview["slug"],
+                source_name=str(preview["name"])[:255],
+                source_bytes=data,
+                by=request.user,  # type: ignore[arg-type]
+                draft=bool(choices.get("draft")),
+                allow_other_source=bool(choices.get("replace_source")),
+            )
     except services.OtherSourceRefused as exc:
         _unstage(preview["file"])
         asked = str(preview.get("asked", ""))
@@ -525,6 +531,7 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
 @require_POST
 def plan_publish(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
-    services.plan_publish(plan=plan, by=request.user)  # type: ignore[arg-type]
+    with receipt(request):
+        services.plan_publish(plan=plan, by=request.user)  # type: ignore[arg-type]
     messages.success(request, _("The plan is published: everyone can see it now."))
     return redirect(plan)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plantrack.history.receipts import receipt
 from plantrack.lib.rules import allowed_if
 
 from . import services, tree
@@ -56,9 +57,10 @@ def item_add(request: HttpRequest, slug: str, code: str | None = None) -> HttpRe
     form = ItemAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = tree.item_add(
-                plan=plan, parent=parent, values=form.cleaned_data, by=request.user
-            )
+            with receipt(request):
+                item = tree.item_add(
+                    plan=plan, parent=parent, values=form.cleaned_data, by=request.user
+                )
         except ValidationError as exc:
             _show_errors(form, exc)
         else:
@@ -111,13 +113,14 @@ def item_move(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     parent_form.is_valid()
     if request.method == "POST" and form.is_valid():
         try:
-            tree.item_move(
-                item=item,
-                new_parent=chosen,
-                position=_position(form.cleaned_data["position"], plan),
-                version=form.cleaned_data["version"],
-                by=request.user,
-            )
+            with receipt(request):
+                tree.item_move(
+                    item=item,
+                    new_parent=chosen,
+                    position=_position(form.cleaned_data["position"], plan),
+                    version=form.cleaned_data["version"],
+                    by=request.user,
+                )
         except ValidationError as exc:
             _show_errors(form, exc)
         else:
@@ -144,12 +147,13 @@ def item_retire(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     form = ItemRetireForm(request.POST or None, initial={"version": item.version})
     if request.method == "POST" and form.is_valid():
         try:
-            count = tree.item_retire(
-                item=item,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-                by=request.user,
-            )
+            with receipt(request):
+                count = tree.item_retire(
+                    item=item,
+                    reason=form.cleaned_data["reason"],
+                    version=form.cleaned_data["version"],
+                    by=request.user,
+                )
         except ValidationError as exc:
             _show_errors(form, exc)
         else:
@@ -176,7 +180,8 @@ def item_restore(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         messages.error(request, _("This page is out of date. Reload it and try again."))
         return redirect("plans:retired", plan.slug)
     try:
-        tree.item_restore(item=item, version=form.cleaned_data["version"], by=request.user)
+        with receipt(request):
+            tree.item_restore(item=item, version=form.cleaned_data["version"], by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("plans:retired", plan.slug)

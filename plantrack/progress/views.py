@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plantrack.history.receipts import receipt
 from plantrack.lib import once
 from plantrack.lib.rules import allowed_if, require
 from plantrack.plans.permissions import get_item_for_user, get_plan_for_user
@@ -38,7 +39,8 @@ def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             return _already_sent(request, plan.slug, item.code)
         values = {k: v for k, v in form.cleaned_data.items() if k != once.FIELD}
         try:
-            services.progress_update_submit(item=item, by=request.user, **values)  # type: ignore[arg-type]
+            with receipt(request):
+                services.progress_update_submit(item=item, by=request.user, **values)  # type: ignore[arg-type]
         except ValidationError as exc:
             once.release(token)
             form.add_error(None, exc)
@@ -63,12 +65,13 @@ def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, _("Choose whether to approve or return the update."))
         return redirect("plans:item", plan.slug, update.item.code)
     try:
-        services.progress_update_review(
-            update=update,
-            by=request.user,  # type: ignore[arg-type]
-            approve=form.cleaned_data["decision"] == "approve",
-            note=form.cleaned_data["review_note"],
-        )
+        with receipt(request):
+            services.progress_update_review(
+                update=update,
+                by=request.user,  # type: ignore[arg-type]
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["review_note"],
+            )
     except services.OwnUpdate as exc:
         # A refusal, not a state conflict: answer 403 and say why.
         return render(request, "403.html", {"reason": str(exc)}, status=403)

@@ -122,6 +122,19 @@ def _retire_then_list(page: Page, lang: str) -> None:
     page.goto(f"/{lang}/{RECOMMENDATIONS}retired/")
 
 
+def _receipt_of_event_one(page: Page, lang: str) -> None:
+    """The demo signs a checkpoint once, so event 1's receipt verifies."""
+    import json
+
+    proof = json.loads(page.locator("body").inner_text())
+    page.goto(f"/{lang}/transparency/receipt/?seq=1&hash={proof['event']['hash']}")
+
+
+def _edit_item_title(page: Page, lang: str) -> None:
+    page.fill("#id_title_en", f"Checked by the browser test {uuid.uuid4().hex[:6]}")
+    submit_main_form(page)
+
+
 @dataclass(frozen=True)
 class PageCase:
     id: str
@@ -266,6 +279,24 @@ CASES = [
     PageCase("item-history", f"{VISION}items/7.3.13/history/", expect=".history"),
     PageCase("item-history-manager", f"{VISION}items/7.3.13/history/", manager=True),
     PageCase("transparency", "transparency/", expect="table"),
+    PageCase("receipt-form", "transparency/receipt/"),
+    PageCase(
+        "receipt-verified",
+        "transparency/events/1/proof.json",
+        then=_receipt_of_event_one,
+        expect=".receipt-holds",
+    ),
+    PageCase(
+        "receipt-fails", f"transparency/receipt/?seq=1&hash={'0' * 64}", expect=".receipt-fails"
+    ),
+    PageCase("receipt-invalid", "transparency/receipt/?seq=abc&hash=xyz", expect="#error-summary"),
+    PageCase(
+        "receipt-after-item-edit",
+        f"{VISION}items/7.3.13/edit/",
+        manager=True,
+        then=_edit_item_title,
+        expect=".messages .receipt",
+    ),
     # Progress reporting
     PageCase("report-progress", f"{VISION}items/7.3.13/report/", user=REPORTER),
     PageCase("item-with-report-button", f"{VISION}items/7.3.13/", user=REPORTER),
