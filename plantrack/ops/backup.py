@@ -170,6 +170,15 @@ def _media_files(root: Path) -> list[str]:
 # -- Backup ----------------------------------------------------------------------------------
 
 
+def _outside_media(folder: Path) -> None:
+    media = _media_root().absolute()
+    if folder == media or media in folder.parents:
+        raise BackupError(
+            _("%(dir)s is inside the uploads folder %(media)s; keep backups outside it.")
+            % {"dir": folder, "media": media}
+        )
+
+
 def _empty_target(target: Path) -> None:
     if target.exists() and not target.is_dir():
         raise BackupError(
@@ -215,7 +224,10 @@ def _sqlite_snapshot(target: Path) -> dict[str, Any]:
             migrations = copy.execute("SELECT app, name FROM django_migrations").fetchall()
         except sqlite3.OperationalError as exc:
             raise BackupError(
-                _("The database at %(file)s has no Plantrack tables (%(error)s); run `plantrack migrate` first.")
+                _(
+                    "The database at %(file)s has no Plantrack tables (%(error)s); "
+                    "run `plantrack migrate` first."
+                )
                 % {"file": live, "error": exc}
             ) from exc
     except sqlite3.Error as exc:
@@ -316,6 +328,7 @@ def backup_create(*, target: Path) -> dict[str, Any]:
     return its manifest."""
     vendor = _supported_vendor()
     target = Path(target).absolute()
+    _outside_media(target)
     _empty_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     created = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -377,12 +390,15 @@ def _read_manifest(source: Path) -> dict[str, Any]:
             % {"manifest": MANIFEST},
         )
     if path.stat().st_size > MAX_MANIFEST_BYTES:
-        raise _refuse(source, _("%(manifest)s is too large to be a manifest.") % {"manifest": MANIFEST})
+        raise _refuse(
+            source, _("%(manifest)s is too large to be a manifest.") % {"manifest": MANIFEST}
+        )
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _refuse(
-            source, _("%(manifest)s is not JSON (%(error)s).") % {"manifest": MANIFEST, "error": exc}
+            source,
+            _("%(manifest)s is not JSON (%(error)s).") % {"manifest": MANIFEST, "error": exc},
         ) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _refuse(
@@ -511,6 +527,7 @@ def backup_check(*, source: Path) -> dict[str, Any]:
     return the manifest."""
     source = Path(source).absolute()
     _supported_vendor()
+    _outside_media(source)
     manifest = _read_manifest(source)
     entries = _check_fields(source, manifest)
     _check_files(source, entries)

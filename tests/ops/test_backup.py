@@ -481,6 +481,13 @@ def test_a_backup_fills_an_empty_folder(tmp_path, templates, tmp_path_factory, p
     manifest = _backup(template, target)
     assert (target / manifest["database_file"]).is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["empty"]
+    assert target.stat().st_mode & 0o777 == 0o700  # personal data: its owner's only
+
+
+def test_a_backup_is_never_made_inside_the_uploads_folder(site, tmp_path):  # type: ignore[no-untyped-def]
+    message = _refused(site.plantrack("backup", str(site.media / "backup")))
+    assert "is inside the uploads folder" in message
+    assert not (site.media / "backup").exists()
 
 
 def test_plantrack_usage_names_backup_and_restore():

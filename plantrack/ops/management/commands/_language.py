@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -17,6 +16,3 @@ class SpeakingCommand(BaseCommand):
         """On the command line: LANGUAGE, LC_ALL, LC_MESSAGES or LANG, else Mongolian."""
         with translation.override(environment_language(os.environ) or settings.LANGUAGE_CODE):
             super().run_from_argv(argv)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        raise NotImplementedError

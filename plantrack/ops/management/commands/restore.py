@@ -39,7 +39,9 @@ class Command(SpeakingCommand):
             "seq": manifest["history_head"]["seq"],
         }
         if options["check"]:
-            self.stdout.write(_("The backup is complete and unaltered: %(backup)s.") % {"backup": described})
+            self.stdout.write(
+                _("The backup is complete and unaltered: %(backup)s.") % {"backup": described}
+            )
             return
         if not options["yes"]:
             self._confirm(described)
@@ -65,7 +67,10 @@ class Command(SpeakingCommand):
             )
         if restored.head != manifest["history_head"]:
             raise CommandError(
-                _("The restored history's head (event %(seq)s) is not the backup's (event %(expected)s).")
+                _(
+                    "The restored history's head (event %(seq)s) is not the backup's "
+                    "(event %(expected)s)."
+                )
                 % {"seq": restored.head["seq"], "expected": manifest["history_head"]["seq"]}
             )
         self.stdout.write(
@@ -79,8 +84,6 @@ class Command(SpeakingCommand):
             "Type yes to go on: "
         ) % {"backup": described}
         if not sys.stdin.isatty():
-            raise CommandError(
-                _("Restoring replaces the current data; add --yes to confirm.")
-            )
+            raise CommandError(_("Restoring replaces the current data; add --yes to confirm."))
         if input(question).strip().lower() not in {"yes", _("yes")}:
             raise CommandError(_("Nothing restored."))
