@@ -476,14 +476,20 @@ def _check_files(source: Path, entries: list[dict[str, Any]]) -> None:
                 _("%(file)s, listed in the manifest, is missing.") % {"file": entry["path"]},
             )
         size = path.stat().st_size
-        if size != entry["size"] or _sha256(path) != entry["sha256"]:
+        if size != entry["size"]:
             raise _refuse(
                 source,
                 _(
-                    "%(file)s is truncated or altered (%(size)s bytes, SHA-256 not as in the "
-                    "manifest, which says %(expected)s bytes)."
+                    "%(file)s is truncated or altered: %(size)s bytes, the manifest says "
+                    "%(expected)s."
                 )
                 % {"file": entry["path"], "size": size, "expected": entry["size"]},
+            )
+        if _sha256(path) != entry["sha256"]:
+            raise _refuse(
+                source,
+                _("%(file)s is truncated or altered: its SHA-256 is not the manifest's.")
+                % {"file": entry["path"]},
             )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plantrack.ops.backup import BackupError, backup_create
 
@@ -18,7 +19,7 @@ class Command(SpeakingCommand):
     help = "Back up the database and the uploaded files into a new or empty folder."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("folder", metavar="DIR", help="a new or empty folder")
+        parser.add_argument("folder", metavar="DIR", help=_("a new or empty folder"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         target = Path(options["folder"])
@@ -27,15 +28,19 @@ class Command(SpeakingCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         size = sum(entry["size"] for entry in manifest["files"])
+        count = len(manifest["files"]) - 1
+        files = ngettext("%(count)s uploaded file", "%(count)s uploaded files", count) % {
+            "count": count
+        }
         self.stdout.write(
             _(
-                "Backup written to %(dir)s: the %(vendor)s database and %(count)s uploaded "
-                "files, %(size)s bytes; history head: event %(seq)s."
+                "Backup written to %(dir)s: the %(vendor)s database and %(files)s, %(size)s "
+                "bytes; history head: event %(seq)s."
             )
             % {
                 "dir": target.absolute(),
                 "vendor": manifest["database_vendor"],
-                "count": len(manifest["files"]) - 1,
+                "files": files,
                 "size": size,
                 "seq": manifest["history_head"]["seq"],
             }

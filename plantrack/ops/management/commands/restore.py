@@ -19,12 +19,12 @@ class Command(SpeakingCommand):
     help = "Restore a backup made by `plantrack backup` (replaces the database and the files)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("folder", metavar="DIR", help="a backup's folder")
+        parser.add_argument("folder", metavar="DIR", help=_("a backup's folder"))
         parser.add_argument(
-            "--yes", action="store_true", help="replace the current data without asking"
+            "--yes", action="store_true", help=_("replace the current data without asking")
         )
         parser.add_argument(
-            "--check", action="store_true", help="only check the backup; change nothing"
+            "--check", action="store_true", help=_("only check the backup; change nothing")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
