@@ -1,6 +1,7 @@
 """The ``plantrack`` command: friendly names for the project's management commands.
 
-``plantrack demo``, ``serve``, ``import`` and ``bench`` are Plantrack's own;
+``plantrack demo``, ``serve``, ``import``, ``bench``, ``history``, ``backup`` and
+``restore`` are Plantrack's own;
 anything else goes to Django, so ``plantrack migrate`` or ``plantrack shell`` work.
 """
 
@@ -25,6 +26,10 @@ USAGE = """usage: plantrack COMMAND [options]
            [--email-on-failure] | checkpoint (sign the head) | keygen   (alias: audit)
            | schedule (the nightly checkpoint and check, run by `plantrack db_worker`)
   db_worker  run background tasks (the nightly history check); keep it running
+  backup   back up the database and uploaded files while the site runs:  plantrack backup DIR
+           (DIR new or empty; a manifest with sizes and SHA-256; see the README's Backups)
+  restore  check a backup, then replace the database and files with it and verify the
+           history:  plantrack restore DIR [--yes] [--check: only check, change nothing]
   help     list every command (Django's too)
 
 Messages are in the language LANGUAGE (or LC_ALL, LC_MESSAGES, LANG) names, Mongolian or

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "plantrack.plans",
     "plantrack.progress",
     "plantrack.history",
+    "plantrack.ops",
 ]
 
 MIDDLEWARE = [
