@@ -6,13 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plantrack.ops.backup import BackupError, backup_create
-
-from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):

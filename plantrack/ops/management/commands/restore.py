@@ -7,12 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from plantrack.ops.backup import BackupError, backup_check, backup_restore
-
-from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
