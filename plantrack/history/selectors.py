@@ -247,6 +247,20 @@ class ChangeGroup:
     events: list[Event] = field(default_factory=list)
 
 
+BRANCH_FIELDS = (
+    "id",
+    "plan_id",
+    "path",
+    "depth",
+    "kind",
+    "code",
+    "label_en",
+    "label_mn",
+    "title_en",
+    "title_mn",
+)
+
+
 @dataclass
 class PlanChanges:
     groups: list[ChangeGroup]
@@ -258,13 +272,20 @@ def plan_changes(
     *, plan: Any, user: Any, since: datetime, limit: int = CHANGES_LIMIT
 ) -> PlanChanges:
     """The events of ``plan`` since ``since`` that ``user`` may see, grouped by the top-level
-    branch (objective, area …) their item is under, in plan order, with the plan's own events
-    first; counts per group. Three queries, whatever the number of events: the counts, the
-    top-level items, and the newest ``limit`` events."""
+    branch their item is under, in plan order, with the plan's own events first; counts per
+    group. The branches are the plan's top-level items, or, when the plan has a single root
+    (one goal), that root's children (its objectives); events on the root itself are a group
+    of their own. Three queries, whatever the number of events: the top two levels of items,
+    the counts per branch, and the newest ``limit`` events."""
     from plantrack.plans.models import PATH_STEP, Item
 
+    top = list(
+        Item.objects.filter(plan_id=plan.pk, depth__lte=2).only(*BRANCH_FIELDS).order_by("path")
+    )
+    level = 2 if sum(1 for item in top if item.depth == 1) == 1 else 1
+    by_path = {item.path: item for item in top}
+    branch_of = Substr("item__path", 1, level * (PATH_STEP + 1) - 1)
     events = events_visible_to(user, plan_events(plan).filter(at__gte=since))
-    branch_of = Substr("item__path", 1, PATH_STEP)
     counts = {
         row["branch"]: row["n"]
         for row in events.order_by()
@@ -272,29 +293,12 @@ def plan_changes(
         .values("branch")
         .annotate(n=Count("pk"))
     }
-    roots = {
-        item.path: item
-        for item in Item.objects.filter(plan_id=plan.pk, depth=1).only(
-            "id",
-            "plan_id",
-            "path",
-            "depth",
-            "kind",
-            "code",
-            "label_en",
-            "label_mn",
-            "title_en",
-            "title_mn",
-            "retired_at",
-        )
-    }
     groups: dict[str | None, ChangeGroup] = {}
     for key in sorted(counts, key=lambda k: (k is not None, k or "")):
-        groups[key] = ChangeGroup(roots.get(key) if key else None, counts[key])
+        groups[key] = ChangeGroup(by_path.get(key) if key else None, counts[key])
     rows = _dressed(list(_ordered(events.annotate(branch=branch_of))[:limit]))
     for event in rows:
         group = groups.get(event.branch)  # type: ignore[attr-defined]
         if group is not None:
             group.events.append(event)
-    total = sum(counts.values())
-    return PlanChanges(list(groups.values()), total, len(rows))
+    return PlanChanges(list(groups.values()), sum(counts.values()), len(rows))

@@ -46,7 +46,9 @@ def world(activity, alice, bob, charlie, erin, police, police_admin, root):  # t
     start = Head.objects.get(pk=1).seq
     w = SimpleNamespace()
     with transaction.atomic():
-        w.public = record(activity, "changed", by=alice, plan_id=activity.plan_id, item_id=activity.pk)
+        w.public = record(
+            activity, "changed", by=alice, plan_id=activity.plan_id, item_id=activity.pk
+        )
     submitted = progress_update_submit(
         item=activity, by=erin, status="in_progress", progress=30, note="Half the posts built."
     )
