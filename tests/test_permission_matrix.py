@@ -813,7 +813,9 @@ def update_page(target: str) -> Action:
         return response.status_code == 200 and marker in response.content.decode()
 
     allowed = MANAGERS | {"agency_reporter"} if target == "own" else only("site_admin")
-    return Action("progress update page (submitted)", target, allowed, run, shown=shown, method="get")
+    return Action(
+        "progress update page (submitted)", target, allowed, run, shown=shown, method="get"
+    )
 
 
 def membership(verb: str, target: str) -> Action:

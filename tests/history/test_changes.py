@@ -123,7 +123,7 @@ def test_private_and_draft_changes_follow_the_visibility_rule(vision, alice, bra
 
 
 def test_the_changes_view_takes_the_same_queries_for_1000_events(vision, alice, branches):  # type: ignore[no-untyped-def]
-    roots, deep = branches
+    _roots, deep = branches
     _append(3, _about(deep[0]), by=alice)
     url = f"/en/plans/{vision.slug}/changes/"
     client = Client()
