@@ -257,3 +257,34 @@ def test_an_unapproved_update_is_seen_by_its_reporters_managers_and_admins_only(
 def test_an_update_of_another_plan_is_not_found_under_this_one(update, dice):  # type: ignore[no-untyped-def]
     assert Client().get(f"/en/plans/{dice.slug}/updates/{update.pk}/").status_code == 404
     assert Client().get(f"/en/plans/{dice.slug}/updates/999999/").status_code == 404
+
+
+def test_the_section_speaks_the_readers_language(activity, alice):  # type: ignore[no-untyped-def]
+    from plantrack.history.models import Action
+
+    _append(_entries(1, **_item_about(activity)), by=alice)
+    for lang in ("mn", "en"):
+        with translation.override(lang):
+            html = Client().get(f"/{lang}/plans/{activity.plan.slug}/items/{activity.code}/")
+            section = html.content.decode().split('id="history-heading"', 1)[1]
+            assert str(Action.CHANGED.label) in section
+            weight = str(Item._meta.get_field("weight").verbose_name)
+            assert f'<th scope="row">{weight}</th>' in section
+
+
+def test_erased_people_are_deleted_users_in_the_sections(activity, police, bob, sign_in):  # type: ignore[no-untyped-def]
+    from plantrack.accounts.models import User
+    from plantrack.accounts.services import account_delete
+    from plantrack.organisations.services import membership_request
+
+    _append(_entries(1, **_item_about(activity)), by=bob)
+    membership_request(organisation=police, user=bob)
+    account_delete(user=bob)
+    root = User.objects.create_superuser("root@example.org", "pw-root-12345", display_name="R")
+    admin = sign_in(Client(), root)
+    with translation.override("en"):
+        item = Client().get(f"/en/plans/{activity.plan.slug}/items/{activity.code}/")
+        organisation = admin.get(f"/en/organisations/{police.slug}/history/")
+    for response in (item, organisation):
+        html = response.content.decode()
+        assert "deleted user" in html and "Bob" not in html
