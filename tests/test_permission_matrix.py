@@ -770,7 +770,7 @@ def members_list(target: str) -> Action:
 
 def history_private(page: str, target: str) -> Action:
     """The history pages are public, but events that are not (a submitted update) are
-    shown only to the plan's managers."""
+    shown only to the plan's managers and the reporters of the update's organisation."""
 
     def subject(w: SimpleNamespace) -> ProgressUpdate:
         return w.own_update if target == "own" else w.other_update
@@ -785,7 +785,7 @@ def history_private(page: str, target: str) -> Action:
         marker = f"private-note-{subject(w).pk}"
         return response.status_code == 200 and marker in response.content.decode()
 
-    allowed = MANAGERS if target == "own" else only("site_admin")
+    allowed = MANAGERS | {"agency_reporter"} if target == "own" else only("site_admin")
     return Action(
         f"{page} history: events not public",
         target,
@@ -794,6 +794,27 @@ def history_private(page: str, target: str) -> Action:
         shown=shown,
         method="get",
         soft_refusal=True,  # the page is public: answering without those events is the refusal
+    )
+
+
+def update_page(target: str) -> Action:
+    """A submitted update's page: its organisation's reporters, the plan's managers and the
+    site administrators; a 404 for everyone else."""
+
+    def subject(w: SimpleNamespace) -> ProgressUpdate:
+        return w.own_update if target == "own" else w.other_update
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        update = subject(w)
+        return c.get(f"/en/plans/{update.item.plan.slug}/updates/{update.pk}/")
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        marker = f"private-note-{subject(w).pk}"
+        return response.status_code == 200 and marker in response.content.decode()
+
+    allowed = MANAGERS | {"agency_reporter"} if target == "own" else only("site_admin")
+    return Action(
+        "progress update page (submitted)", target, allowed, run, shown=shown, method="get"
     )
 
 
@@ -1081,6 +1102,8 @@ ACTIONS: list[Action] = [
     history_private("plan", "other"),
     history_private("item", "own"),
     history_private("item", "other"),
+    update_page("own"),
+    update_page("other"),
     members_list("other"),
     membership("approve", "own"),
     membership("approve", "other"),

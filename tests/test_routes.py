@@ -261,7 +261,14 @@ def public_routes(patterns) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _public_url(route: str, plan: Plan, organisation: Organisation) -> str:
-    values = {"slug": plan.slug, "code": "1.1", "token": "abc", "uidb64": "MQ", "seq": "1"}
+    values = {
+        "slug": plan.slug,
+        "code": "1.1",
+        "token": "abc",
+        "uidb64": "MQ",
+        "seq": "1",
+        "pk": "1",
+    }
     if _LANGUAGE.sub("", route).startswith("organisations/"):
         values["slug"] = organisation.slug
     missing = [name for name in _PARAM.findall(route) if name not in values]

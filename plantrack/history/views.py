@@ -1,4 +1,5 @@
-"""History pages (per plan, per item) and the transparency pages with the signed head."""
+"""History pages (per plan, item and organisation, what changed in a plan since a date)
+and the transparency pages with the signed head."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from plantrack.lib.params import page_param
 from plantrack.lib.rules import public
-from plantrack.plans.permissions import can_manage_plan, get_item_for_user, get_plan_for_user
+from plantrack.organisations.permissions import get_visible_organisation
+from plantrack.plans.permissions import get_item_for_user, get_plan_for_user
 
 from . import keys, selectors
 from .checkpoints import head_document, proof_document
-from .forms import ReceiptForm
+from .forms import ChangesSinceForm, ReceiptForm, default_since
 from .models import Checkpoint, Event, Head
 from .receipts import receipt_check
 from .services import content
@@ -24,8 +26,9 @@ JSON_OPTIONS = {"ensure_ascii": False, "indent": 2}
 @public
 def plan_history(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
-    private = can_manage_plan(request.user, plan)
-    page = selectors.plan_history(plan=plan, private=private, page_number=page_param(request))
+    page = selectors.history_page(
+        events=selectors.plan_events(plan), user=request.user, page_number=page_param(request)
+    )
     return render(request, "history/plan_history.html", {"plan": plan, "page": page})
 
 
@@ -33,9 +36,41 @@ def plan_history(request: HttpRequest, slug: str) -> HttpResponse:
 def item_history(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
     item = get_item_for_user(request.user, plan, code)
-    private = can_manage_plan(request.user, plan)
-    page = selectors.item_history(item=item, private=private, page_number=page_param(request))
+    page = selectors.history_page(
+        events=selectors.item_events(item), user=request.user, page_number=page_param(request)
+    )
     return render(request, "history/item_history.html", {"plan": plan, "item": item, "page": page})
+
+
+@public
+def organisation_history(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_visible_organisation(request.user, slug)
+    page = selectors.history_page(
+        events=selectors.organisation_events(organisation),
+        user=request.user,
+        page_number=page_param(request),
+    )
+    return render(
+        request,
+        "history/organisation_history.html",
+        {"nav": "organisations", "organisation": organisation, "page": page},
+    )
+
+
+@public
+def plan_changes(request: HttpRequest, slug: str) -> HttpResponse:
+    """What changed in a plan since a date (default: the last 90 days), by top-level branch."""
+    plan = get_plan_for_user(request.user, slug)
+    data = request.GET if request.GET.get("since") else {"since": default_since().isoformat()}
+    form = ChangesSinceForm(data)
+    changes = None
+    if form.is_valid():
+        changes = selectors.plan_changes(plan=plan, user=request.user, since=form.since_start())
+    return render(
+        request,
+        "history/plan_changes.html",
+        {"plan": plan, "form": form, "changes": changes, "limit": selectors.CHANGES_LIMIT},
+    )
 
 
 def _public_key() -> str | None:

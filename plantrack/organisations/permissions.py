@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from plantrack.accounts.permissions import is_site_admin
@@ -95,6 +95,32 @@ def can_change(user: Any, organisation: Organisation | None = None) -> bool:
         return True
     membership = active_membership(user, organisation) if organisation else None
     return membership is not None and membership.role == Membership.Role.ADMIN
+
+
+def administered_organisations(user: Any) -> QuerySet[Membership, Any]:
+    """The organisations ``user`` administers (``organisations.change`` for a member), as
+    a lazy subquery of ``organisation_id``; nothing for a visitor."""
+    if not signed_in(user):
+        return Membership.objects.none().values("organisation_id")
+    return Membership.objects.filter(
+        user=user, state=Membership.State.ACTIVE, role=Membership.Role.ADMIN
+    ).values("organisation_id")
+
+
+def get_visible_organisation(user: Any, slug: str) -> Organisation:
+    """An organisation's public pages: a 404 for one only a draft plan names (its import is
+    not public yet), except for site administrators."""
+    from .selectors import only_in_drafts
+
+    try:
+        organisation = Organisation.objects.select_related("region").get(slug=slug)
+    except Organisation.DoesNotExist as exc:
+        raise Http404("No such organisation.") from exc
+    if not is_site_admin(user) and (
+        Organisation.objects.filter(pk=organisation.pk).filter(only_in_drafts()).exists()
+    ):
+        raise Http404("No such organisation.")
+    return organisation
 
 
 @rule("organisations.verify")

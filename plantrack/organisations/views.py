@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plantrack.accounts.permissions import is_site_admin
 from plantrack.accounts.services import MailLimitReached
+from plantrack.history import selectors as history
 from plantrack.history.receipts import receipt
 from plantrack.lib import once
 from plantrack.lib.bilingual import picked_language
@@ -21,7 +21,12 @@ from plantrack.plans.selectors import organisation_responsibilities
 from . import selectors, services
 from .forms import DirectoryFilterForm, InviteForm, OrganisationForm, RetireForm
 from .models import Membership, Organisation
-from .permissions import can_see_members, get_organisation_for_user, kinds_allowed
+from .permissions import (
+    can_see_members,
+    get_organisation_for_user,
+    get_visible_organisation,
+    kinds_allowed,
+)
 
 PER_PAGE = 50
 
@@ -67,11 +72,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @public
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation.objects.select_related("region"), slug=slug)
-    if not is_site_admin(request.user) and (
-        Organisation.objects.filter(pk=organisation.pk).filter(selectors.only_in_drafts()).exists()
-    ):
-        raise Http404("No such organisation.")
+    organisation = get_visible_organisation(request.user, slug)
     page = organisation_responsibilities(
         organisation=organisation, page_number=page_param(request), user=request.user
     )
@@ -98,6 +99,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_change": can_change,
             "can_verify": has(user, "organisations.verify", organisation),
             "can_retire": has(user, "organisations.retire", organisation),
+            "latest": history.latest_events(
+                events=history.organisation_events(organisation), user=user
+            ),
         },
     )
 

@@ -49,6 +49,16 @@ def visible_plans(user: Any = None) -> QuerySet[Plan]:
     return plans.filter(published)
 
 
+def managed_plans(user: Any = None) -> QuerySet[Plan, Any]:
+    """The ids of the plans ``user`` manages (``plans.change_plan``), as a lazy subquery;
+    all plans for a site administrator, none for anyone else without the role."""
+    if is_site_admin(user):
+        return Plan.objects.order_by().values("pk")
+    if not (signed_in(user) and in_group(user, PLAN_MANAGERS)):
+        return Plan.objects.none().values("pk")
+    return Plan.objects.filter(managers=user).order_by().values("pk")
+
+
 def hidden_plans(user: Any = None) -> QuerySet[Plan, Any] | None:
     """The drafts ``user`` may not see, as a lazy subquery of ids; None when they see all.
 

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plantrack.history import selectors as history
 from plantrack.history.receipts import receipt
 from plantrack.lib.params import int_param, page_param
 from plantrack.lib.rules import allowed_if, public
@@ -82,7 +83,15 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "filter_form": ActivityFilterForm(organisations=organisations, branches=branches),
         "can_manage": can_manage_plan(request.user, plan),
     }
+    context.update(_history(request, plan.updated_at, history.plan_events(plan)))
     return render(request, "plans/plan_detail.html", context)
+
+
+def _history(request: HttpRequest, updated_at: Any, events: Any) -> dict[str, Any]:
+    """A page's "History" section and its "last updated" time (the later of the record's
+    own time and its latest public event): one query."""
+    latest = history.latest_events(events=events, user=request.user)
+    return {"latest": latest, "last_updated": history.last_updated(updated_at, latest)}
 
 
 def _plan_filtered(request: HttpRequest, plan: Plan) -> HttpResponse:
@@ -122,6 +131,7 @@ def item_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "updates": item_updates(item=item, user=request.user),
         "review_form": ReviewForm(),
     }
+    context.update(_history(request, item.updated_at, history.item_events(item)))
     return render(request, "plans/item_detail.html", context)
 
 

@@ -7,14 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plantrack.history import selectors as history
 from plantrack.history.receipts import receipt
 from plantrack.lib import once
-from plantrack.lib.rules import allowed_if, require
+from plantrack.lib.rules import allowed_if, public, require
 from plantrack.plans.permissions import get_item_for_user, get_plan_for_user
 
 from . import services
 from .forms import ProgressUpdateForm, ReviewForm
 from .models import ProgressUpdate
+from .permissions import get_update_for_user
 
 
 def _already_sent(request: HttpRequest, slug: str, code: str) -> HttpResponse:
@@ -80,3 +82,19 @@ def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The update was reviewed."))
     return redirect("plans:item", plan.slug, update.item.code)
+
+
+@public
+def update_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A progress update and its history: public once approved; before that, a 404 for all
+    but its organisation's reporters, the plan's managers and the site administrators."""
+    plan = get_plan_for_user(request.user, slug)
+    update = get_update_for_user(request.user, plan, pk)
+    latest = history.latest_events(
+        events=history.update_events(update), user=request.user, limit=history.PER_PAGE
+    )
+    return render(
+        request,
+        "progress/update_detail.html",
+        {"plan": plan, "item": update.item, "update": update, "latest": latest},
+    )

@@ -293,3 +293,48 @@ def axe() -> Any:
     from axe_playwright_python.sync_playwright import Axe
 
     return Axe()
+
+
+REPORTED_ITEM = "plans/vision-2050-goal-7/items/7.3.13/"
+REPORTER_EMAIL = "reporter@plantrack.local"
+
+
+def _report(browser: Browser, site: str, note: str) -> None:
+    """The demo reporter sends a progress report on REPORTED_ITEM through the real form."""
+    context = browser.new_context(
+        base_url=site, storage_state=_signed_in_state(browser, site, REPORTER_EMAIL)
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"/en/{REPORTED_ITEM}report/")
+        page.select_option("#id_status", "in_progress")
+        page.fill("#id_progress", "40")
+        page.fill("#id_note", note)
+        submit_main_form(page)
+        if not page.url.endswith(f"/en/{REPORTED_ITEM}"):
+            pytest.fail(f"Sending a progress report failed: the form is at {page.url}", False)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def approved_update(browser: Browser, site: str, manager_state: Any) -> None:
+    """A report on REPORTED_ITEM, approved by the demo plan manager on the item page, so
+    its public page has a history."""
+    _report(browser, site, "Twelve border posts were connected this quarter.")
+    context = browser.new_context(base_url=site, storage_state=manager_state)
+    try:
+        page = context.new_page()
+        page.goto(f"/en/{REPORTED_ITEM}")
+        form = page.locator("form[action*='/review/']").first
+        form.locator("input[type=radio][value=approve]").check()
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def submitted_update(browser: Browser, site: str) -> None:
+    """A report on REPORTED_ITEM waiting for approval: seen by its reporters and managers."""
+    _report(browser, site, "Two more posts are being connected.")

@@ -135,6 +135,14 @@ def _edit_item_title(page: Page, lang: str) -> None:
     submit_main_form(page)
 
 
+def _open_update(page: Page, lang: str) -> None:
+    """Follow the item page's first link to a progress report's own page."""
+    with page.expect_navigation():
+        page.locator("a.update-link").first.click()
+    if "/updates/" not in page.url:
+        raise AssertionError(f"the link to the report led to {page.url}")
+
+
 @dataclass(frozen=True)
 class PageCase:
     id: str
@@ -296,6 +304,32 @@ CASES = [
         manager=True,
         then=_edit_item_title,
         expect=".messages .receipt",
+    ),
+    PageCase("plan-history-section", VISION, expect="#history-heading"),
+    PageCase("item-history-section", f"{VISION}items/7.3.13/", expect="#history-heading"),
+    PageCase("organisation-history-section", "organisations/mddic/", expect="#history-heading"),
+    PageCase("organisation-history", "organisations/mddic/history/"),
+    PageCase(
+        "organisation-history-admin", "organisations/disability-federation/history/", user=CSO
+    ),
+    PageCase("plan-changes", f"{VISION}changes/", expect=".history"),
+    PageCase(
+        "plan-changes-bad-date", f"{VISION}changes/?since=2026-02-30", expect="#error-summary"
+    ),
+    PageCase(
+        "progress-update",
+        f"{VISION}items/7.3.13/",
+        then=_open_update,
+        expect="#history-heading",
+        needs=("approved_update",),
+    ),
+    PageCase(
+        "progress-update-submitted",
+        f"{VISION}items/7.3.13/",
+        user=REPORTER,
+        then=_open_update,
+        expect=".notice",
+        needs=("submitted_update",),
     ),
     # Progress reporting
     PageCase("report-progress", f"{VISION}items/7.3.13/report/", user=REPORTER),

@@ -60,3 +60,20 @@ def test_organisations_only_a_draft_names_stay_out_of_the_registry(db, alice):  
     plan_publish(plan=plan, by=alice)
     assert anonymous.get(f"/en/organisations/{added.slug}/").status_code == 200
     assert "Bureau of Quiet Affairs" in anonymous.get("/en/organisations/").content.decode()
+
+
+def test_an_organisation_only_a_draft_names_has_no_public_history_page(db, alice):  # type: ignore[no-untyped-def]
+    plan, events = _import_draft(alice)
+    added = Organisation.objects.get(acronym="BQA")
+    url = f"/en/organisations/{added.slug}/history/"
+    assert Client().get(url).status_code == 404
+    root = User.objects.create_superuser("root@example.org", "pw-root-12345", display_name="R")
+    admin = Client()
+    admin.force_login(root)
+    response = admin.get(url)
+    assert response.status_code in (200, 302)  # a site administrator (after the second step)
+    plan_publish(plan=plan, by=alice)
+    html = Client().get(url).content.decode()
+    # Published now, but the event the draft's import wrote stays as it was: not public.
+    created = next(e for e in events if e.object_type == "organisations.organisation")
+    assert f'id="event-{created.seq}"' not in html
