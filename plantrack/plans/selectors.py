@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
+from plantrack.lib.bilingual import language_order
 from plantrack.organisations.models import Organisation
 
 from .models import Item, Plan, Responsibility, StakeholderGroup, Status
@@ -90,8 +92,17 @@ def attach_organisations(items: list[Item]) -> list[Item]:
 
 
 def plan_list(user: Any = None) -> QuerySet[Plan]:
-    """The plans ``user`` may see: published ones, and drafts they manage."""
-    return visible_plans(user).order_by("slug")
+    """The plans ``user`` may see: published ones, and drafts they manage.
+
+    In the order their managers set (``Plan.position``, lowest first), then the most
+    recently adopted first (undated ones last), then by title in the reader's language."""
+    titles = [NullIf(f"title_{lang}", Value("")) for lang in language_order()]
+    return visible_plans(user).order_by(
+        "position",
+        F("adopted_on").desc(nulls_last=True),
+        Coalesce(*titles, "short_name"),
+        "slug",
+    )
 
 
 def plan_tree(*, plan: Plan) -> PlanTree:
