@@ -9,6 +9,7 @@ templates used: semantic lists, ``<details>`` for sections, text beside every ba
 
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -23,13 +24,36 @@ from .models import Item, Plan, Status
 from .selectors import Node, PlanTree
 
 _CODE = "__code__"
+# Sections down to this depth (the goal and its objectives) open by default on the plan page.
+OPEN_DEPTH = 2
+
+
+def progress_html(
+    value: float | None, status: str | None, status_label: str | None, no_progress: str
+) -> str:
+    """A progress bar with its figure in text; the one markup for templates and the tree.
+
+    With a status (a tracked item's), the bar takes the status's colour (``progress-<status>``
+    in site.css) and its text names the status too, so colour is never the only sign."""
+    css = f"progress progress-{escape(status)}" if status else "progress"
+    said = f'<span class="visually-hidden"> · {escape(status_label)}</span>' if status_label else ""
+    if value is None:
+        return f'<span class="{css}"><span class="progress-text">{escape(no_progress)}{said}</span></span>'
+    whole = round(value)
+    return (
+        f'<span class="{css}"><progress max="100" value="{whole}" aria-hidden="true">'
+        f'</progress> <span class="progress-text">{whole} %{said}</span></span>'
+    )
 
 
 class Renderer:
     """Renders rows of one plan; URL patterns and labels are looked up once per page."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, expand: bool = False) -> None:
         self.plan = plan
+        # Sections below the objective level, and the activity lists, start closed unless
+        # the reader asked for everything (``?expand=all``, no JavaScript needed).
+        self.expand = expand
         self.item_url = reverse("plans:item", args=[plan.slug, _CODE])
         self.org_url = reverse("organisations:detail", args=[_CODE])
         self.status_labels = {value: str(label) for value, label in Status.choices}
@@ -41,15 +65,9 @@ class Renderer:
     def url(self, item: Item) -> str:
         return self.item_url.replace(_CODE, quote(item.code, safe=""))
 
-    def progress(self, value: float | None) -> str:
-        if value is None:
-            text = self.no_progress
-            return f'<span class="progress"><span class="progress-text">{text}</span></span>'
-        whole = round(value)
-        return (
-            f'<span class="progress"><progress max="100" value="{whole}" aria-hidden="true">'
-            f'</progress> <span class="progress-text">{whole} %</span></span>'
-        )
+    def progress(self, value: float | None, status: str | None = None) -> str:
+        label = self.status_labels.get(status, status) if status else None
+        return progress_html(value, status, label, self.no_progress)
 
     def status(self, value: str) -> str:
         label = escape(self.status_labels.get(value, value))
@@ -69,7 +87,7 @@ class Renderer:
             f'<span class="visually-hidden">{self.activity_word} </span>{escape(item.code)}</a> '
             f'<span class="activity-title" lang="{lang}">{escape(title)}</span>'
             f'<span class="activity-meta">{self.status(item.status)} '
-            f"{self.progress(item.progress)} {self.organisations(item)}</span></li>"
+            f"{self.progress(item.progress, item.status)} {self.organisations(item)}</span></li>"
         )
 
     def activities(self, items: list[Item]) -> SafeString:
@@ -107,18 +125,43 @@ class Renderer:
             count += " · "
         # The link to the item stays outside <summary>: a link inside a disclosure control
         # cannot be reached or announced reliably (axe: nested-interactive).
+        is_open = self.expand or item.depth <= OPEN_DEPTH
         head = (
             f'<li class="node node-{item.kind}"><p class="node-heading">{self._heading(item)}</p>'
-            f"<details{' open' if item.depth <= 2 else ''}><summary>"
+            f"<details{' open' if is_open else ''}><summary>"
             f'<span class="code">{escape(item.code)}</span> <span class="node-meta">· {count}'
             f"{self.progress(item.progress)}</span></summary>"
         )
         tail = ""
         if node.activities:
-            tail = self.activities(node.activities)
+            # An open section holds its activities in a disclosure of their own, so the
+            # sections below it show without scrolling through every activity first.
+            tail = (
+                self.activity_group(node.activities)
+                if item.depth <= OPEN_DEPTH
+                else self.activities(node.activities)
+            )
         elif item.tracked_count and not inline:
             tail = self._more_link(item)
         return head, tail + "</details></li>"
+
+    def activity_group(self, items: list[Item]) -> str:
+        """Activities in a ``<details>`` whose summary gives their number and statuses."""
+        counts = Counter(item.status for item in items)
+        by_status = ", ".join(
+            f'<span class="status status-{value}">{escape(label)}</span> {counts[value]}'
+            for value, label in self.status_labels.items()
+            if counts.get(value)
+        )
+        number = ngettext("%(count)s activity", "%(count)s activities", len(items)) % {
+            "count": len(items)
+        }
+        return (
+            f'<details class="activity-group"{" open" if self.expand else ""}><summary>'
+            f'<span class="activity-count">{escape(number)}</span>'
+            f'{f" · {by_status}" if by_status else ""}</summary>'
+            f"{self.activities(items)}</details>"
+        )
 
     def nodes(self, roots: list[Node], inline: bool) -> str:
         """Render subtrees in document order with an explicit stack, not one call per level,

@@ -80,6 +80,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "tree": tree,
         "filter_form": ActivityFilterForm(organisations=organisations, branches=branches),
         "can_manage": can_manage_plan(request.user, plan),
+        "expand": request.GET.get("expand") == "all",
     }
     return render(request, "plans/plan_detail.html", context)
 
