@@ -38,7 +38,8 @@ def progress_html(
     css = f"progress progress-{escape(status)}" if status else "progress"
     said = f'<span class="visually-hidden"> · {escape(status_label)}</span>' if status_label else ""
     if value is None:
-        return f'<span class="{css}"><span class="progress-text">{escape(no_progress)}{said}</span></span>'
+        text = f'<span class="progress-text">{escape(no_progress)}{said}</span>'
+        return f'<span class="{css}">{text}</span>'
     whole = round(value)
     return (
         f'<span class="{css}"><progress max="100" value="{whole}" aria-hidden="true">'
@@ -159,7 +160,7 @@ class Renderer:
         return (
             f'<details class="activity-group"{" open" if self.expand else ""}><summary>'
             f'<span class="activity-count">{escape(number)}</span>'
-            f'{f" · {by_status}" if by_status else ""}</summary>'
+            f"{f' · {by_status}' if by_status else ''}</summary>"
             f"{self.activities(items)}</details>"
         )
 

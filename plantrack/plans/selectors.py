@@ -186,9 +186,7 @@ def item_page(*, item: Item, page_number: str | int | None = 1) -> ItemPage:
     )
     indicators = list(item.indicators.order_by("position"))
     groups = list(item.stakeholder_groups.order_by("key"))
-    return ItemPage(
-        item, ancestors, structure, page, responsibilities, indicators, groups, source
-    )
+    return ItemPage(item, ancestors, structure, page, responsibilities, indicators, groups, source)
 
 
 def plan_activities(

@@ -113,6 +113,4 @@ def test_printing_opens_every_section_and_closing_the_dialog_restores_them(page)
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert page.evaluate("document.querySelectorAll('details:not([open])').length") == 0
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
-    assert (
-        page.evaluate("document.querySelectorAll('details:not([open])').length") == closed_before
-    )
+    assert page.evaluate("document.querySelectorAll('details:not([open])').length") == closed_before

@@ -65,7 +65,9 @@ def test_an_expected_result_shows_the_activities_that_work_towards_it(client, vi
 def test_a_stage_lists_its_results_and_the_objectives_activities(client, vision):  # type: ignore[no-untyped-def]
     _, html = _get(client, vision.slug, "7.2.I")
     parts = html[html.index("<h2>Parts</h2>") :]
-    for code in Item.objects.filter(plan=vision, parent__code="7.2.I").values_list("code", flat=True):
+    for code in Item.objects.filter(plan=vision, parent__code="7.2.I").values_list(
+        "code", flat=True
+    ):
         assert f"{code}</span>" in parts
     assert len(_codes(html)) == Item.objects.get(plan=vision, code="7.2").tracked_count
 

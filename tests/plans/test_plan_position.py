@@ -59,7 +59,9 @@ def _people(db, vision) -> dict[str, User | None]:  # type: ignore[no-untyped-de
     manager = User.objects.create_user("mona@example.org", "pw-mona-1234", display_name="Mona")
     manager.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
     vision.managers.add(manager)
-    other_manager = User.objects.create_user("otto@example.org", "pw-otto-1234", display_name="Otto")
+    other_manager = User.objects.create_user(
+        "otto@example.org", "pw-otto-1234", display_name="Otto"
+    )
     other_manager.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
     Plan.objects.get(slug=DICE).managers.add(other_manager)
     return {
@@ -68,7 +70,9 @@ def _people(db, vision) -> dict[str, User | None]:  # type: ignore[no-untyped-de
         "reporter": _reporter(db),
         "manager of another plan": other_manager,
         "manager": manager,
-        "admin": User.objects.create_superuser("root@example.org", "pw-root-1234", display_name="Root"),
+        "admin": User.objects.create_superuser(
+            "root@example.org", "pw-root-1234", display_name="Root"
+        ),
     }
 
 

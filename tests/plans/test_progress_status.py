@@ -58,7 +58,7 @@ def test_a_bar_without_a_status_and_without_progress(vision):  # type: ignore[no
         assert _template_bar(12, "") == Renderer(vision).progress(12)
         delayed = _template_bar(None, Status.DELAYED)
     assert 'class="progress progress-delayed"' in delayed
-    assert "no progress reported<span class=\"visually-hidden\"> · Delayed</span>" in delayed
+    assert 'no progress reported<span class="visually-hidden"> · Delayed</span>' in delayed
 
 
 def test_the_item_page_bar_of_a_delayed_activity_says_delayed(client, vision):  # type: ignore[no-untyped-def]
