@@ -126,34 +126,44 @@ class Renderer:
             count += " · "
         # The link to the item stays outside <summary>: a link inside a disclosure control
         # cannot be reached or announced reliably (axe: nested-interactive).
-        is_open = self.expand or item.depth <= OPEN_DEPTH
+        # An open section with subsections keeps its activities in a disclosure of their own,
+        # so the subsections show without scrolling through every activity first; a section
+        # with activities only is that disclosure itself, its statuses in its summary.
+        grouped = bool(node.children) and item.depth <= OPEN_DEPTH
+        is_open = self.expand or grouped
+        statuses = ""
+        if node.activities and not grouped:
+            statuses = self.status_counts(node.activities)
+            statuses = f" · {statuses}" if statuses else ""
         head = (
             f'<li class="node node-{item.kind}"><p class="node-heading">{self._heading(item)}</p>'
             f"<details{' open' if is_open else ''}><summary>"
             f'<span class="code">{escape(item.code)}</span> <span class="node-meta">· {count}'
-            f"{self.progress(item.progress)}</span></summary>"
+            f"{self.progress(item.progress)}{statuses}</span></summary>"
         )
         tail = ""
         if node.activities:
-            # An open section holds its activities in a disclosure of their own, so the
-            # sections below it show without scrolling through every activity first.
             tail = (
                 self.activity_group(node.activities)
-                if item.depth <= OPEN_DEPTH
+                if grouped
                 else self.activities(node.activities)
             )
         elif item.tracked_count and not inline:
             tail = self._more_link(item)
         return head, tail + "</details></li>"
 
-    def activity_group(self, items: list[Item]) -> str:
-        """Activities in a ``<details>`` whose summary gives their number and statuses."""
+    def status_counts(self, items: list[Item]) -> str:
+        """Status badges with the number of ``items`` in each, in the workflow's order."""
         counts = Counter(item.status for item in items)
-        by_status = ", ".join(
+        return ", ".join(
             f'<span class="status status-{value}">{escape(label)}</span> {counts[value]}'
             for value, label in self.status_labels.items()
             if counts.get(value)
         )
+
+    def activity_group(self, items: list[Item]) -> str:
+        """Activities in a ``<details>`` whose summary gives their number and statuses."""
+        by_status = self.status_counts(items)
         number = ngettext("%(count)s activity", "%(count)s activities", len(items)) % {
             "count": len(items)
         }

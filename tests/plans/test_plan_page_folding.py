@@ -50,10 +50,15 @@ def test_activities_are_folded_under_counts_and_show_all_opens_everything(client
     assert f'<a href="/en/plans/{vision.slug}/#tree-heading">Show sections only</a>' in expanded
 
 
-def test_a_plan_whose_sections_hold_activities_directly(client, dice):  # type: ignore[no-untyped-def]
-    # The DICE roadmap: areas (depth 1) hold their activities; they are folded the same way
+def test_a_plan_whose_sections_hold_activities_only(client, dice):  # type: ignore[no-untyped-def]
+    # The DICE roadmap: areas hold activities and no subsections, so each area is the one
+    # closed disclosure of its activities, its statuses in its summary (no second one inside)
     _, html = _page(client, f"/en/plans/{dice.slug}/")
-    assert '<details class="activity-group">' in html
+    assert '<details class="activity-group"' not in html
+    assert "<details open>" not in html
+    summaries = re.findall(r"<details><summary>(.*?)</summary>", html)
+    assert summaries
+    assert all('<span class="status status-' in summary for summary in summaries)
     assert html.count('<li class="activity">') == dice.tracked_count
 
 
