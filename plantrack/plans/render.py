@@ -95,11 +95,13 @@ class Renderer:
         rows = "".join(self.activity(item) for item in items)
         return mark_safe(f'<ul class="activities">{rows}</ul>' if rows else "")
 
-    def _heading(self, item: Item) -> str:
+    def _heading(self, item: Item, code: bool = False) -> str:
         label = pick_in(item, "label", self.order)[0] or self.kind_labels.get(item.kind, "")
         title, lang = pick_in(item, "title", self.order)
+        # A section's code is in its summary; a leaf (an expected result) shows it here.
+        coded = f' <span class="code">{escape(item.code)}</span>' if code else ""
         return (
-            f'<span class="kind">{escape(label)}</span> <a href="{self.url(item)}" '
+            f'<span class="kind">{escape(label)}{coded}</span> <a href="{self.url(item)}" '
             f'lang="{lang}">{escape(title)}</a>'
         )
 
@@ -117,7 +119,7 @@ class Renderer:
         if not (node.children or node.activities or item.tracked_count):
             if item.is_tracked:
                 return self.activity(item), ""
-            return f'<li class="node node-{item.kind}">{self._heading(item)}</li>', ""
+            return f'<li class="node node-{item.kind}">{self._heading(item, code=True)}</li>', ""
         count = ""
         if item.tracked_count:
             count = ngettext("%(count)s activity", "%(count)s activities", item.tracked_count) % {

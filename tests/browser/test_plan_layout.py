@@ -101,9 +101,10 @@ def test_a_plan_prints_its_content_only_with_every_section_open(page):  # type: 
     assert row.locator(".status").inner_text().strip() in text
     assert "%" in text or "no progress reported" in text
     assert not row.locator("progress").is_visible()  # the figure is printed, not the bar
-    # Stages' expected results too
+    # Stages' expected results too, with their codes
     results = page.locator(".node-expected_result")
     assert all(results.nth(n).is_visible() for n in range(results.count()))
+    assert "7.1.I.1" in results.first.inner_text()
 
 
 def test_printing_opens_every_section_and_closing_the_dialog_restores_them(page):  # type: ignore[no-untyped-def]

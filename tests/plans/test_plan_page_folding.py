@@ -40,6 +40,8 @@ def test_activities_are_folded_under_counts_and_show_all_opens_everything(client
     assert '<span class="status status-delayed">Delayed</span> 2' in first
     assert len(re.findall(r"<details open>", folded)) == 6  # the goal and its 5 objectives
     assert '<a href="?expand=all#tree-heading">Show all sections and activities</a>' in folded
+    # Expected results (leaves) carry their code, as sections do in their summaries
+    assert '<span class="kind">Expected result <span class="code">7.1.I.1</span></span>' in folded
     # Nothing is left out: every activity is in the page, folded
     tracked = Item.objects.filter(plan=vision, kind="activity").count()
     assert folded.count('<li class="activity">') == tracked == 116
