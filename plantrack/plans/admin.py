@@ -78,7 +78,7 @@ def _changed_values(form: forms.ModelForm, obj: Any) -> dict[str, Any]:
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     form = _VersionedForm
-    list_display = ["slug", "title_en", "issuer", "tracked_count"]
+    list_display = ["slug", "title_en", "issuer", "position", "tracked_count"]
     search_fields = ["slug", "title_en", "title_mn"]
     filter_horizontal = ["managers"]
     readonly_fields = PLAN_STORED

@@ -33,6 +33,7 @@ class PlanForm(forms.ModelForm):
             "end_year",
             "description_mn",
             "description_en",
+            "position",
         ]
         widgets = {
             "adopted_on": forms.DateInput(attrs={"type": "date"}),

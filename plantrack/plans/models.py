@@ -46,6 +46,17 @@ class Plan(models.Model):
     )
     issuer = models.CharField(_("issuer"), max_length=300, blank=True, validators=[validate_no_nul])
     adopted_on = models.DateField(_("adoption date"), null=True, blank=True)
+    # Where the plan stands in the plan list and on the home page: lowest first, then the
+    # most recently adopted, then by title (``selectors.plan_list``). Set by its managers.
+    position = models.PositiveSmallIntegerField(
+        _("position in lists"),
+        default=100,
+        validators=[MaxValueValidator(9999)],
+        help_text=_(
+            "Plans are listed by this number, lowest first (the flagship plan could be 1); "
+            "plans with the same number are listed newest adopted first."
+        ),
+    )
     start_year = models.PositiveSmallIntegerField(
         _("first year"), null=True, blank=True, validators=[validate_year]
     )

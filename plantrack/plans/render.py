@@ -9,6 +9,7 @@ templates used: semantic lists, ``<details>`` for sections, text beside every ba
 
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -23,13 +24,37 @@ from .models import Item, Plan, Status
 from .selectors import Node, PlanTree
 
 _CODE = "__code__"
+# Sections down to this depth (the goal and its objectives) open by default on the plan page.
+OPEN_DEPTH = 2
+
+
+def progress_html(
+    value: float | None, status: str | None, status_label: str | None, no_progress: str
+) -> str:
+    """A progress bar with its figure in text; the one markup for templates and the tree.
+
+    With a status (a tracked item's), the bar takes the status's colour (``progress-<status>``
+    in site.css) and its text names the status too, so colour is never the only sign."""
+    css = f"progress progress-{escape(status)}" if status else "progress"
+    said = f'<span class="visually-hidden"> · {escape(status_label)}</span>' if status_label else ""
+    if value is None:
+        text = f'<span class="progress-text">{escape(no_progress)}{said}</span>'
+        return f'<span class="{css}">{text}</span>'
+    whole = round(value)
+    return (
+        f'<span class="{css}"><progress max="100" value="{whole}" aria-hidden="true">'
+        f'</progress> <span class="progress-text">{whole} %{said}</span></span>'
+    )
 
 
 class Renderer:
     """Renders rows of one plan; URL patterns and labels are looked up once per page."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, expand: bool = False) -> None:
         self.plan = plan
+        # Sections below the objective level, and the activity lists, start closed unless
+        # the reader asked for everything (``?expand=all``, no JavaScript needed).
+        self.expand = expand
         self.item_url = reverse("plans:item", args=[plan.slug, _CODE])
         self.org_url = reverse("organisations:detail", args=[_CODE])
         self.status_labels = {value: str(label) for value, label in Status.choices}
@@ -41,15 +66,9 @@ class Renderer:
     def url(self, item: Item) -> str:
         return self.item_url.replace(_CODE, quote(item.code, safe=""))
 
-    def progress(self, value: float | None) -> str:
-        if value is None:
-            text = self.no_progress
-            return f'<span class="progress"><span class="progress-text">{text}</span></span>'
-        whole = round(value)
-        return (
-            f'<span class="progress"><progress max="100" value="{whole}" aria-hidden="true">'
-            f'</progress> <span class="progress-text">{whole} %</span></span>'
-        )
+    def progress(self, value: float | None, status: str | None = None) -> str:
+        label = self.status_labels.get(status, status) if status else None
+        return progress_html(value, status, label, self.no_progress)
 
     def status(self, value: str) -> str:
         label = escape(self.status_labels.get(value, value))
@@ -69,18 +88,20 @@ class Renderer:
             f'<span class="visually-hidden">{self.activity_word} </span>{escape(item.code)}</a> '
             f'<span class="activity-title" lang="{lang}">{escape(title)}</span>'
             f'<span class="activity-meta">{self.status(item.status)} '
-            f"{self.progress(item.progress)} {self.organisations(item)}</span></li>"
+            f"{self.progress(item.progress, item.status)} {self.organisations(item)}</span></li>"
         )
 
     def activities(self, items: list[Item]) -> SafeString:
         rows = "".join(self.activity(item) for item in items)
         return mark_safe(f'<ul class="activities">{rows}</ul>' if rows else "")
 
-    def _heading(self, item: Item) -> str:
+    def _heading(self, item: Item, code: bool = False) -> str:
         label = pick_in(item, "label", self.order)[0] or self.kind_labels.get(item.kind, "")
         title, lang = pick_in(item, "title", self.order)
+        # A section's code is in its summary; a leaf (an expected result) shows it here.
+        coded = f' <span class="code">{escape(item.code)}</span>' if code else ""
         return (
-            f'<span class="kind">{escape(label)}</span> <a href="{self.url(item)}" '
+            f'<span class="kind">{escape(label)}{coded}</span> <a href="{self.url(item)}" '
             f'lang="{lang}">{escape(title)}</a>'
         )
 
@@ -98,7 +119,7 @@ class Renderer:
         if not (node.children or node.activities or item.tracked_count):
             if item.is_tracked:
                 return self.activity(item), ""
-            return f'<li class="node node-{item.kind}">{self._heading(item)}</li>', ""
+            return f'<li class="node node-{item.kind}">{self._heading(item, code=True)}</li>', ""
         count = ""
         if item.tracked_count:
             count = ngettext("%(count)s activity", "%(count)s activities", item.tracked_count) % {
@@ -107,18 +128,53 @@ class Renderer:
             count += " · "
         # The link to the item stays outside <summary>: a link inside a disclosure control
         # cannot be reached or announced reliably (axe: nested-interactive).
+        # An open section with subsections keeps its activities in a disclosure of their own,
+        # so the subsections show without scrolling through every activity first; a section
+        # with activities only is that disclosure itself, its statuses in its summary.
+        grouped = bool(node.children) and item.depth <= OPEN_DEPTH
+        is_open = self.expand or grouped
+        statuses = ""
+        if node.activities and not grouped:
+            statuses = self.status_counts(node.activities)
+            statuses = f" · {statuses}" if statuses else ""
         head = (
             f'<li class="node node-{item.kind}"><p class="node-heading">{self._heading(item)}</p>'
-            f"<details{' open' if item.depth <= 2 else ''}><summary>"
+            f"<details{' open' if is_open else ''}><summary>"
             f'<span class="code">{escape(item.code)}</span> <span class="node-meta">· {count}'
-            f"{self.progress(item.progress)}</span></summary>"
+            f"{self.progress(item.progress)}{statuses}</span></summary>"
         )
         tail = ""
         if node.activities:
-            tail = self.activities(node.activities)
+            tail = (
+                self.activity_group(node.activities)
+                if grouped
+                else self.activities(node.activities)
+            )
         elif item.tracked_count and not inline:
             tail = self._more_link(item)
         return head, tail + "</details></li>"
+
+    def status_counts(self, items: list[Item]) -> str:
+        """Status badges with the number of ``items`` in each, in the workflow's order."""
+        counts = Counter(item.status for item in items)
+        return ", ".join(
+            f'<span class="status status-{value}">{escape(label)}</span> {counts[value]}'
+            for value, label in self.status_labels.items()
+            if counts.get(value)
+        )
+
+    def activity_group(self, items: list[Item]) -> str:
+        """Activities in a ``<details>`` whose summary gives their number and statuses."""
+        by_status = self.status_counts(items)
+        number = ngettext("%(count)s activity", "%(count)s activities", len(items)) % {
+            "count": len(items)
+        }
+        return (
+            f'<details class="activity-group"{" open" if self.expand else ""}><summary>'
+            f'<span class="activity-count">{escape(number)}</span>'
+            f"{f' · {by_status}' if by_status else ''}</summary>"
+            f"{self.activities(items)}</details>"
+        )
 
     def nodes(self, roots: list[Node], inline: bool) -> str:
         """Render subtrees in document order with an explicit stack, not one call per level,

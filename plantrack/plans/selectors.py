@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
+from plantrack.lib.bilingual import language_order
 from plantrack.organisations.models import Organisation
 
 from .models import Item, Plan, Responsibility, StakeholderGroup, Status
@@ -90,8 +92,19 @@ def attach_organisations(items: list[Item]) -> list[Item]:
 
 
 def plan_list(user: Any = None) -> QuerySet[Plan]:
-    """The plans ``user`` may see: published ones, and drafts they manage; retired plans last."""
-    return visible_plans(user).order_by(F("retired_at").asc(nulls_first=True), "slug")
+    """The plans ``user`` may see: published ones, and drafts they manage.
+
+    Current plans first, retired ones last; then in the order their managers set
+    (``Plan.position``, lowest first), then the most recently adopted first (undated ones
+    last), then by title in the reader's language."""
+    titles = [NullIf(f"title_{lang}", Value("")) for lang in language_order()]
+    return visible_plans(user).order_by(
+        F("retired_at").asc(nulls_first=True),
+        "position",
+        F("adopted_on").desc(nulls_last=True),
+        Coalesce(*titles, "short_name"),
+        "slug",
+    )
 
 
 def plan_tree(*, plan: Plan) -> PlanTree:
@@ -138,10 +151,20 @@ class ItemPage:
     item: Item
     ancestors: list[Item]
     structure: list[Item]  # non-tracked children
-    tracked: Page  # tracked children, paginated
+    tracked: Page  # tracked children, paginated (or those of ``contributors_of``)
     responsibilities: list[Responsibility]
     indicators: list
     stakeholder_groups: list[StakeholderGroup] = field(default_factory=list)
+    # For a level with no activities below it (an expected result, a stage whose plan lists
+    # the activities under the objective): the nearest ancestor that has some, whose
+    # activities ``tracked`` then lists as what works towards this item.
+    contributors_of: Item | None = None
+
+
+def _contributors_of(item: Item, ancestors: list[Item]) -> Item | None:
+    if item.is_tracked or item.tracked_count:
+        return None
+    return next((a for a in reversed(ancestors) if a.tracked_count), None)
 
 
 def item_page(*, item: Item, page_number: str | int | None = 1) -> ItemPage:
@@ -149,10 +172,14 @@ def item_page(*, item: Item, page_number: str | int | None = 1) -> ItemPage:
         Item.objects.filter(plan_id=item.plan_id, path__in=item.ancestor_paths()).order_by("path")
     )
     structure = list(_live(parent=item).exclude(kind__in=Item.TRACKED_KINDS).order_by("path"))
-    tracked_children = (
-        _live(parent=item, kind__in=Item.TRACKED_KINDS).only(*ROW_FIELDS).order_by("path")
-    )
-    page = Paginator(tracked_children, PAGE_SIZE).get_page(page_number)
+    source = _contributors_of(item, ancestors)
+    if source is None:
+        tracked = _live(parent=item, kind__in=Item.TRACKED_KINDS)
+    else:
+        tracked = _live(
+            plan_id=item.plan_id, kind__in=Item.TRACKED_KINDS, path__startswith=source.path + "."
+        )
+    page = Paginator(tracked.only(*ROW_FIELDS).order_by("path"), PAGE_SIZE).get_page(page_number)
     page.object_list = attach_organisations(list(page.object_list))
     responsibilities = list(
         item.responsibilities.select_related("organisation").order_by(
@@ -161,7 +188,7 @@ def item_page(*, item: Item, page_number: str | int | None = 1) -> ItemPage:
     )
     indicators = list(item.indicators.order_by("position"))
     groups = list(item.stakeholder_groups.order_by("key"))
-    return ItemPage(item, ancestors, structure, page, responsibilities, indicators, groups)
+    return ItemPage(item, ancestors, structure, page, responsibilities, indicators, groups, source)
 
 
 def plan_activities(

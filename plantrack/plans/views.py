@@ -82,6 +82,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "tree": tree,
         "filter_form": ActivityFilterForm(organisations=organisations, branches=branches),
         "can_manage": can_manage_plan(request.user, plan),
+        "expand": request.GET.get("expand") == "all",
     }
     context.update(_history(request, plan.updated_at, history.plan_events(plan)))
     return render(request, "plans/plan_detail.html", context)

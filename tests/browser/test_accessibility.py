@@ -166,6 +166,9 @@ CASES = [
     PageCase("item-activity", f"{VISION}items/7.3.13/"),
     PageCase("item-objective", f"{VISION}items/7.1/", expect=".activities"),
     PageCase("item-stage", f"{VISION}items/7.1.I/"),
+    # Issue 10: an expected result shows what works towards it; the plan page with all open
+    PageCase("item-expected-result", f"{VISION}items/7.1.I.1/", expect=".activities"),
+    PageCase("plan-vision-2050-expanded", f"{VISION}?expand=all", expect=".activity-group[open]"),
     PageCase("item-dice-area", f"{DICE}items/1/", expect=".activities"),
     PageCase("item-dice-activity-indicators", f"{DICE}items/1.4/", expect=".indicators"),
     PageCase("item-recommendation", f"{RECOMMENDATIONS}items/1.1/"),

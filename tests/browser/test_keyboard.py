@@ -66,6 +66,10 @@ def test_a_keyboard_user_can_go_from_home_to_an_activity(page: Page) -> None:
         page.keyboard.press("Enter")
     assert page.url.endswith(VISION_PATH), page.url
 
+    # Activities are folded under each objective's count (issue 10): open the first list
+    tab_until(page, "main .activity-group > summary", "an objective's list of activities")
+    assert_focus_visible(page, "The list of activities")
+    page.keyboard.press("Enter")
     tab_until(page, "main li.activity a.code", "an activity link on the plan page")
     assert_focus_visible(page, "The activity link")
     activity_title = page.evaluate(

@@ -8,10 +8,11 @@ from django import template
 from django.forms import BoundField
 from django.template.context import Context
 from django.urls import translate_url
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from plantrack.plans.models import Item, Plan, Status
-from plantrack.plans.render import Renderer
+from plantrack.plans.render import Renderer, progress_html
 from plantrack.plans.selectors import PlanTree
 
 register = template.Library()
@@ -61,6 +62,13 @@ def progress_text(value: float | None) -> str:
 
 
 @register.simple_tag
+def progress_bar(value: float | None, status: str | None = None) -> str:
+    """The progress bar of includes/progress.html: the same markup as the plan tree's."""
+    label = status_label(status) if status else None
+    return mark_safe(progress_html(value, status or None, label, _("no progress reported")))
+
+
+@register.simple_tag
 def widget(field: BoundField) -> str:
     """Render a form widget tied to its help text and errors for screen readers."""
     described = []
@@ -76,8 +84,8 @@ def widget(field: BoundField) -> str:
 
 
 @register.simple_tag
-def plan_tree(tree: PlanTree, labelled_by: str) -> str:
-    return Renderer(tree.plan).tree(tree, labelled_by)
+def plan_tree(tree: PlanTree, labelled_by: str, expand: bool = False) -> str:
+    return Renderer(tree.plan, expand=expand).tree(tree, labelled_by)
 
 
 @register.simple_tag
