@@ -9,19 +9,22 @@ services, so pages read them without walking the tree.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from plantrack.lib.bilingual import pick, picked_language, picked_unofficial
+from plantrack.lib.bilingual import CONTENT_LANGUAGES, pick, picked_language, picked_unofficial
 
 from .validation import validate_no_nul, validate_translations, validate_weight, validate_year
 
+# Words a Mongolian ordinal adds to a number ("7 дугаар", "7-р"), for label_is_redundant.
+ORDINAL_WORDS = frozenset({"дугаар", "дүгээр", "р"})
 PATH_STEP = 5  # digits per level: up to 99,999 children under one parent
 
 
@@ -331,9 +334,22 @@ class Item(models.Model):
         return picked_language(self, "label")
 
     @property
-    def label_is_title(self) -> bool:
-        """A goal whose title is its label ("Goal 7"): say it once, not "Goal 7 · Goal 7"."""
-        return " ".join(self.label.split()).casefold() == " ".join(self.title.split()).casefold()
+    def label_is_redundant(self) -> bool:
+        """Whether the label only repeats what "<kind> <code>" says ("Goal 7", "7 дугаар
+        зорилго" on goal 7) or the title itself: the page then says it once."""
+        label = " ".join(self.label.split()).casefold()
+        if not label:
+            return False
+        if label == " ".join(self.title.split()).casefold():
+            return True
+        code = self.code.casefold()
+        words = [w for w in re.split(r"[\s\-–.]+", label) if w and w != code]
+        rest = " ".join(w for w in words if w not in ORDINAL_WORDS)
+        kinds = set()
+        for lang in CONTENT_LANGUAGES:
+            with translation.override(lang):
+                kinds.add(str(self.Kind(self.kind).label).casefold())
+        return rest in kinds
 
     @property
     def label(self) -> str:

@@ -276,10 +276,21 @@ def test_breadcrumb_shows_the_short_title_in_the_readers_language(client, demo_m
     assert "Vision 2050, Goal 7" in crumb
 
 
-def test_a_goal_page_says_its_label_once(client, vision):  # type: ignore[no-untyped-def]
-    Item.objects.filter(plan=vision, code="7").update(title_en="Goal 7", title_mn="")
-    content = client.get("/en/plans/vision-2050-goal-7/items/7/").content.decode()
+@pytest.mark.parametrize("language", ["en", "mn"])
+def test_a_goal_page_says_its_label_once(client, vision, language):  # type: ignore[no-untyped-def]
+    # The goal's label is "Goal 7" / "7 дугаар зорилго": the kind and code already say it.
+    content = client.get(f"/{language}/plans/vision-2050-goal-7/items/7/").content.decode()
     assert "Goal 7 · Goal 7" not in content
+    kind_line = content.split('<p class="kind">', 1)[1].split("</p>", 1)[0]
+    assert "·" not in kind_line
+    # A label that says more than the kind and code is kept ("Stage I" of 7.1.I, objective 7.1).
+    objective = client.get(f"/{language}/plans/vision-2050-goal-7/items/7.1/").content.decode()
+    assert "·" in objective.split('<p class="kind">', 1)[1].split("</p>", 1)[0]
+
+
+def test_a_label_equal_to_the_title_is_said_once(client, vision):  # type: ignore[no-untyped-def]
+    Item.objects.filter(plan=vision, code="7.2").update(title_en="National border")
+    content = client.get("/en/plans/vision-2050-goal-7/items/7.2/").content.decode()
     kind_line = content.split('<p class="kind">', 1)[1].split("</p>", 1)[0]
     assert "·" not in kind_line
 
