@@ -2,6 +2,11 @@
 
 from django.db import migrations, models
 
+from plantrack.lib.sqlite.triggers import keep_triggers
+
+# SQLite rebuilds the tables to add these columns; their (search) triggers are kept.
+BEFORE, AFTER = keep_triggers("organisations_organisation")
+
 
 class Migration(migrations.Migration):
 
@@ -10,9 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        BEFORE,
         migrations.AddField(
             model_name='organisation',
             name='acronym_mn',
             field=models.CharField(blank=True, max_length=40, verbose_name='acronym (Mongolian)'),
         ),
+        AFTER,
     ]

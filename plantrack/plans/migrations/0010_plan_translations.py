@@ -3,6 +3,11 @@
 import plantrack.plans.validation
 from django.db import migrations, models
 
+from plantrack.lib.sqlite.triggers import keep_triggers
+
+# SQLite rebuilds the tables to add these columns; their (search) triggers are kept.
+BEFORE, AFTER = keep_triggers("plans_item", "plans_plan")
+
 
 class Migration(migrations.Migration):
 
@@ -11,6 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        BEFORE,
         migrations.AddField(
             model_name='item',
             name='translations',
@@ -36,4 +42,5 @@ class Migration(migrations.Migration):
             name='translations',
             field=models.JSONField(blank=True, default=dict, validators=[plantrack.plans.validation.validate_translations], verbose_name='translation states'),
         ),
+        AFTER,
     ]
