@@ -154,7 +154,9 @@ def demo_accounts() -> list[DemoAccount]:
 
     organisations = demo_organisations()
     admin = _account("admin@plantrack.local", "Жишээ администратор", superuser=True)
-    manager = _account("manager@plantrack.local", "Жишээ төлөвлөгөөний менежер", groups=(PLAN_MANAGERS,))
+    manager = _account(
+        "manager@plantrack.local", "Жишээ төлөвлөгөөний менежер", groups=(PLAN_MANAGERS,)
+    )
     for plan in Plan.objects.filter(slug__in=MANAGED_PLANS):
         plan.managers.add(manager)
     reporter = _account("reporter@plantrack.local", "Жишээ байгууллагын мэдээлэгч")

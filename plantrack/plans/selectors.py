@@ -8,9 +8,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from plantrack.organisations.models import Organisation
-
 from plantrack.lib.bilingual import language_order
+from plantrack.organisations.models import Organisation
 
 from .models import Item, Plan, Responsibility, StakeholderGroup, Status
 from .permissions import hidden_plans, visible_plans

@@ -19,11 +19,10 @@ from django.utils import translation
 
 from plantrack.organisations.models import Organisation
 from plantrack.organisations.public_bodies import public_bodies
-from plantrack.organisations.services import organisation_get_or_create
+from plantrack.organisations.services import organisation_get_or_create, public_bodies_apply
 from plantrack.plans.demo import PLAN_SEEDS, assign_vision_leads, demo_accounts
 from plantrack.plans.models import Item, Plan
 from plantrack.plans.seed_translations import seed_translations, seed_translations_apply
-from plantrack.organisations.services import public_bodies_apply
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -78,8 +77,21 @@ class Visible(HTMLParser):
     leaving out text inside an element whose nearest ``lang`` is English."""
 
     SKIP = {"script", "style", "template", "noscript"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-            "track", "wbr"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -126,11 +138,7 @@ def visible(html: str) -> Visible:
 
 
 def unexplained(words: list[str]) -> set[str]:
-    return {
-        w
-        for w in words
-        if not (ROMAN.match(w) or ACRONYM.match(w) or w.casefold() in PROPER)
-    }
+    return {w for w in words if not (ROMAN.match(w) or ACRONYM.match(w) or w.casefold() in PROPER)}
 
 
 @pytest.fixture
@@ -198,7 +206,8 @@ def test_mongolian_pages_are_mongolian_and_mark_english(client, demo_mn, capsys)
             stray = unexplained(count.stray)
             if stray:
                 failures.append(f"{url}: Latin words outside lang=en: {sorted(stray)}")
-        report.append(f"{kind}: {total.share:.1f} % Cyrillic ({total.cyrillic}/{total.cyrillic + total.latin})")
+        letters = total.cyrillic + total.latin
+        report.append(f"{kind}: {total.share:.1f} % Cyrillic ({total.cyrillic}/{letters})")
     with capsys.disabled():
         print("\nCyrillic share of visible text outside lang=en, per page type:")
         if pending:
@@ -231,7 +240,11 @@ def test_every_seed_item_has_a_working_mongolian_title_marked_unofficial(demo_mn
     for item in items.only("code", "translations"):
         assert item.translations == {"title_mn": "unofficial"}, item.code
     # Every code the data names is a seed item (no translation is lost to a typo).
-    codes = {(p.source_name, c) for p in Plan.objects.all() for c in p.items.values_list("code", flat=True)}
+    codes = {
+        (p.source_name, c)
+        for p in Plan.objects.all()
+        for c in p.items.values_list("code", flat=True)
+    }
     for name in PLAN_SEEDS:
         data = seed_translations(name)
         assert data is not None
@@ -337,17 +350,21 @@ def test_a_new_body_read_in_mongolian_gets_its_english_name(db):  # type: ignore
 def test_public_bodies_apply_fills_names_once_with_history(db):  # type: ignore[no-untyped-def]
     from plantrack.history.models import Event
 
-    org = Organisation.objects.create(slug="x-mojha", name_en="Ministry of Justice and Home Affairs")
+    org = Organisation.objects.create(
+        slug="x-mojha", name_en="Ministry of Justice and Home Affairs"
+    )
     before = Event.objects.filter(object_type="organisations.organisation", object_id=str(org.pk))
     assert org in public_bodies_apply()
     org.refresh_from_db()
-    assert (org.name_mn, org.acronym_mn, org.version) == ("Хууль зүй, дотоод хэргийн яам", "ХЗДХЯ", 2)
+    assert (org.name_mn, org.acronym_mn, org.version) == (
+        "Хууль зүй, дотоод хэргийн яам",
+        "ХЗДХЯ",
+        2,
+    )
     assert before.filter(action="changed").count() == 1
     assert public_bodies_apply() == []  # nothing left to fill
     # A self-registered organisation's names are its own: never filled in.
-    own = Organisation.objects.create(
-        slug="own-un", name_en="United Nations", self_registered=True
-    )
+    own = Organisation.objects.create(slug="own-un", name_en="United Nations", self_registered=True)
     public_bodies_apply()
     own.refresh_from_db()
     assert own.name_mn == ""

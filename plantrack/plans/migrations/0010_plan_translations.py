@@ -10,37 +10,61 @@ BEFORE, AFTER = keep_triggers("plans_item", "plans_plan")
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0009_plan_published_at'),
+        ("plans", "0009_plan_published_at"),
     ]
 
     operations = [
         BEFORE,
         migrations.AddField(
-            model_name='item',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, validators=[plantrack.plans.validation.validate_translations], verbose_name='translation states'),
+            model_name="item",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                validators=[plantrack.plans.validation.validate_translations],
+                verbose_name="translation states",
+            ),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='issuer_mn',
-            field=models.CharField(blank=True, max_length=300, validators=[plantrack.plans.validation.validate_no_nul], verbose_name='issuer (Mongolian)'),
+            model_name="plan",
+            name="issuer_mn",
+            field=models.CharField(
+                blank=True,
+                max_length=300,
+                validators=[plantrack.plans.validation.validate_no_nul],
+                verbose_name="issuer (Mongolian)",
+            ),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='short_title_en',
-            field=models.CharField(blank=True, max_length=120, validators=[plantrack.plans.validation.validate_no_nul], verbose_name='short title (English)'),
+            model_name="plan",
+            name="short_title_en",
+            field=models.CharField(
+                blank=True,
+                max_length=120,
+                validators=[plantrack.plans.validation.validate_no_nul],
+                verbose_name="short title (English)",
+            ),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='short_title_mn',
-            field=models.CharField(blank=True, max_length=120, validators=[plantrack.plans.validation.validate_no_nul], verbose_name='short title (Mongolian)'),
+            model_name="plan",
+            name="short_title_mn",
+            field=models.CharField(
+                blank=True,
+                max_length=120,
+                validators=[plantrack.plans.validation.validate_no_nul],
+                verbose_name="short title (Mongolian)",
+            ),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, validators=[plantrack.plans.validation.validate_translations], verbose_name='translation states'),
+            model_name="plan",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                validators=[plantrack.plans.validation.validate_translations],
+                verbose_name="translation states",
+            ),
         ),
         AFTER,
     ]
