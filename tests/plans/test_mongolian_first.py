@@ -378,3 +378,18 @@ def test_the_fixture_is_versioned_with_a_source_for_every_body():  # type: ignor
         assert body.name_en and body.name_mn and body.source, body.key
         assert body.confidence in {"high", "medium", "low"}, body.key
         assert CYRILLIC.search(body.name_mn), body.key
+
+
+def test_an_english_reimport_keeps_the_mongolian_texts_it_lacks(demo_mn):  # type: ignore[no-untyped-def]
+    from plantrack.plans.demo import import_seed_plans
+
+    vision = Plan.objects.get(slug="vision-2050-goal-7")
+    before = dict(Item.objects.filter(plan=vision).values_list("code", "title_mn"))
+    described = vision.description_mn
+    results = import_seed_plans()
+    assert all(r.changed == 0 for r in results)
+    after = dict(Item.objects.filter(plan=vision).values_list("code", "title_mn"))
+    assert after == before and all(after.values())
+    vision.refresh_from_db()
+    assert vision.description_mn == described != ""
+    assert Item.objects.get(plan=vision, code="7.1.1").translations == {"title_mn": "unofficial"}
