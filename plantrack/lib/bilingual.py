@@ -41,3 +41,24 @@ def pick_in(obj: Any, name: str, order: tuple[str, ...]) -> tuple[str, str]:
         if value:
             return str(value), lang
     return "", order[0]
+
+
+# The state of one language version of a field, kept per object in a ``translations`` JSON
+# field: ``{"title_mn": "unofficial"}``. A version not named there is the official text.
+OFFICIAL = "official"
+UNOFFICIAL = "unofficial"
+NEEDS_REVIEW = "needs_review"
+TRANSLATION_STATES = (OFFICIAL, UNOFFICIAL, NEEDS_REVIEW)
+
+
+def translation_state(obj: Any, name: str, lang: str) -> str:
+    """The state of ``<name>_<lang>`` on ``obj``: official unless its ``translations`` say so."""
+    states = getattr(obj, "translations", None) or {}
+    state = states.get(f"{name}_{lang}", OFFICIAL) if isinstance(states, dict) else OFFICIAL
+    return state if state in TRANSLATION_STATES else OFFICIAL
+
+
+def picked_unofficial(obj: Any, name: str) -> bool:
+    """Whether the text ``pick`` shows is a translation not (yet) confirmed as official."""
+    text, lang = pick_in(obj, name, language_order())
+    return bool(text) and translation_state(obj, name, lang) != OFFICIAL

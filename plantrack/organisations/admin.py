@@ -103,7 +103,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         ("verified_at", admin.EmptyFieldListFilter),
         "region",
     ]
-    search_fields = ["name_en", "name_mn", "acronym", "registration_number"]
+    search_fields = ["name_en", "name_mn", "acronym", "acronym_mn", "registration_number"]
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ["fields", "target_groups"]
     autocomplete_fields = ["region"]

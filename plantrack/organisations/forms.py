@@ -103,6 +103,7 @@ class OrganisationForm(forms.ModelForm):
             "name_mn",
             "name_en",
             "acronym",
+            "acronym_mn",
             "kind",
             "registration_number",
             "fields",

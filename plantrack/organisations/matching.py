@@ -8,7 +8,10 @@ the import does not link to it, and says so in its preview and summary.
 Names are compared with ``str.casefold()`` in Python, not with SQL ``iexact``,
 because SQLite folds ASCII letters only and Mongolian names are Cyrillic.
 
-Matching is exact: the folded name, then the acronym. A name that matches neither may
+Matching is exact: the folded name, then the acronym. A trusted organisation is also found
+by every other spelling the public bodies fixture (``public_bodies.py``) gives its body: its
+name in the other language, spelling variants (Defence/Defense), former names, and its
+acronym in Latin or Cyrillic letters. A name that matches neither may
 be *close* to a stored one ("Ministry of Justice and Home Affair"): ``suggest`` finds it
 by normalised words (punctuation, "the", "&" and plural endings ignored) and then by
 ``difflib`` similarity. A suggestion is only ever shown; the caller never applies it.
@@ -24,11 +27,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from .models import Organisation
+from .public_bodies import fold, public_bodies
 
-
-def fold(text: str) -> str:
-    """The comparison key of a name or acronym: case and runs of spaces ignored."""
-    return " ".join(text.split()).casefold()
+__all__ = ["OrganisationIndex", "fold", "loose", "trusted"]
 
 
 _WORDS = re.compile(r"\w+")
@@ -62,26 +63,45 @@ class OrganisationIndex:
     def load(cls) -> OrganisationIndex:
         index = cls()
         rows = Organisation.objects.order_by("pk").values_list(
-            "pk", "name_en", "name_mn", "acronym", "self_registered", "verified_at"
+            "pk", "name_en", "name_mn", "acronym", "acronym_mn", "self_registered", "verified_at"
         )
-        for pk, name_en, name_mn, acronym, self_registered, verified_at in rows:
+        for pk, name_en, name_mn, acronym, acronym_mn, self_registered, verified_at in rows:
             if self_registered and verified_at is None:
-                for spelling in (name_en, name_mn, acronym):
+                for spelling in (name_en, name_mn, acronym, acronym_mn):
                     if spelling:
                         index.untrusted.setdefault(fold(spelling), name_en or name_mn)
             else:
-                index.add(pk, name_en=name_en, name_mn=name_mn, acronym=acronym)
+                index.add(
+                    pk, name_en=name_en, name_mn=name_mn, acronym=acronym, acronym_mn=acronym_mn
+                )
         return index
 
-    def add(self, pk: int, *, name_en: str = "", name_mn: str = "", acronym: str = "") -> None:
-        """Record a trusted organisation; the first one stored keeps a spelling."""
-        if acronym:
-            self.by_acronym.setdefault(fold(acronym), pk)
+    def add(
+        self,
+        pk: int,
+        *,
+        name_en: str = "",
+        name_mn: str = "",
+        acronym: str = "",
+        acronym_mn: str = "",
+    ) -> None:
+        """Record a trusted organisation; the first one stored keeps a spelling. The other
+        spellings of its body in the public bodies fixture (found by a name or the Cyrillic
+        acronym, not by a Latin acronym alone, which bodies share too often) find it too."""
+        for short in (acronym, acronym_mn):
+            if short:
+                self.by_acronym.setdefault(fold(short), pk)
         for name in (name_en, name_mn):
             if name:
                 self.by_name.setdefault(fold(name), pk)
                 if len(name) >= 6:
                     self.by_loose.setdefault(loose(name), pk)
+        body = public_bodies().find((name_en, name_mn, acronym_mn))
+        if body is not None:
+            for spelling in body.spellings:
+                self.by_name.setdefault(fold(spelling), pk)
+            for short in body.acronyms:
+                self.by_acronym.setdefault(fold(short), pk)
         shown = name_en or name_mn
         self.labels.setdefault(pk, f"{shown} ({acronym})" if acronym else shown)
 

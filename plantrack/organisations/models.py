@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from plantrack.lib.bilingual import pick
+from plantrack.lib.bilingual import pick, picked_language
 
 
 class Vocabulary(models.Model):
@@ -85,6 +85,7 @@ class Organisation(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     name_mn = models.CharField(_("name (Mongolian)"), max_length=300, blank=True)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    acronym_mn = models.CharField(_("acronym (Mongolian)"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description_en = models.TextField(_("description (English)"), blank=True)
     description_mn = models.TextField(_("description (Mongolian)"), blank=True)
@@ -181,6 +182,24 @@ class Organisation(models.Model):
     @property
     def name(self) -> str:
         return pick(self, "name")
+
+    @property
+    def name_lang(self) -> str:
+        return picked_language(self, "name")
+
+    @property
+    def acronym_en(self) -> str:
+        """The Latin-script acronym (``acronym``), the English column of the pair."""
+        return self.acronym
+
+    @property
+    def short(self) -> str:
+        """The acronym in the reader's language, else the other one."""
+        return pick(self, "acronym")
+
+    @property
+    def short_lang(self) -> str:
+        return picked_language(self, "acronym")
 
     @property
     def description(self) -> str:

@@ -45,7 +45,7 @@ def name_search(query: str) -> Q:
     match = Q()
     for text in variants:
         match |= Q(name_en__icontains=text) | Q(name_mn__icontains=text)
-        match |= Q(acronym__icontains=text)
+        match |= Q(acronym__icontains=text) | Q(acronym_mn__icontains=text)
     return match
 
 

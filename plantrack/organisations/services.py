@@ -29,6 +29,7 @@ from . import permissions
 from .matching import OrganisationIndex
 from .models import Membership, Organisation
 from .permissions import kinds_allowed
+from .public_bodies import PublicBody, public_bodies
 
 # Kinds an organisation may give itself; agencies are added by administrators or the importer.
 SELF_REGISTER_KINDS = permissions.SELF_REGISTER_KINDS
@@ -38,6 +39,7 @@ PROFILE_FIELDS = (
     "name_mn",
     "name_en",
     "acronym",
+    "acronym_mn",
     "kind",
     "registration_number",
     "region",
@@ -53,7 +55,7 @@ PROFILE_LISTS = ("fields", "target_groups")
 # Changing one of these sends a self-registered organisation back to verification.
 # Changing any of these sends a self-registered organisation back for verification: they are
 # what imports and readers recognise it by.
-IDENTITY_FIELDS = ("name_mn", "name_en", "acronym", "registration_number", "kind")
+IDENTITY_FIELDS = ("name_mn", "name_en", "acronym", "acronym_mn", "registration_number", "kind")
 
 # Mongolian Cyrillic to Latin for slugs, after the national standard MNS 5217:2012, simplified.
 _LATIN = str.maketrans(
@@ -145,6 +147,10 @@ def organisation_get_or_create(
         created_by_import=created_by_import,
         **({"name_mn": name} if is_cyrillic else {"name_en": name}),
     )
+    # A known public body gets its other names and acronyms from the fixture at once.
+    body = public_bodies().find((name, acronym))
+    if body is not None:
+        _fill_from_body(organisation, body)
     organisation.full_clean()
     organisation.save()
     record(organisation, "created", changes=diff({}, _profile(organisation)), public=public)
@@ -152,9 +158,56 @@ def organisation_get_or_create(
         organisation.pk,
         name_en=organisation.name_en,
         name_mn=organisation.name_mn,
-        acronym=acronym,
+        acronym=organisation.acronym,
+        acronym_mn=organisation.acronym_mn,
     )
     return organisation
+
+
+def _fill_from_body(organisation: Organisation, body: PublicBody) -> list[str]:
+    """Fill the organisation's empty names and acronyms from its public body entry; never
+    overwrite what is there. Returns the fields filled."""
+    filled = []
+    for field, value in (
+        ("name_en", body.name_en),
+        ("name_mn", body.name_mn),
+        ("acronym", body.acronym_en),
+        ("acronym_mn", body.acronym_mn),
+    ):
+        if value and not getattr(organisation, field):
+            setattr(organisation, field, value)
+            filled.append(field)
+    return filled
+
+
+@transaction.atomic
+def public_bodies_apply() -> list[Organisation]:
+    """Give every organisation that is a known public body (found by any of its names, or its
+    Cyrillic acronym) the names and acronyms it lacks, from ``data/public_bodies.json``.
+    Self-registered organisations are left alone: their names are their own to give. Each
+    change is a history event; running it again changes nothing. Returns the changed ones."""
+    bodies = public_bodies()
+    changed = []
+    for organisation in Organisation.objects.filter(self_registered=False).order_by("pk"):
+        body = bodies.find((organisation.name_en, organisation.name_mn, organisation.acronym_mn))
+        if body is None:
+            continue
+        before = _profile(organisation)
+        filled = _fill_from_body(organisation, body)
+        if not filled:
+            continue
+        organisation.full_clean()
+        organisation.version = F("version") + 1
+        organisation.save(update_fields=[*filled, "version", "updated_at"])
+        organisation.refresh_from_db(fields=["version"])
+        record(
+            organisation,
+            "changed",
+            changes=diff(before, _profile(organisation)),
+            reason=f"public_bodies.json {bodies.version}",
+        )
+        changed.append(organisation)
+    return changed
 
 
 # -- Profiles ------------------------------------------------------------------------------
@@ -162,7 +215,7 @@ def organisation_get_or_create(
 
 def _profile(organisation: Organisation) -> dict[str, Any]:
     """The public profile fields with a value, for history events."""
-    public = ("name_mn", "name_en", "acronym", "kind", "region", "website")
+    public = ("name_mn", "name_en", "acronym", "acronym_mn", "kind", "region", "website")
     return {name: getattr(organisation, name) for name in public if getattr(organisation, name)}
 
 

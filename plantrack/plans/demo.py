@@ -19,10 +19,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from plantrack.accounts.models import User
 from plantrack.accounts.permissions import ASSESSORS, MODERATORS, PLAN_MANAGERS
 from plantrack.organisations.models import Membership, Organisation
-from plantrack.organisations.services import organisation_get_or_create
+from plantrack.organisations.services import organisation_get_or_create, public_bodies_apply
 
 from .models import Item, Plan, Responsibility, Status
 from .rollup import plan_rollup
+from .seed_translations import seed_translations_apply
 from .seedfiles import SEED_DIR, read_seed, seed_mapping_data
 from .services import ImportResult, plan_import
 
@@ -152,18 +153,20 @@ def demo_accounts() -> list[DemoAccount]:
     from plantrack.organisations.demo import demo_organisations
 
     organisations = demo_organisations()
-    admin = _account("admin@plantrack.local", "Demo administrator", superuser=True)
-    manager = _account("manager@plantrack.local", "Demo plan manager", groups=(PLAN_MANAGERS,))
+    admin = _account("admin@plantrack.local", "Жишээ администратор", superuser=True)
+    manager = _account(
+        "manager@plantrack.local", "Жишээ төлөвлөгөөний менежер", groups=(PLAN_MANAGERS,)
+    )
     for plan in Plan.objects.filter(slug__in=MANAGED_PLANS):
         plan.managers.add(manager)
-    reporter = _account("reporter@plantrack.local", "Demo agency reporter")
+    reporter = _account("reporter@plantrack.local", "Жишээ байгууллагын мэдээлэгч")
     police = organisation_get_or_create(name="National Police Agency", acronym="NPA")
     _member(reporter, police, Membership.Role.REPORTER)
-    cso_member = _account("cso@plantrack.local", "Demo CSO member")
+    cso_member = _account("cso@plantrack.local", "Жишээ ТББ-ын гишүүн")
     _member(cso_member, organisations[DEMO_CSO], Membership.Role.ADMIN)
-    assessor = _account("assessor@plantrack.local", "Demo assessor", groups=(ASSESSORS,))
-    moderator = _account("moderator@plantrack.local", "Demo moderator", groups=(MODERATORS,))
-    citizen = _account("citizen@plantrack.local", "Demo citizen")
+    assessor = _account("assessor@plantrack.local", "Жишээ үнэлгээчин", groups=(ASSESSORS,))
+    moderator = _account("moderator@plantrack.local", "Жишээ зохицуулагч", groups=(MODERATORS,))
+    citizen = _account("citizen@plantrack.local", "Жишээ иргэн")
     return [
         DemoAccount("site administrator", admin.email, DEMO_PASSWORD),
         DemoAccount(
@@ -179,10 +182,21 @@ def demo_accounts() -> list[DemoAccount]:
     ]
 
 
+def apply_mongolian(results: list[ImportResult]) -> None:
+    """The seeds' Mongolian texts (``seeds/*.mn.json``: unofficial working translations of the
+    item titles, the plans' Mongolian issuers and descriptions) and the public bodies' Mongolian
+    names and acronyms (``organisations/data/public_bodies.json``)."""
+    for name, result in zip(PLAN_SEEDS, results, strict=True):
+        seed_translations_apply(plan=result.plan, seed=name)
+    public_bodies_apply()
+
+
 def build_demo() -> tuple[list[ImportResult], list[DemoAccount]]:
     results = import_seed_plans()
     for index, result in enumerate(results):
         if result.plan.slug == "vision-2050-goal-7":
             assign_vision_leads(result.plan)
         generate_statuses(result.plan, seed=2050 + index)
-    return results, demo_accounts()
+    accounts = demo_accounts()
+    apply_mongolian(results)
+    return results, accounts

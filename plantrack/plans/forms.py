@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from plantrack.lib.bilingual import language_order
 from plantrack.organisations.models import Organisation
 
 from .importers.limits import size_text
@@ -27,6 +29,9 @@ class PlanForm(forms.ModelForm):
             "title_mn",
             "title_en",
             "short_name",
+            "short_title_mn",
+            "short_title_en",
+            "issuer_mn",
             "issuer",
             "adopted_on",
             "start_year",
@@ -166,12 +171,28 @@ class ImportForm(forms.Form):
         return upload
 
 
+class LangSelect(forms.Select):
+    """A select whose options may carry a ``lang`` attribute (``option_langs``: value -> code),
+    for names shown in the other language than the page's (WCAG 3.1.2)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.option_langs: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # type: ignore[no-untyped-def]
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        lang = self.option_langs.get(str(value))
+        if lang:
+            option["attrs"] = {**option["attrs"], "lang": lang}
+        return option
+
+
 class ActivityFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
     )
-    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
-    within = forms.ChoiceField(label=_("Part of the plan"), required=False)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False, widget=LangSelect)
+    within = forms.ChoiceField(label=_("Part of the plan"), required=False, widget=LangSelect)
 
     def __init__(self, *args, organisations=(), branches=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -185,6 +206,15 @@ class ActivityFilterForm(forms.Form):
         within_field.choices = [("", _("Whole plan"))] + [
             (item.code, f"{item.code} {item.label or item.title}"[:90]) for item in branches
         ]
+        # Names and headings shown in the other language are marked as such.
+        page = language_order()[0]
+        org_langs = {org.slug: org.name_lang for org in organisations}
+        branch_langs = {
+            item.code: item.label_lang if item.label else item.title_lang for item in branches
+        }
+        for field, langs in ((organisation_field, org_langs), (within_field, branch_langs)):
+            widget = cast(LangSelect, field.widget)
+            widget.option_langs = {k: v for k, v in langs.items() if v != page}
 
 
 # -- The import preview: what each level is, which column holds what, the plan's details --

@@ -9,19 +9,22 @@ services, so pages read them without walking the tree.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from plantrack.lib.bilingual import pick, picked_language
+from plantrack.lib.bilingual import CONTENT_LANGUAGES, pick, picked_language, picked_unofficial
 
-from .validation import validate_no_nul, validate_weight, validate_year
+from .validation import validate_no_nul, validate_translations, validate_weight, validate_year
 
+# Words a Mongolian ordinal adds to a number ("7 дугаар", "7-р"), for label_is_redundant.
+ORDINAL_WORDS = frozenset({"дугаар", "дүгээр", "р"})
 PATH_STEP = 5  # digits per level: up to 99,999 children under one parent
 
 
@@ -44,7 +47,16 @@ class Plan(models.Model):
     description_mn = models.TextField(
         _("description (Mongolian)"), blank=True, validators=[validate_no_nul]
     )
+    short_title_en = models.CharField(
+        _("short title (English)"), max_length=120, blank=True, validators=[validate_no_nul]
+    )
+    short_title_mn = models.CharField(
+        _("short title (Mongolian)"), max_length=120, blank=True, validators=[validate_no_nul]
+    )
     issuer = models.CharField(_("issuer"), max_length=300, blank=True, validators=[validate_no_nul])
+    issuer_mn = models.CharField(
+        _("issuer (Mongolian)"), max_length=300, blank=True, validators=[validate_no_nul]
+    )
     adopted_on = models.DateField(_("adoption date"), null=True, blank=True)
     # Where the plan stands in the plan list and on the home page: lowest first, then the
     # most recently adopted, then by title (``selectors.plan_list``). Set by its managers.
@@ -69,6 +81,11 @@ class Plan(models.Model):
     # The mapping the last import was read with (levels' kinds, columns, plan metadata),
     # as JSON; reused when a new version of the document is imported into this plan.
     import_mapping = models.JSONField(_("import mapping"), default=dict, blank=True)
+    # The state of each language version that is not the official text, e.g.
+    # {"title_mn": "unofficial"} (see lib/bilingual.translation_state).
+    translations = models.JSONField(
+        _("translation states"), default=dict, blank=True, validators=[validate_translations]
+    )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_plans"
     )
@@ -115,8 +132,44 @@ class Plan(models.Model):
         return picked_language(self, "title")
 
     @property
+    def title_unofficial(self) -> bool:
+        return picked_unofficial(self, "title")
+
+    @property
+    def short_title(self) -> str:
+        """For breadcrumbs: the short title in the reader's language, else the title."""
+        return pick(self, "short_title") or self.title
+
+    @property
+    def short_title_lang(self) -> str:
+        if pick(self, "short_title"):
+            return picked_language(self, "short_title")
+        return self.title_lang
+
+    @property
+    def issuer_en(self) -> str:
+        """The issuer as imported (``issuer``), the English-or-original column of the pair."""
+        return self.issuer
+
+    @property
+    def issuer_shown(self) -> str:
+        return pick(self, "issuer")
+
+    @property
+    def issuer_lang(self) -> str:
+        return picked_language(self, "issuer")
+
+    @property
     def description(self) -> str:
         return pick(self, "description")
+
+    @property
+    def description_lang(self) -> str:
+        return picked_language(self, "description")
+
+    @property
+    def description_unofficial(self) -> bool:
+        return picked_unofficial(self, "description")
 
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.slug])
@@ -174,6 +227,10 @@ class StakeholderGroup(models.Model):
     def name(self) -> str:
         return pick(self, "name")
 
+    @property
+    def name_lang(self) -> str:
+        return picked_language(self, "name")
+
 
 class Item(models.Model):
     class Kind(models.TextChoices):
@@ -226,6 +283,11 @@ class Item(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     weight = models.FloatField(_("weight"), default=1.0, validators=[validate_weight])
+    # The state of each language version that is not the official text, e.g.
+    # {"title_mn": "unofficial"} (see lib/bilingual.translation_state).
+    translations = models.JSONField(
+        _("translation states"), default=dict, blank=True, validators=[validate_translations]
+    )
     # Rolled up over tracked descendants by services.plan_rollup.
     tracked_count = models.PositiveIntegerField(default=0)
     status_counts = models.JSONField(default=dict, blank=True)
@@ -283,12 +345,46 @@ class Item(models.Model):
         return picked_language(self, "title")
 
     @property
+    def title_unofficial(self) -> bool:
+        return picked_unofficial(self, "title")
+
+    @property
+    def label_lang(self) -> str:
+        return picked_language(self, "label")
+
+    @property
+    def label_is_redundant(self) -> bool:
+        """Whether the label only repeats what "<kind> <code>" says ("Goal 7", "7 дугаар
+        зорилго" on goal 7) or the title itself: the page then says it once."""
+        label = " ".join(self.label.split()).casefold()
+        if not label:
+            return False
+        if label == " ".join(self.title.split()).casefold():
+            return True
+        code = self.code.casefold()
+        words = [w for w in re.split(r"[\s\-–.]+", label) if w and w != code]
+        rest = " ".join(w for w in words if w not in ORDINAL_WORDS)
+        kinds = set()
+        for lang in CONTENT_LANGUAGES:
+            with translation.override(lang):
+                kinds.add(str(self.Kind(self.kind).label).casefold())
+        return rest in kinds
+
+    @property
     def label(self) -> str:
         return pick(self, "label")
 
     @property
     def body(self) -> str:
         return pick(self, "body")
+
+    @property
+    def body_lang(self) -> str:
+        return picked_language(self, "body")
+
+    @property
+    def body_unofficial(self) -> bool:
+        return picked_unofficial(self, "body")
 
     @property
     def is_tracked(self) -> bool:

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from plantrack.lib.bilingual import language_order, pick_in
+from plantrack.lib.bilingual import OFFICIAL, language_order, pick_in, translation_state
 
 from .models import Item, Plan, Status
 from .selectors import Node, PlanTree
@@ -62,6 +62,25 @@ class Renderer:
         self.activity_word = _("Activity")
         self.no_progress = _("no progress reported")
         self.order = language_order()
+        self.unofficial = _("Unofficial translation")
+        self.unofficial_seen = False
+
+    def lang_attr(self, lang: str) -> str:
+        """A ``lang`` attribute when the text is not in the page's language."""
+        return f' lang="{lang}"' if lang and lang != self.order[0] else ""
+
+    def title(self, item: Item) -> tuple[str, str]:
+        """The title's text and language, and a mark when it is an unofficial translation
+        (the plan page explains the mark once, above the tree)."""
+        title, lang = pick_in(item, "title", self.order)
+        if title and translation_state(item, "title", lang) != OFFICIAL:
+            self.unofficial_seen = True
+            mark = (
+                f'<span class="unofficial-mark" aria-hidden="true">*</span>'
+                f'<span class="visually-hidden"> ({escape(self.unofficial)})</span>'
+            )
+            return f"{escape(title)}{mark}", lang
+        return escape(title), lang
 
     def url(self, item: Item) -> str:
         return self.item_url.replace(_CODE, quote(item.code, safe=""))
@@ -76,33 +95,41 @@ class Renderer:
 
     def organisations(self, item: Item) -> str:
         links = [
-            f'<a href="{self.org_url.replace(_CODE, quote(slug))}">{escape(name)}</a>'
-            for slug, name in getattr(item, "org_links", ())
+            f'<a href="{self.org_url.replace(_CODE, quote(slug))}"{self.lang_attr(lang)}>'
+            f"{escape(name)}</a>"
+            for slug, name, lang in getattr(item, "org_links", ())
         ]
         return f'<span class="orgs">{", ".join(links)}</span>' if links else ""
 
     def activity(self, item: Item) -> str:
-        title, lang = pick_in(item, "title", self.order)
+        title, lang = self.title(item)
         return (
             f'<li class="activity"><a class="code" href="{self.url(item)}">'
             f'<span class="visually-hidden">{self.activity_word} </span>{escape(item.code)}</a> '
-            f'<span class="activity-title" lang="{lang}">{escape(title)}</span>'
+            f'<span class="activity-title" lang="{lang}">{title}</span>'
             f'<span class="activity-meta">{self.status(item.status)} '
             f"{self.progress(item.progress, item.status)} {self.organisations(item)}</span></li>"
         )
 
-    def activities(self, items: list[Item]) -> SafeString:
+    def activity_list(self, items: list[Item]) -> str:
         rows = "".join(self.activity(item) for item in items)
-        return mark_safe(f'<ul class="activities">{rows}</ul>' if rows else "")
+        return f'<ul class="activities">{rows}</ul>' if rows else ""
+
+    def activities(self, items: list[Item]) -> SafeString:
+        """A list of activity rows on its own (not in the tree), with the note on marks."""
+        rows = self.activity_list(items)
+        return mark_safe(f"{self.unofficial_note()}{rows}" if rows else "")
 
     def _heading(self, item: Item, code: bool = False) -> str:
-        label = pick_in(item, "label", self.order)[0] or self.kind_labels.get(item.kind, "")
-        title, lang = pick_in(item, "title", self.order)
+        label, label_lang = pick_in(item, "label", self.order)
+        if not label:
+            label, label_lang = self.kind_labels.get(item.kind, ""), self.order[0]
+        title, lang = self.title(item)
         # A section's code is in its summary; a leaf (an expected result) shows it here.
         coded = f' <span class="code">{escape(item.code)}</span>' if code else ""
         return (
-            f'<span class="kind">{escape(label)}{coded}</span> <a href="{self.url(item)}" '
-            f'lang="{lang}">{escape(title)}</a>'
+            f'<span class="kind"{self.lang_attr(label_lang)}>{escape(label)}{coded}</span> '
+            f'<a href="{self.url(item)}" lang="{lang}">{title}</a>'
         )
 
     def _more_link(self, item: Item) -> str:
@@ -148,7 +175,7 @@ class Renderer:
             tail = (
                 self.activity_group(node.activities)
                 if grouped
-                else self.activities(node.activities)
+                else self.activity_list(node.activities)
             )
         elif item.tracked_count and not inline:
             tail = self._more_link(item)
@@ -173,7 +200,7 @@ class Renderer:
             f'<details class="activity-group"{" open" if self.expand else ""}><summary>'
             f'<span class="activity-count">{escape(number)}</span>'
             f"{f' · {by_status}' if by_status else ''}</summary>"
-            f"{self.activities(items)}</details>"
+            f"{self.activity_list(items)}</details>"
         )
 
     def nodes(self, roots: list[Node], inline: bool) -> str:
@@ -202,6 +229,15 @@ class Renderer:
     def node(self, node: Node, inline: bool) -> str:
         return self.nodes([node], inline)
 
+    def unofficial_note(self) -> str:
+        """Explains the mark once, when a rendered title was an unofficial translation."""
+        if not self.unofficial_seen:
+            return ""
+        text = _("Titles marked * are unofficial translations.")
+        return f'<p class="note unofficial-note">{escape(text)}</p>'
+
     def tree(self, tree: PlanTree, labelled_by: str) -> SafeString:
         inner = self.nodes(tree.roots, tree.inline)
-        return mark_safe(f'<ul class="tree" aria-labelledby="{labelled_by}">{inner}</ul>')
+        return mark_safe(
+            f'{self.unofficial_note()}<ul class="tree" aria-labelledby="{labelled_by}">{inner}</ul>'
+        )

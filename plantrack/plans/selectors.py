@@ -54,6 +54,7 @@ ROW_FIELDS = (
     "label_mn",
     "title_en",
     "title_mn",
+    "translations",
     "status",
     "progress",
     "tracked_count",
@@ -82,12 +83,20 @@ def attach_organisations(items: list[Item]) -> list[Item]:
             "item_id",
             "organisation__slug",
             "organisation__acronym",
+            "organisation__acronym_mn",
             "organisation__name_en",
             "organisation__name_mn",
         )
     )
-    for item_id, slug, acronym, name_en, name_mn in rows:
-        by_id[item_id].org_links.append((slug, acronym or name_en or name_mn))  # type: ignore[attr-defined]
+    order = language_order()
+    for item_id, slug, acronym, acronym_mn, name_en, name_mn in rows:
+        # The acronym in the reader's language, else the name in it, else the same in the
+        # other language; with the language the text is in, for its lang attribute.
+        spellings = {"en": (acronym, name_en), "mn": (acronym_mn, name_mn)}
+        text, lang = next(
+            ((text, lang) for lang in order for text in spellings[lang] if text), ("", order[0])
+        )
+        by_id[item_id].org_links.append((slug, text, lang))  # type: ignore[attr-defined]
     return items
 
 
@@ -220,7 +229,7 @@ def plan_filter_choices(
         Organisation.objects.filter(
             responsibilities__item__plan=plan, responsibilities__item__retired_at__isnull=True
         )
-        .only("slug", "name_en", "name_mn")
+        .only("slug", "name_en", "name_mn", "acronym", "acronym_mn")
         .distinct()
         .order_by("name_en")
     )

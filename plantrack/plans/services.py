@@ -142,7 +142,14 @@ def _item_values(parsed: ParsedItem, *, english: bool) -> dict[str, Any]:
         "end_year": parsed.end_year,
     }
     if english:
-        values.update(label_mn=parsed.label_mn, title_mn=parsed.title_mn, body_mn=parsed.body_mn)
+        # A file in English says nothing of the Mongolian texts it lacks: a Mongolian title
+        # given in the site (or a working translation) survives an English re-import.
+        other = {
+            "label_mn": parsed.label_mn,
+            "title_mn": parsed.title_mn,
+            "body_mn": parsed.body_mn,
+        }
+        values.update({name: value for name, value in other.items() if value})
     return values
 
 
@@ -225,8 +232,9 @@ def _plan_values(parsed: ParsedPlan) -> dict[str, Any]:
         "title_en" if english else "title_mn": parsed.title,
         "description_en" if english else "description_mn": parsed.description,
     }
-    if english:
-        values.update(title_mn=parsed.title_mn, description_mn=parsed.description_mn)
+    if english:  # as for items (_item_values): Mongolian the file lacks is kept
+        other = {"title_mn": parsed.title_mn, "description_mn": parsed.description_mn}
+        values.update({name: value for name, value in other.items() if value})
     return values
 
 

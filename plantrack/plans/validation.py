@@ -224,3 +224,20 @@ def clean_reason(reason: str | None, *, field: str = "reason") -> str:
             code="null_characters_not_allowed",
         )
     return reason
+
+
+def validate_translations(value: object) -> None:
+    """``translations`` maps a language column ("title_mn") to one of the translation states."""
+    from plantrack.lib.bilingual import TRANSLATION_STATES
+
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and re.fullmatch(r"[a-z_]+_(mn|en)", k) and v in TRANSLATION_STATES
+        for k, v in value.items()
+    ):
+        raise ValidationError(
+            gettext_lazy(
+                "Translation states map a field such as “title_mn” to “official”, "
+                "“unofficial” or “needs_review”."
+            ),
+            code="translations",
+        )

@@ -58,6 +58,7 @@ COVERED = {
     "progress_update_submit",
     "progress_update_review",
     "organisation_get_or_create",
+    "public_bodies_apply",  # tests/plans/test_mongolian_first.py
     "organisation_register",
     "organisation_update",
     "organisation_verify",

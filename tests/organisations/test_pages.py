@@ -61,7 +61,7 @@ def test_the_profile_shows_its_facts_and_members(client, dorj, tegsh):  # type: 
         "9011002345",
         "Disability rights",
         "People with disabilities",
-        "Ulaanbaatar, Bayanzürkh, 26th khoroo",
+        "Ulaanbaatar, Bayanzürkh, 26-р хороо",
         "Urban",
         "mailto:info@tegsh-alkham.example.org",
         "https://tegsh-alkham.example.org",

@@ -99,7 +99,7 @@ def test_two_editors_of_one_organisation_do_not_overwrite_each_other(
     assert second.status_code == 200
     assert "Someone else saved this organisation" in second.content.decode()
     tegsh.refresh_from_db()
-    assert (tegsh.contact_phone, tegsh.soum) == ("+976 9999 0000", "26th khoroo")
+    assert (tegsh.contact_phone, tegsh.soum) == ("+976 9999 0000", "26-р хороо")
     # And after reloading, her change is saved on top of his
     fresh = other.get(url).context["form"]
     assert other.post(url, form_data(fresh, soum="Sukhbaatar soum")).status_code == 302

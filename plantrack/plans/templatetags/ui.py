@@ -11,6 +11,7 @@ from django.urls import translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from plantrack.lib.bilingual import picked_language
 from plantrack.plans.models import Item, Plan, Status
 from plantrack.plans.render import Renderer, progress_html
 from plantrack.plans.selectors import PlanTree
@@ -32,6 +33,12 @@ def language_url(context: Context, code: str) -> str:
     url = translate_url(request.path, code)
     query = request.GET.urlencode()
     return f"{url}?{query}" if query else url
+
+
+@register.filter
+def lang_of(obj: object, name: str) -> str:
+    """The language of the text ``pick`` shows for ``<name>_mn``/``<name>_en``, for ``lang``."""
+    return picked_language(obj, name)
 
 
 @register.filter
