@@ -218,7 +218,7 @@ class RetireForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             'Shown on its page, e.g. "Merged into the Ministry of Justice and Home Affairs '
-            'in 2024". Nothing is deleted: its responsibilities, reports and history stay; it '
-            "reports no more, and imports no longer match its name. It can be restored."
+            'in 2024". Nothing is deleted: its responsibilities, reports and history stay, and '
+            "it reports no more. It can be restored."
         ),
     )

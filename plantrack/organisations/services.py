@@ -419,7 +419,8 @@ def organisation_unverify(*, organisation: Organisation, by: User) -> Organisati
 @transaction.atomic
 def organisation_retire(*, organisation: Organisation, reason: str, by: User) -> Organisation:
     """Retire an organisation that closed, merged or should not be listed: it keeps its page
-    and history, is shown as retired, reports no more and is not matched by imports."""
+    and history, is shown as retired and reports no more. Imports still find it by its name
+    (it is the same body), so a plan that names it shows it as retired."""
     require(by, "organisations.retire", organisation)
     reason = clean_reason(reason)
     current = Organisation.objects.select_for_update().get(pk=organisation.pk)
