@@ -8,14 +8,16 @@ Each read here takes a fixed number of queries, whatever the number of events.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast, Substr
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -132,6 +134,14 @@ class ChangeRow:
     field: str
     before: str
     after: str
+    lang: str = ""  # the language of the values, for a field that holds one language
+
+
+TRANSLATION_STATE_LABELS = {
+    "official": gettext_lazy("official"),
+    "unofficial": gettext_lazy("unofficial translation"),
+    "needs_review": gettext_lazy("translation needs review"),
+}
 
 
 def _model_field(object_type: str, name: str) -> Any:
@@ -151,7 +161,27 @@ def _field_label(object_type: str, name: str) -> str:
     return str(label) if label else name.replace("_", " ")
 
 
-def _shown(value: Any, choices: dict[str, str] | None = None) -> str:
+def _dated(value: str, model_field: Any) -> str | None:
+    """A date or time stored as ISO text, in the reader's date format; None if it is not one."""
+    try:
+        if isinstance(model_field, models.DateTimeField):
+            moment = datetime.fromisoformat(value)
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return formats.date_format(moment, "DATETIME_FORMAT")
+        if isinstance(model_field, models.DateField):
+            return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+    except ValueError:
+        return None
+    return None
+
+
+def _shown(
+    value: Any,
+    choices: dict[str, str] | None = None,
+    model_field: Any = None,
+    object_type: str = "",
+) -> str:
     if value is None or value == "":
         return "—"
     if value is True:
@@ -160,6 +190,20 @@ def _shown(value: Any, choices: dict[str, str] | None = None) -> str:
         return _("no")
     if choices and isinstance(value, str) and value in choices:
         return choices[value]
+    if isinstance(value, str) and model_field is not None:
+        dated = _dated(value, model_field)
+        if dated is not None:
+            return dated
+    if isinstance(value, dict):
+        # A translation-states map ({"title_mn": "unofficial"}): each field and its state.
+        return "; ".join(
+            f"{_field_label(object_type, str(name))}: "
+            f"{TRANSLATION_STATE_LABELS.get(str(state), str(state))}"
+            for name, state in value.items()
+        )
+    if isinstance(value, float):
+        # 50.0 reads "50"; other numbers keep their decimals.
+        return formats.number_format(value, decimal_pos=0 if value.is_integer() else None)
     text = str(value)
     return text if len(text) <= VALUE_CHARS else text[:VALUE_CHARS] + "…"
 
@@ -174,8 +218,9 @@ def change_rows(event: Event) -> list[ChangeRow]:
         rows.append(
             ChangeRow(
                 _field_label(event.object_type, name),
-                _shown(before, choices),
-                _shown(after, choices),
+                _shown(before, choices, model_field, event.object_type),
+                _shown(after, choices, model_field, event.object_type),
+                name[-2:] if name[-3:] in ("_en", "_mn") else "",
             )
         )
     return rows
