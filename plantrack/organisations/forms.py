@@ -4,11 +4,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.lib import once
 
+from . import services
 from .models import FieldOfActivity, Membership, Organisation, Region, TargetGroup
 
 
@@ -175,6 +177,13 @@ class OrganisationForm(forms.ModelForm):
         others = Organisation.objects.exclude(pk=self.instance.pk) if self.instance.pk else None
         if others is None:
             others = Organisation.objects.all()
+        if not self.has_error("region") and not self.has_error("soum"):
+            place_changed = not self.instance.pk or {"region", "soum"} & set(self.changed_data)
+            if place_changed:
+                try:
+                    services.place_check(region=data.get("region"), soum=data.get("soum") or "")
+                except ValidationError as exc:
+                    self.add_error(None, exc)
         number = (data.get("registration_number") or "").strip()
         if number and others.filter(registration_number__iexact=number).exists():
             self.add_error(

@@ -57,6 +57,24 @@ class Region(Vocabulary):
         verbose_name_plural = _("regions")
 
 
+class Soum(Vocabulary):
+    """A soum of an aimag (an aimag's centre is a soum too). The districts of the capital are
+    divided into numbered khoroos instead, which are not listed."""
+
+    aimag = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        related_name="soums",
+        limit_choices_to={"kind": Region.Kind.AIMAG},
+        verbose_name=_("aimag"),
+    )
+
+    class Meta(Vocabulary.Meta):
+        ordering = ["aimag", "position", "name_en"]
+        verbose_name = _("soum")
+        verbose_name_plural = _("soums")
+
+
 def name_key(name: str) -> str:
     """The form of a name that decides whether two names are one: case-folded (Cyrillic too),
     spaces collapsed."""

@@ -6,6 +6,8 @@ caller that skips the view (a command, the API) cannot skip the rule.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -26,7 +28,7 @@ from plantrack.lib.rules import require
 
 from . import permissions
 from .matching import OrganisationIndex
-from .models import Membership, Organisation
+from .models import Membership, Organisation, Region, Soum
 from .permissions import kinds_allowed
 
 # Kinds an organisation may give itself; agencies are added by administrators or the importer.
@@ -156,6 +158,94 @@ def organisation_get_or_create(
     return organisation
 
 
+# -- Places ---------------------------------------------------------------------------------
+
+# Words written around a soum's name that do not name it ("Даланзадгад сум", "Arvaikheer soum").
+_PLACE_WORDS = frozenset(
+    {"сум", "сумын", "сумд", "soum", "sum", "sumu", "хот", "хотын", "city", "town", "төв"}
+)
+
+
+def place_key(text: str) -> str:
+    """A soum's name as compared: without words like "soum", in Latin letters, with case,
+    accents, hyphens, doubled letters and the usual romanisation variants set aside, so
+    "Даланзадгад сум", "Dalanzadgad soum" and "dalanzadgad" are one."""
+    words = [w for w in re.split(r"[\s,.;:()\"'«»“”]+", text.casefold()) if w]
+    words = [w for w in words if w not in _PLACE_WORDS]
+    plain = unicodedata.normalize("NFKD", latin("".join(words)))
+    plain = re.sub(r"[^a-z0-9]", "", "".join(ch for ch in plain if not unicodedata.combining(ch)))
+    for variant, common in (("kh", "h"), ("zh", "j"), ("y", "i"), ("u", "o")):
+        plain = plain.replace(variant, common)
+    return re.sub(r"(.)\1+", r"\1", plain)
+
+
+def _soums_named(key: str) -> list[Soum]:
+    return [
+        soum
+        for soum in Soum.objects.select_related("aimag")
+        if key in (place_key(soum.name_mn), place_key(soum.name_en))
+    ]
+
+
+def place_check(*, region: Region | None, soum: str) -> None:
+    """Refuse a soum or khoroo that is not in the chosen aimag or district, by the managed
+    list of soums (``Soum``, each with its aimag): a ``ValidationError`` on ``soum``.
+
+    In an aimag the soum must be one of its soums (an aimag with no soums listed takes any);
+    a district of Ulaanbaatar is divided into numbered khoroos, so the field names a number;
+    a body working across the whole country has no soum."""
+    soum = " ".join((soum or "").split())
+    if not soum:
+        return
+    if region is None:
+        raise ValidationError(
+            {"soum": _("Choose the aimag or district that this soum or khoroo is in.")},
+            code="no_region",
+        )
+    if region.kind == Region.Kind.NATIONAL:
+        raise ValidationError(
+            {
+                "soum": _(
+                    "An organisation that works across the whole country has no soum or "
+                    "khoroo: leave this empty, or choose the aimag or district it works in."
+                )
+            },
+            code="national",
+        )
+    key = place_key(soum)
+    if region.kind == Region.Kind.CAPITAL_DISTRICT:
+        if any(ch.isdigit() for ch in soum):
+            return
+        aimags = sorted({s.aimag.name for s in _soums_named(key)}) if key else []
+        if aimags:
+            message = _(
+                "%(soum)s is a soum of %(aimags)s, not a khoroo of %(district)s. Choose the "
+                "aimag it is in, or give the khoroo by its number, for example 3-р хороо."
+            ) % {"soum": soum, "aimags": ", ".join(aimags), "district": region.name}
+        else:
+            message = _(
+                "%(district)s is divided into numbered khoroos: give the khoroo by its "
+                "number, for example 3-р хороо."
+            ) % {"district": region.name}
+        raise ValidationError({"soum": message}, code="not_a_khoroo")
+    listed = list(region.soums.all())
+    if not listed or any(key in (place_key(s.name_mn), place_key(s.name_en)) for s in listed):
+        return
+    elsewhere = sorted({s.aimag.name for s in _soums_named(key)}) if key else []
+    if elsewhere:
+        message = _(
+            "%(soum)s is in %(aimags)s, not in %(region)s. Choose the aimag it is in, or one "
+            "of the soums of %(region)s."
+        ) % {"soum": soum, "aimags": ", ".join(elsewhere), "region": region.name}
+    else:
+        message = _("%(region)s has no soum called %(soum)s. Its soums are: %(soums)s.") % {
+            "region": region.name,
+            "soum": soum,
+            "soums": ", ".join(s.name for s in listed),
+        }
+    raise ValidationError({"soum": message}, code="wrong_soum")
+
+
 # -- Profiles ------------------------------------------------------------------------------
 
 
@@ -243,6 +333,7 @@ def organisation_register(*, by: User, data: Mapping[str, Any]) -> Organisation:
         )
     organisation = Organisation(self_registered=True)
     _apply_profile(organisation, data)
+    place_check(region=organisation.region, soum=organisation.soum)
     organisation.slug = _unique_slug(organisation.name_en or organisation.name_mn)
     if name_taken(organisation):
         raise _duplicate_name_error()
@@ -300,7 +391,11 @@ def organisation_update(
         )
     before = {name: getattr(current, name) for name in IDENTITY_FIELDS}
     shown_before = {name: getattr(current, name) for name in (*PROFILE_FIELDS, "verified_at")}
+    place_before = (current.region_id, current.soum)
     _apply_profile(current, data)
+    if (current.region_id, current.soum) != place_before:
+        # Checked when either changes, so a profile saved before the list keeps saving.
+        place_check(region=current.region, soum=current.soum)
     changed = any(getattr(current, name) != before[name] for name in IDENTITY_FIELDS)
     if changed and current.self_registered and not is_site_admin(by):
         current.verified_at = None
