@@ -217,3 +217,21 @@ class InviteForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class DecisionForm(forms.Form):
+    """A site administrator's note (return) or reason (reject) for a registration's applicant.
+
+    Whether it is required is the service's rule (``services.organisation_return`` and
+    ``organisation_reject``), which says so in words that fit each decision."""
+
+    reason = forms.CharField(
+        label=_("Note or reason for the applicant"),
+        help_text=_(
+            "Sent to the organisation's administrators by email. Returning: say what to fix. "
+            "Rejecting: say why; the decision is final."
+        ),
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": services.REVIEW_NOTE_MAX}),
+    )

@@ -142,6 +142,17 @@ class Organisation(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A site administrator's open decision on a registration, with the note or reason sent to
+    # the applicant: returned (the applicant fixes the profile and sends it again) or rejected
+    # (final). Empty while it waits, and once verified.
+    class ReviewState(models.TextChoices):
+        RETURNED = "returned", _("Returned to the applicant")
+        REJECTED = "rejected", _("Rejected")
+
+    review_state = models.CharField(
+        _("review decision"), max_length=10, choices=ReviewState.choices, blank=True
+    )
+    review_note = models.TextField(_("note or reason for the applicant"), blank=True)
     # Added by a plan import because no organisation in the registry had the name read; such an
     # organisation is unverified, like a self-registered one, until a site administrator checks it.
     created_by_import = models.BooleanField(_("added by an import"), default=False)
@@ -203,6 +214,14 @@ class Organisation(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def is_returned(self) -> bool:
+        return self.review_state == self.ReviewState.RETURNED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.review_state == self.ReviewState.REJECTED
 
     @property
     def needs_verification(self) -> bool:

@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -385,6 +387,16 @@ def organisation_update(
     back to the site administrators for verification."""
     require(by, "organisations.change", organisation)
     current = Organisation.objects.get(pk=organisation.pk)
+    site_admin = is_site_admin(by)
+    if current.is_rejected and not site_admin:
+        raise ValidationError(
+            _(
+                "This registration was rejected, so its profile can no longer be changed. "
+                "Write to the site administrators if you think this is a mistake."
+            ),
+            code="rejected",
+        )
+    resubmitted = current.is_returned and not site_admin
     if "kind" in data and data["kind"] not in kinds_allowed(by, current):
         raise ValidationError(
             {"kind": _("Agencies and international bodies are added by the site administrators.")}
@@ -397,13 +409,23 @@ def organisation_update(
         # Checked when either changes, so a profile saved before the list keeps saving.
         place_check(region=current.region, soum=current.soum)
     changed = any(getattr(current, name) != before[name] for name in IDENTITY_FIELDS)
-    if changed and current.self_registered and not is_site_admin(by):
+    if changed and current.self_registered and not site_admin:
         current.verified_at = None
         current.verified_by = None
+    if resubmitted:
+        # The applicant fixed what the note asked: back in the queue for verification.
+        current.review_state = ""
     if name_taken(current):
         raise _duplicate_name_error()
     current.full_clean()
-    fields = [*PROFILE_FIELDS, "verified_at", "verified_by", "name_en_key", "name_mn_key"]
+    fields = [
+        *PROFILE_FIELDS,
+        "verified_at",
+        "verified_by",
+        "review_state",
+        "name_en_key",
+        "name_mn_key",
+    ]
     try:
         with transaction.atomic():
             stored = Organisation.objects.filter(pk=current.pk)
@@ -427,16 +449,30 @@ def organisation_update(
             changes[name] = ["…", "…"]
     if changes:
         record(current, "changed", by=by, changes=changes)
+    if resubmitted:
+        record(
+            current,
+            "resubmitted",
+            by=by,
+            changes={"review_state": ["returned", None]},
+            public=False,
+        )
     return current
 
 
 @transaction.atomic
 def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
+    """Verify; a registration returned or rejected earlier is verified all the same (the
+    administrator changed their mind), and its open decision is closed."""
     require(by, "organisations.verify", organisation)
     before = organisation.verified_at
     organisation.verified_at = timezone.now()
     organisation.verified_by = by
-    organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    organisation.review_state = ""
+    organisation.review_note = ""
+    organisation.save(
+        update_fields=["verified_at", "verified_by", "review_state", "review_note", "updated_at"]
+    )
     record(
         organisation,
         "verified",
@@ -444,6 +480,135 @@ def organisation_verify(*, organisation: Organisation, by: User) -> Organisation
         changes=diff({"verified_at": before}, {"verified_at": organisation.verified_at}),
     )
     return organisation
+
+
+# Longest note or reason kept (it is mailed and shown to the applicant).
+REVIEW_NOTE_MAX = 2000
+
+
+def _decide_registration(
+    *, organisation: Organisation, by: User, text: str, state: str, base_url: str
+) -> Organisation:
+    require(by, "organisations.verify", organisation)
+    text = (text or "").strip()
+    if not text:
+        message = (
+            _("Write a note for the applicant: what to fix before the registration can be verified.")
+            if state == Organisation.ReviewState.RETURNED
+            else _("Write the reason for the rejection: it is sent to the applicant.")
+        )
+        raise ValidationError({"reason": message}, code="required")
+    if len(text) > REVIEW_NOTE_MAX:
+        raise ValidationError(
+            {
+                "reason": _("Keep it to %(limit)d characters; it has %(count)d.")
+                % {"limit": REVIEW_NOTE_MAX, "count": len(text)}
+            },
+            code="max_length",
+        )
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not current.self_registered:
+        raise ValidationError(
+            _(
+                "Only a registration sent by an applicant can be returned or rejected; this "
+                "organisation was added by the administrators or an import."
+            ),
+            code="not_a_registration",
+        )
+    if current.verified_at is not None:
+        raise ValidationError(
+            _("This organisation is verified. Mark it as not verified first."), code="verified"
+        )
+    if current.review_state:
+        raise ValidationError(
+            _("This registration has already been %(decision)s.")
+            % {"decision": current.get_review_state_display().lower()},
+            code="decided",
+        )
+    Organisation.objects.filter(pk=current.pk).update(
+        review_state=state,
+        review_note=text,
+        version=F("version") + 1,  # a profile form open elsewhere is now stale
+        updated_at=timezone.now(),
+    )
+    current.refresh_from_db()
+    action = "returned" if state == Organisation.ReviewState.RETURNED else "rejected"
+    # The note is between the administrators and the applicant: kept off public pages.
+    record(
+        current,
+        action,
+        by=by,
+        reason=text,
+        changes={"review_state": [None, state]},
+        public=False,
+    )
+    recipients = [
+        m.user
+        for m in current.memberships.filter(
+            state=Membership.State.ACTIVE, role=Membership.Role.ADMIN, user__is_active=True
+        ).select_related("user")
+    ]
+    transaction.on_commit(lambda: _send_decision(current, recipients, base_url))
+    return current
+
+
+@transaction.atomic
+def organisation_return(
+    *, organisation: Organisation, by: User, note: str, base_url: str = ""
+) -> Organisation:
+    """Send a registration back to its applicant with a note of what to fix; they edit the
+    profile and it comes back for verification (``organisation_update``). Site
+    administrators only; recorded in the history and mailed to the organisation's
+    administrators (``base_url``, e.g. https://plantrack.mn, makes the mailed link whole)."""
+    return _decide_registration(
+        organisation=organisation,
+        by=by,
+        text=note,
+        state=Organisation.ReviewState.RETURNED,
+        base_url=base_url,
+    )
+
+
+@transaction.atomic
+def organisation_reject(
+    *, organisation: Organisation, by: User, reason: str, base_url: str = ""
+) -> Organisation:
+    """Reject a registration with a reason, finally: it leaves the directory and its
+    administrators can no longer change it (a site administrator may still verify it).
+    Recorded in the history and mailed to the organisation's administrators."""
+    return _decide_registration(
+        organisation=organisation,
+        by=by,
+        text=reason,
+        state=Organisation.ReviewState.REJECTED,
+        base_url=base_url,
+    )
+
+
+def applicant_language(user: User) -> str:
+    """The language to write to a person in: theirs if the account keeps one, else
+    Mongolian, the site's default."""
+    stored = getattr(user, "language", "") or ""
+    return stored if stored in dict(settings.LANGUAGES) else "mn"
+
+
+def _send_decision(organisation: Organisation, recipients: list[User], base_url: str) -> None:
+    template = f"organisations/email/{organisation.review_state}"
+    for user in recipients:
+        with translation.override(applicant_language(user)):
+            path = reverse(
+                "organisations:edit" if organisation.is_returned else "organisations:detail",
+                args=[organisation.slug],
+            )
+            context = {
+                "organisation": organisation,
+                "user": user,
+                "note": organisation.review_note,
+                "url": f"{base_url}{path}",
+            }
+            subject = render_to_string(f"{template}_subject.txt", context).strip()
+            body = render_to_string(f"{template}.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 @transaction.atomic

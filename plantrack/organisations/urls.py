@@ -18,6 +18,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="detail"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="edit"),
     path("organisations/<slug:slug>/verify/", views.organisation_verify, name="verify"),
+    path("organisations/<slug:slug>/decide/", views.organisation_decide, name="decide"),
     path("organisations/<slug:slug>/join/", views.organisation_join, name="join"),
     path("organisations/<slug:slug>/leave/", views.organisation_leave, name="leave"),
     path("organisations/<slug:slug>/members/", views.organisation_members, name="members"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,7 +20,7 @@ from plantrack.lib.rules import allowed_if, has, public
 from plantrack.plans.selectors import organisation_responsibilities
 
 from . import selectors, services
-from .forms import DirectoryFilterForm, InviteForm, OrganisationForm
+from .forms import DecisionForm, DirectoryFilterForm, InviteForm, OrganisationForm
 from .models import Membership, Organisation
 from .permissions import can_see_members, get_organisation_for_user, kinds_allowed
 
@@ -70,6 +72,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not is_site_admin(request.user) and (
         Organisation.objects.filter(pk=organisation.pk).filter(selectors.only_in_drafts()).exists()
     ):
+        raise Http404("No such organisation.")
+    if organisation.is_rejected and not has(request.user, "organisations.change", organisation):
+        # A rejected registration leaves the directory; its own administrators still see why.
         raise Http404("No such organisation.")
     page = organisation_responsibilities(
         organisation=organisation, page_number=page_param(request), user=request.user
@@ -173,7 +178,11 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "organisations/organisation_form.html",
-        {"form": form, "organisation": organisation},
+        {
+            "form": form,
+            "organisation": organisation,
+            "can_verify": has(request.user, "organisations.verify", organisation),
+        },
     )
 
 
@@ -201,6 +210,42 @@ def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
     if request.POST.get("next") == "review":
         return redirect("organisations:review")
     return redirect(organisation)
+
+
+@allowed_if("organisations.verify", per_object=True)
+@require_http_methods(["GET", "POST"])
+def organisation_decide(request: HttpRequest, slug: str) -> HttpResponse:
+    """Return a registration to its applicant with a note, or reject it with a reason."""
+    organisation = get_organisation_for_user(request.user, slug, action="organisations.verify")
+    form = DecisionForm(request.POST or None)
+    decision = request.POST.get("decision", "")
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        by: Any = request.user
+        try:
+            if decision == "return":
+                services.organisation_return(
+                    organisation=organisation, by=by, note=reason, base_url=base_url
+                )
+                done = _("%(name)s was returned to the applicant with your note.")
+            elif decision == "reject":
+                services.organisation_reject(
+                    organisation=organisation, by=by, reason=reason, base_url=base_url
+                )
+                done = _("%(name)s was rejected; the applicant was told why.")
+            else:
+                raise ValidationError(_("Choose to return or to reject the registration."))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done % {"name": organisation.name})
+            return redirect("organisations:review")
+    return render(
+        request,
+        "organisations/organisation_decide.html",
+        {"nav": "organisations", "organisation": organisation, "form": form},
+    )
 
 
 # -- Memberships ---------------------------------------------------------------------------

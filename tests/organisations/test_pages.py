@@ -120,6 +120,7 @@ def test_every_registry_route_declares_its_permission_rule():  # type: ignore[no
         "register": "organisations.register",
         "review": "organisations.verify",
         "verify": "organisations.verify",
+        "decide": "organisations.verify",
         "edit": "organisations.change",
         "members": "organisations.change",
         "member_decide": "organisations.change",
