@@ -112,7 +112,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ["fields", "target_groups"]
     autocomplete_fields = ["region"]
-    readonly_fields = ["verified_by", "created_by_import", "created_at", "updated_at"]
+    readonly_fields = [
+        "verified_by",
+        "created_by_import",
+        "review_state",
+        "review_note",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [MembershipInline]
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:

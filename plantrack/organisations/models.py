@@ -142,6 +142,7 @@ class Organisation(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
     # A site administrator's open decision on a registration, with the note or reason sent to
     # the applicant: returned (the applicant fixes the profile and sends it again) or rejected
     # (final). Empty while it waits, and once verified.

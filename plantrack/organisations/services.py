@@ -17,9 +17,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -493,7 +492,10 @@ def _decide_registration(
     text = (text or "").strip()
     if not text:
         message = (
-            _("Write a note for the applicant: what to fix before the registration can be verified.")
+            _(
+                "Write a note for the applicant: what to fix before the registration can be "
+                "verified."
+            )
             if state == Organisation.ReviewState.RETURNED
             else _("Write the reason for the rejection: it is sent to the applicant.")
         )

@@ -58,7 +58,8 @@ def test_every_aimag_has_its_soums_and_the_districts_have_none() -> None:
 
 
 @pytest.mark.parametrize(
-    "written", ["Даланзадгад сум", "Dalanzadgad soum", "dalanzadgad", " ДАЛАНЗАДГАД  ", "Dalanzadgad city"]
+    "written",
+    ["Даланзадгад сум", "Dalanzadgad soum", "dalanzadgad", " ДАЛАНЗАДГАД  ", "Dalanzadgad city"],
 )
 @pytest.mark.django_db
 def test_a_soum_of_the_aimag_is_accepted_however_it_is_written(written: str) -> None:
@@ -130,7 +131,9 @@ def test_the_service_refuses_a_profile_change_to_a_soum_elsewhere(charlie: User)
 
 
 @pytest.mark.django_db
-def test_the_registration_page_ties_the_error_to_the_soum_field(client: Client, charlie: User) -> None:
+def test_the_registration_page_ties_the_error_to_the_soum_field(
+    client: Client, charlie: User
+) -> None:
     client.force_login(charlie)
     response = client.post(REGISTER, _post_data(region=_region("bayangol").pk))
     assert response.status_code == 200

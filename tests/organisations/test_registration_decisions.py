@@ -56,8 +56,12 @@ def _state(organisation: Organisation) -> tuple[Any, ...]:
 
 
 DECISIONS = {
-    "return": lambda org, by, text: services.organisation_return(organisation=org, by=by, note=text),
-    "reject": lambda org, by, text: services.organisation_reject(organisation=org, by=by, reason=text),
+    "return": lambda org, by, text: services.organisation_return(
+        organisation=org, by=by, note=text
+    ),
+    "reject": lambda org, by, text: services.organisation_reject(
+        organisation=org, by=by, reason=text
+    ),
 }
 
 

@@ -51,7 +51,10 @@ def test_an_agency_keeps_its_own_kind_when_its_admin_edits_it(db, police):  # ty
     assert "law_enforcement" in kinds_allowed(admin, police)
     assert "government" not in kinds_allowed(admin, police)
     services.organisation_update(
-        organisation=police, by=admin, data=_profile(police, contact_phone="+976 7000 0102"), version=1
+        organisation=police,
+        by=admin,
+        data=_profile(police, contact_phone="+976 7000 0102"),
+        version=1,
     )
     police.refresh_from_db()
     assert (police.kind, police.contact_phone) == ("law_enforcement", "+976 7000 0102")
