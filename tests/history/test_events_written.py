@@ -60,6 +60,8 @@ COVERED = {
     "organisation_update",
     "organisation_verify",
     "organisation_unverify",
+    "organisation_return",  # tests/organisations/test_registration_decisions.py
+    "organisation_reject",
     "membership_request",
     "membership_decide",
     "membership_invite",
@@ -80,6 +82,9 @@ NOT_PUBLIC = {
 }
 READS = {
     "account_export",
+    "applicant_language",
+    "place_check",
+    "place_key",
     "check_import_permission",
     "client_ip",
     "import_slug",
