@@ -106,6 +106,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "self_registered",
         "created_by_import",
         ("verified_at", admin.EmptyFieldListFilter),
+        "review_state",
         "region",
     ]
     search_fields = ["name_en", "name_mn", "acronym", "registration_number"]

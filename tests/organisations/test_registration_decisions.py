@@ -182,6 +182,8 @@ def test_the_decision_page_ties_a_missing_reason_to_its_field(
 ) -> None:
     sign_in(client, dana)
     url = f"/en/organisations/{registration.slug}/decide/"
+    for page in ("/en/organisations/review/", f"/en/organisations/{registration.slug}/"):
+        assert f'href="{url}"' in client.get(page).content.decode()
     assert client.get(url).status_code == 200
     response = client.post(url, {"decision": "reject", "reason": "  "})
     assert response.status_code == 200
