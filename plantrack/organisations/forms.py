@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from plantrack.lib import once
 
 from . import services
-from .models import FieldOfActivity, Membership, Organisation, Region, TargetGroup
+from .models import FieldOfActivity, Membership, Organisation, Region, Soum, TargetGroup
 
 
 def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
@@ -152,6 +152,9 @@ class OrganisationForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["region"]).empty_label = _(
             "Choose an aimag or district"
         )
+        # The soums of the managed list, offered as the field is typed (a <datalist>: no script).
+        self.fields["soum"].widget.attrs["list"] = "soum-choices"
+        self.soum_choices = Soum.objects.select_related("aimag")
         if self.instance.pk:
             # The version the editor saw; the service refuses the save if it changed since.
             # (A form sent without it is refused in clean(), with a message.)

@@ -163,3 +163,12 @@ def test_the_admin_refuses_a_soum_elsewhere(client: Client, demo: dict, sign_in)
     assert "soum" in response.context["adminform"].form.errors
     organisation.refresh_from_db()
     assert organisation.region.slug == "ovorkhangai"
+
+
+@pytest.mark.django_db
+def test_the_form_offers_the_listed_soums_as_you_type(client: Client, charlie: User) -> None:
+    client.force_login(charlie)
+    html = client.get(REGISTER).content.decode()
+    assert 'list="soum-choices"' in html
+    assert '<option value="Dalanzadgad" label="Dalanzadgad · Ömnögovi aimag">' in html
+    assert html.count("<option value=") >= Soum.objects.count()
