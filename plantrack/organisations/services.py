@@ -523,8 +523,9 @@ def _decide_registration(
         )
     if current.review_state:
         raise ValidationError(
-            _("This registration has already been %(decision)s.")
-            % {"decision": current.get_review_state_display().lower()},
+            _("This registration has already been returned; it waits for the applicant.")
+            if current.is_returned
+            else _("This registration has already been rejected."),
             code="decided",
         )
     Organisation.objects.filter(pk=current.pk).update(
