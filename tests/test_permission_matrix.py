@@ -888,6 +888,23 @@ def organisation_verify(decision: str, target: str) -> Action:
     return Action(name, target, only("site_admin"), run, probe)
 
 
+def organisation_decide(decision: str, target: str) -> Action:
+    """Return a registration with a note, or reject it with a reason: site administrators
+    only, on the CSO admin's own pending registration or another one."""
+
+    def subject(w: SimpleNamespace) -> Organisation:
+        return w.ncsa if target == "own" else w.pending_cso
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        data = {"decision": decision, "reason": "The registration number does not match."}
+        return _post(c, f"/en/organisations/{subject(w).slug}/decide/", data)
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        return _row(Organisation, subject(w).pk, "review_state", "review_note", "version")
+
+    return Action(f"organisation {decision} with a note", target, only("site_admin"), run, probe)
+
+
 # Accounts.
 
 
@@ -1122,6 +1139,10 @@ ACTIONS: list[Action] = [
     organisation_verify("verify", "other"),
     organisation_verify("return", "own"),
     organisation_verify("return", "other"),
+    organisation_decide("return", "own"),
+    organisation_decide("return", "other"),
+    organisation_decide("reject", "own"),
+    organisation_decide("reject", "other"),
     profile_edit("own"),
     profile_edit("other"),
     data_download("own"),

@@ -12,7 +12,7 @@ urlpatterns = [
     path(
         "sign-in/",
         public(
-            auth_views.LoginView.as_view(
+            views.SignInView.as_view(
                 template_name="accounts/sign_in.html",
                 authentication_form=SignInForm,
                 redirect_authenticated_user=True,

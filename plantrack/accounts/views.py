@@ -26,6 +26,9 @@ from .forms import DeleteAccountForm, ProfileForm, SecondStepForm, SignUpForm, T
 
 # The authenticator secret being set up lives in the session until it is confirmed.
 PENDING_KEY = "two_factor_pending_key"
+# The address just confirmed by an email link, for the sign-in form to show once. It rides in
+# the session, not in the address, so no link can fill someone's sign-in form.
+CONFIRMED_EMAIL_KEY = "accounts_confirmed_email"
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
@@ -75,7 +78,27 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         return render(request, "accounts/verify_failed.html", status=400)
     messages.success(request, _("Your email address is confirmed. You can sign in now."))
+    request.session[CONFIRMED_EMAIL_KEY] = user.email
     return redirect("accounts:login")
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page; after an email confirmation the address is already filled in."""
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        email = self.request.session.pop(CONFIRMED_EMAIL_KEY, None)
+        if isinstance(email, str) and email:
+            initial["username"] = email
+        return initial
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        if form.initial.get("username") and not form.is_bound:
+            # The address is there already: the cursor waits in the password field.
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+            form.fields["password"].widget.attrs["autofocus"] = True
+        return form
 
 
 @public

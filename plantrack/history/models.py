@@ -36,6 +36,8 @@ class Action(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     APPROVED = "approved", _("approved")
     RETURNED = "returned", _("returned")
+    REJECTED = "rejected", _("rejected")
+    RESUBMITTED = "resubmitted", _("sent again")
     REGISTERED = "registered", _("registered")
     VERIFIED = "verified", _("verified")
     UNVERIFIED = "unverified", _("returned for verification")

@@ -9,8 +9,8 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import FieldOfActivity, Membership, Organisation, Region, TargetGroup
-from .services import RESERVED_SLUGS, last_admin_error, leaves_no_admin, name_taken
+from .models import FieldOfActivity, Membership, Organisation, Region, Soum, TargetGroup
+from .services import RESERVED_SLUGS, last_admin_error, leaves_no_admin, name_taken, place_check
 
 
 class OrganisationAdminForm(forms.ModelForm):
@@ -35,6 +35,11 @@ class OrganisationAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("An organisation with this name is already registered."), code="duplicate_name"
             )
+        if {"region", "soum"} & set(self.changed_data):
+            try:
+                place_check(region=data.get("region"), soum=data.get("soum") or "")
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
         return data
 
     def clean_slug(self) -> str:
@@ -101,6 +106,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "self_registered",
         "created_by_import",
         ("verified_at", admin.EmptyFieldListFilter),
+        "review_state",
         "region",
     ]
     search_fields = ["name_en", "name_mn", "acronym", "acronym_mn", "registration_number"]
@@ -110,6 +116,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     readonly_fields = [
         "verified_by",
         "created_by_import",
+        "review_state",
+        "review_note",
         "retired_at",
         "retired_reason",
         "created_at",
@@ -150,6 +158,13 @@ class TargetGroupAdmin(VocabularyAdmin):
 class RegionAdmin(VocabularyAdmin):
     list_display = ["name_en", "name_mn", "kind", "slug", "position"]
     list_filter = ["kind"]
+
+
+@admin.register(Soum)
+class SoumAdmin(VocabularyAdmin):
+    list_display = ["name_mn", "name_en", "aimag", "slug", "position"]
+    list_filter = ["aimag"]
+    autocomplete_fields = ["aimag"]
 
 
 class MembershipAdminForm(forms.ModelForm):

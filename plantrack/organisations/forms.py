@@ -4,12 +4,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.lib import once
 
-from .models import FieldOfActivity, Membership, Organisation, Region, TargetGroup
+from . import services
+from .models import FieldOfActivity, Membership, Organisation, Region, Soum, TargetGroup
 
 
 def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
@@ -151,6 +153,9 @@ class OrganisationForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["region"]).empty_label = _(
             "Choose an aimag or district"
         )
+        # The soums of the managed list, offered as the field is typed (a <datalist>: no script).
+        self.fields["soum"].widget.attrs["list"] = "soum-choices"
+        self.soum_choices = Soum.objects.select_related("aimag")
         if self.instance.pk:
             # The version the editor saw; the service refuses the save if it changed since.
             # (A form sent without it is refused in clean(), with a message.)
@@ -176,6 +181,13 @@ class OrganisationForm(forms.ModelForm):
         others = Organisation.objects.exclude(pk=self.instance.pk) if self.instance.pk else None
         if others is None:
             others = Organisation.objects.all()
+        if not self.has_error("region") and not self.has_error("soum"):
+            place_changed = not self.instance.pk or {"region", "soum"} & set(self.changed_data)
+            if place_changed:
+                try:
+                    services.place_check(region=data.get("region"), soum=data.get("soum") or "")
+                except ValidationError as exc:
+                    self.add_error(None, exc)
         number = (data.get("registration_number") or "").strip()
         if number and others.filter(registration_number__iexact=number).exists():
             self.add_error(
@@ -221,4 +233,22 @@ class RetireForm(forms.Form):
             'in 2024". Nothing is deleted: its responsibilities, reports and history stay, and '
             "it reports no more. It can be restored."
         ),
+    )
+
+
+class DecisionForm(forms.Form):
+    """A site administrator's note (return) or reason (reject) for a registration's applicant.
+
+    Whether it is required is the service's rule (``services.organisation_return`` and
+    ``organisation_reject``), which says so in words that fit each decision."""
+
+    reason = forms.CharField(
+        label=_("Note or reason for the applicant"),
+        help_text=_(
+            "Sent to the organisation's administrators by email. Returning: say what to fix. "
+            "Rejecting: say why; the decision is final."
+        ),
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": services.REVIEW_NOTE_MAX}),
     )

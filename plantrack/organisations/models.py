@@ -57,6 +57,24 @@ class Region(Vocabulary):
         verbose_name_plural = _("regions")
 
 
+class Soum(Vocabulary):
+    """A soum of an aimag (an aimag's centre is a soum too). The districts of the capital are
+    divided into numbered khoroos instead, which are not listed."""
+
+    aimag = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        related_name="soums",
+        limit_choices_to={"kind": Region.Kind.AIMAG},
+        verbose_name=_("aimag"),
+    )
+
+    class Meta(Vocabulary.Meta):
+        ordering = ["aimag", "position", "name_en"]
+        verbose_name = _("soum")
+        verbose_name_plural = _("soums")
+
+
 def name_key(name: str) -> str:
     """The form of a name that decides whether two names are one: case-folded (Cyrillic too),
     spaces collapsed."""
@@ -125,6 +143,18 @@ class Organisation(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # A site administrator's open decision on a registration, with the note or reason sent to
+    # the applicant: returned (the applicant fixes the profile and sends it again) or rejected
+    # (final). Empty while it waits, and once verified.
+    class ReviewState(models.TextChoices):
+        RETURNED = "returned", _("Returned to the applicant")
+        REJECTED = "rejected", _("Rejected")
+
+    review_state = models.CharField(
+        _("review decision"), max_length=10, choices=ReviewState.choices, blank=True
+    )
+    review_note = models.TextField(_("note or reason for the applicant"), blank=True)
     # Added by a plan import because no organisation in the registry had the name read; such an
     # organisation is unverified, like a self-registered one, until a site administrator checks it.
     created_by_import = models.BooleanField(_("added by an import"), default=False)
@@ -208,6 +238,14 @@ class Organisation(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def is_returned(self) -> bool:
+        return self.review_state == self.ReviewState.RETURNED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.review_state == self.ReviewState.REJECTED
 
     @property
     def needs_verification(self) -> bool:

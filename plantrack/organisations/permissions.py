@@ -109,7 +109,8 @@ def administered_organisations(user: Any) -> QuerySet[Membership, Any]:
 
 def get_visible_organisation(user: Any, slug: str) -> Organisation:
     """An organisation's public pages: a 404 for one only a draft plan names (its import is
-    not public yet), except for site administrators."""
+    not public yet), except for site administrators, and for a rejected registration, except
+    for its own administrators (who see why) and the site administrators."""
     from .selectors import only_in_drafts
 
     try:
@@ -119,6 +120,8 @@ def get_visible_organisation(user: Any, slug: str) -> Organisation:
     if not is_site_admin(user) and (
         Organisation.objects.filter(pk=organisation.pk).filter(only_in_drafts()).exists()
     ):
+        raise Http404("No such organisation.")
+    if organisation.is_rejected and not has(user, "organisations.change", organisation):
         raise Http404("No such organisation.")
     return organisation
 

@@ -33,6 +33,9 @@ VERIFIED = Q(verified_at__isnull=False) | Q(self_registered=False, created_by_im
 AWAITING_VERIFICATION = Q(verified_at__isnull=True) & (
     Q(self_registered=True) | Q(created_by_import=True)
 )
+# Waiting for a site administrator: not verified, and not returned to its applicant or rejected.
+IN_REVIEW = AWAITING_VERIFICATION & Q(review_state="")
+REJECTED = Q(review_state=Organisation.ReviewState.REJECTED)
 
 
 def name_search(query: str) -> Q:
@@ -92,6 +95,7 @@ def organisation_directory(
     )
     organisations = (
         Organisation.objects.exclude(only_in_drafts())
+        .exclude(REJECTED)
         .select_related("region")
         .prefetch_related(Prefetch("fields", queryset=FieldOfActivity.objects.all()))
         .annotate(
@@ -132,6 +136,7 @@ class RegistryStatistics:
     total: int = 0
     verified: int = 0
     awaiting_verification: int = 0
+    to_review: int = 0
     no_field: int = 0
     no_target_group: int = 0
     no_region: int = 0
@@ -151,27 +156,33 @@ def registry_statistics() -> RegistryStatistics:
     has_group = Exists(
         Organisation.target_groups.through.objects.filter(organisation_id=OuterRef("pk"))
     )
-    totals = Organisation.objects.aggregate(
+    totals = Organisation.objects.exclude(REJECTED).aggregate(
         total=Count("pk"),
         verified=Count("pk", filter=VERIFIED),
         awaiting=Count("pk", filter=AWAITING_VERIFICATION),
+        to_review=Count("pk", filter=IN_REVIEW),
         no_field=Count("pk", filter=~Q(has_field)),
         no_target_group=Count("pk", filter=~Q(has_group)),
         no_region=Count("pk", filter=Q(region__isnull=True)),
     )
     kinds = {
         row["kind"]: row["n"]
-        for row in Organisation.objects.order_by().values("kind").annotate(n=Count("pk"))
+        for row in Organisation.objects.exclude(REJECTED)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
     }
     # Meta.ordering does not apply to GROUP BY queries; order explicitly.
     order = ("position", "name_en")
-    fields = list(FieldOfActivity.objects.annotate(n=Count("organisations")).order_by(*order))
-    groups = list(TargetGroup.objects.annotate(n=Count("organisations")).order_by(*order))
-    regions = list(Region.objects.annotate(n=Count("organisations")).order_by(*order))
+    kept = Count("organisations", filter=~Q(organisations__review_state="rejected"))
+    fields = list(FieldOfActivity.objects.annotate(n=kept).order_by(*order))
+    groups = list(TargetGroup.objects.annotate(n=kept).order_by(*order))
+    regions = list(Region.objects.annotate(n=kept).order_by(*order))
     return RegistryStatistics(
         total=totals["total"],
         verified=totals["verified"],
         awaiting_verification=totals["awaiting"],
+        to_review=totals["to_review"],
         no_field=totals["no_field"],
         no_target_group=totals["no_target_group"],
         no_region=totals["no_region"],
@@ -238,7 +249,7 @@ def awaiting_verification() -> QuerySet[Organisation]:
         state=Membership.State.ACTIVE, role=Membership.Role.ADMIN
     ).select_related("user")
     return (
-        Organisation.objects.filter(AWAITING_VERIFICATION)
+        Organisation.objects.filter(IN_REVIEW)
         .select_related("region")
         .prefetch_related(
             "fields",
@@ -250,4 +261,4 @@ def awaiting_verification() -> QuerySet[Organisation]:
 
 
 def awaiting_verification_count() -> int:
-    return Organisation.objects.filter(AWAITING_VERIFICATION).count()
+    return Organisation.objects.filter(IN_REVIEW).count()

@@ -6,6 +6,8 @@ caller that skips the view (a command, the API) cannot skip the rule.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,7 +17,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -27,7 +30,7 @@ from plantrack.plans.validation import clean_reason
 
 from . import permissions
 from .matching import OrganisationIndex
-from .models import Membership, Organisation
+from .models import Membership, Organisation, Region, Soum
 from .permissions import kinds_allowed
 from .public_bodies import PublicBody, public_bodies
 
@@ -210,6 +213,94 @@ def public_bodies_apply() -> list[Organisation]:
     return changed
 
 
+# -- Places ---------------------------------------------------------------------------------
+
+# Words written around a soum's name that do not name it ("Даланзадгад сум", "Arvaikheer soum").
+_PLACE_WORDS = frozenset(
+    {"сум", "сумын", "сумд", "soum", "sum", "sumu", "хот", "хотын", "city", "town", "төв"}
+)
+
+
+def place_key(text: str) -> str:
+    """A soum's name as compared: without words like "soum", in Latin letters, with case,
+    accents, hyphens, doubled letters and the usual romanisation variants set aside, so
+    "Даланзадгад сум", "Dalanzadgad soum" and "dalanzadgad" are one."""
+    words = [w for w in re.split(r"[\s,.;:()\"'«»“”]+", text.casefold()) if w]
+    words = [w for w in words if w not in _PLACE_WORDS]
+    plain = unicodedata.normalize("NFKD", latin("".join(words)))
+    plain = re.sub(r"[^a-z0-9]", "", "".join(ch for ch in plain if not unicodedata.combining(ch)))
+    for variant, common in (("kh", "h"), ("zh", "j"), ("y", "i"), ("u", "o")):
+        plain = plain.replace(variant, common)
+    return re.sub(r"(.)\1+", r"\1", plain)
+
+
+def _soums_named(key: str) -> list[Soum]:
+    return [
+        soum
+        for soum in Soum.objects.select_related("aimag")
+        if key in (place_key(soum.name_mn), place_key(soum.name_en))
+    ]
+
+
+def place_check(*, region: Region | None, soum: str) -> None:
+    """Refuse a soum or khoroo that is not in the chosen aimag or district, by the managed
+    list of soums (``Soum``, each with its aimag): a ``ValidationError`` on ``soum``.
+
+    In an aimag the soum must be one of its soums (an aimag with no soums listed takes any);
+    a district of Ulaanbaatar is divided into numbered khoroos, so the field names a number;
+    a body working across the whole country has no soum."""
+    soum = " ".join((soum or "").split())
+    if not soum:
+        return
+    if region is None:
+        raise ValidationError(
+            {"soum": _("Choose the aimag or district that this soum or khoroo is in.")},
+            code="no_region",
+        )
+    if region.kind == Region.Kind.NATIONAL:
+        raise ValidationError(
+            {
+                "soum": _(
+                    "An organisation that works across the whole country has no soum or "
+                    "khoroo: leave this empty, or choose the aimag or district it works in."
+                )
+            },
+            code="national",
+        )
+    key = place_key(soum)
+    if region.kind == Region.Kind.CAPITAL_DISTRICT:
+        if any(ch.isdigit() for ch in soum):
+            return
+        aimags = sorted({s.aimag.name for s in _soums_named(key)}) if key else []
+        if aimags:
+            message = _(
+                "%(soum)s is a soum of %(aimags)s, not a khoroo of %(district)s. Choose the "
+                "aimag it is in, or give the khoroo by its number, for example 3-р хороо."
+            ) % {"soum": soum, "aimags": ", ".join(aimags), "district": region.name}
+        else:
+            message = _(
+                "%(district)s is divided into numbered khoroos: give the khoroo by its "
+                "number, for example 3-р хороо."
+            ) % {"district": region.name}
+        raise ValidationError({"soum": message}, code="not_a_khoroo")
+    listed = list(region.soums.all())
+    if not listed or any(key in (place_key(s.name_mn), place_key(s.name_en)) for s in listed):
+        return
+    elsewhere = sorted({s.aimag.name for s in _soums_named(key)}) if key else []
+    if elsewhere:
+        message = _(
+            "%(soum)s is in %(aimags)s, not in %(region)s. Choose the aimag it is in, or one "
+            "of the soums of %(region)s."
+        ) % {"soum": soum, "aimags": ", ".join(elsewhere), "region": region.name}
+    else:
+        message = _("%(region)s has no soum called %(soum)s. Its soums are: %(soums)s.") % {
+            "region": region.name,
+            "soum": soum,
+            "soums": ", ".join(s.name for s in listed),
+        }
+    raise ValidationError({"soum": message}, code="wrong_soum")
+
+
 # -- Profiles ------------------------------------------------------------------------------
 
 
@@ -297,6 +388,7 @@ def organisation_register(*, by: User, data: Mapping[str, Any]) -> Organisation:
         )
     organisation = Organisation(self_registered=True)
     _apply_profile(organisation, data)
+    place_check(region=organisation.region, soum=organisation.soum)
     organisation.slug = _unique_slug(organisation.name_en or organisation.name_mn)
     if name_taken(organisation):
         raise _duplicate_name_error()
@@ -348,21 +440,45 @@ def organisation_update(
     back to the site administrators for verification."""
     require(by, "organisations.change", organisation)
     current = Organisation.objects.get(pk=organisation.pk)
+    site_admin = is_site_admin(by)
+    if current.is_rejected and not site_admin:
+        raise ValidationError(
+            _(
+                "This registration was rejected, so its profile can no longer be changed. "
+                "Write to the site administrators if you think this is a mistake."
+            ),
+            code="rejected",
+        )
+    resubmitted = current.is_returned and not site_admin
     if "kind" in data and data["kind"] not in kinds_allowed(by, current):
         raise ValidationError(
             {"kind": _("Agencies and international bodies are added by the site administrators.")}
         )
     before = {name: getattr(current, name) for name in IDENTITY_FIELDS}
     shown_before = {name: getattr(current, name) for name in (*PROFILE_FIELDS, "verified_at")}
+    place_before = (current.region_id, current.soum)
     _apply_profile(current, data)
+    if (current.region_id, current.soum) != place_before:
+        # Checked when either changes, so a profile saved before the list keeps saving.
+        place_check(region=current.region, soum=current.soum)
     changed = any(getattr(current, name) != before[name] for name in IDENTITY_FIELDS)
-    if changed and current.self_registered and not is_site_admin(by):
+    if changed and current.self_registered and not site_admin:
         current.verified_at = None
         current.verified_by = None
+    if resubmitted:
+        # The applicant fixed what the note asked: back in the queue for verification.
+        current.review_state = ""
     if name_taken(current):
         raise _duplicate_name_error()
     current.full_clean()
-    fields = [*PROFILE_FIELDS, "verified_at", "verified_by", "name_en_key", "name_mn_key"]
+    fields = [
+        *PROFILE_FIELDS,
+        "verified_at",
+        "verified_by",
+        "review_state",
+        "name_en_key",
+        "name_mn_key",
+    ]
     try:
         with transaction.atomic():
             stored = Organisation.objects.filter(pk=current.pk)
@@ -386,16 +502,30 @@ def organisation_update(
             changes[name] = ["…", "…"]
     if changes:
         record(current, "changed", by=by, changes=changes)
+    if resubmitted:
+        record(
+            current,
+            "resubmitted",
+            by=by,
+            changes={"review_state": ["returned", None]},
+            public=False,
+        )
     return current
 
 
 @transaction.atomic
 def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
+    """Verify; a registration returned or rejected earlier is verified all the same (the
+    administrator changed their mind), and its open decision is closed."""
     require(by, "organisations.verify", organisation)
     before = organisation.verified_at
     organisation.verified_at = timezone.now()
     organisation.verified_by = by
-    organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    organisation.review_state = ""
+    organisation.review_note = ""
+    organisation.save(
+        update_fields=["verified_at", "verified_by", "review_state", "review_note", "updated_at"]
+    )
     record(
         organisation,
         "verified",
@@ -403,6 +533,139 @@ def organisation_verify(*, organisation: Organisation, by: User) -> Organisation
         changes=diff({"verified_at": before}, {"verified_at": organisation.verified_at}),
     )
     return organisation
+
+
+# Longest note or reason kept (it is mailed and shown to the applicant).
+REVIEW_NOTE_MAX = 2000
+
+
+def _decide_registration(
+    *, organisation: Organisation, by: User, text: str, state: str, base_url: str
+) -> Organisation:
+    require(by, "organisations.verify", organisation)
+    text = (text or "").strip()
+    if not text:
+        message = (
+            _(
+                "Write a note for the applicant: what to fix before the registration can be "
+                "verified."
+            )
+            if state == Organisation.ReviewState.RETURNED
+            else _("Write the reason for the rejection: it is sent to the applicant.")
+        )
+        raise ValidationError({"reason": message}, code="required")
+    if len(text) > REVIEW_NOTE_MAX:
+        raise ValidationError(
+            {
+                "reason": _("Keep it to %(limit)d characters; it has %(count)d.")
+                % {"limit": REVIEW_NOTE_MAX, "count": len(text)}
+            },
+            code="max_length",
+        )
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not current.self_registered:
+        raise ValidationError(
+            _(
+                "Only a registration sent by an applicant can be returned or rejected; this "
+                "organisation was added by the administrators or an import."
+            ),
+            code="not_a_registration",
+        )
+    if current.verified_at is not None:
+        raise ValidationError(
+            _("This organisation is verified. Mark it as not verified first."), code="verified"
+        )
+    if current.review_state:
+        raise ValidationError(
+            _("This registration has already been returned; it waits for the applicant.")
+            if current.is_returned
+            else _("This registration has already been rejected."),
+            code="decided",
+        )
+    Organisation.objects.filter(pk=current.pk).update(
+        review_state=state,
+        review_note=text,
+        version=F("version") + 1,  # a profile form open elsewhere is now stale
+        updated_at=timezone.now(),
+    )
+    current.refresh_from_db()
+    action = "returned" if state == Organisation.ReviewState.RETURNED else "rejected"
+    # The note is between the administrators and the applicant: kept off public pages.
+    record(
+        current,
+        action,
+        by=by,
+        reason=text,
+        changes={"review_state": [None, state]},
+        public=False,
+    )
+    recipients = [
+        m.user
+        for m in current.memberships.filter(
+            state=Membership.State.ACTIVE, role=Membership.Role.ADMIN, user__is_active=True
+        ).select_related("user")
+    ]
+    transaction.on_commit(lambda: _send_decision(current, recipients, base_url))
+    return current
+
+
+@transaction.atomic
+def organisation_return(
+    *, organisation: Organisation, by: User, note: str, base_url: str = ""
+) -> Organisation:
+    """Send a registration back to its applicant with a note of what to fix; they edit the
+    profile and it comes back for verification (``organisation_update``). Site
+    administrators only; recorded in the history and mailed to the organisation's
+    administrators (``base_url``, e.g. https://plantrack.mn, makes the mailed link whole)."""
+    return _decide_registration(
+        organisation=organisation,
+        by=by,
+        text=note,
+        state=Organisation.ReviewState.RETURNED,
+        base_url=base_url,
+    )
+
+
+@transaction.atomic
+def organisation_reject(
+    *, organisation: Organisation, by: User, reason: str, base_url: str = ""
+) -> Organisation:
+    """Reject a registration with a reason, finally: it leaves the directory and its
+    administrators can no longer change it (a site administrator may still verify it).
+    Recorded in the history and mailed to the organisation's administrators."""
+    return _decide_registration(
+        organisation=organisation,
+        by=by,
+        text=reason,
+        state=Organisation.ReviewState.REJECTED,
+        base_url=base_url,
+    )
+
+
+def applicant_language(user: User) -> str:
+    """The language to write to a person in: theirs if the account keeps one, else
+    Mongolian, the site's default."""
+    stored = getattr(user, "language", "") or ""
+    return stored if stored in dict(settings.LANGUAGES) else "mn"
+
+
+def _send_decision(organisation: Organisation, recipients: list[User], base_url: str) -> None:
+    template = f"organisations/email/{organisation.review_state}"
+    for user in recipients:
+        with translation.override(applicant_language(user)):
+            path = reverse(
+                "organisations:edit" if organisation.is_returned else "organisations:detail",
+                args=[organisation.slug],
+            )
+            context = {
+                "organisation": organisation,
+                "user": user,
+                "note": organisation.review_note,
+                "url": f"{base_url}{path}",
+            }
+            subject = render_to_string(f"{template}_subject.txt", context).strip()
+            body = render_to_string(f"{template}.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 @transaction.atomic

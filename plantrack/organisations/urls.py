@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/verify/", views.organisation_verify, name="verify"),
     path("organisations/<slug:slug>/retire/", views.organisation_retire, name="retire"),
     path("organisations/<slug:slug>/restore/", views.organisation_restore, name="restore"),
+    path("organisations/<slug:slug>/decide/", views.organisation_decide, name="decide"),
     path("organisations/<slug:slug>/join/", views.organisation_join, name="join"),
     path("organisations/<slug:slug>/leave/", views.organisation_leave, name="leave"),
     path("organisations/<slug:slug>/members/", views.organisation_members, name="members"),

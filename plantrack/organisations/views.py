@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,7 +21,7 @@ from plantrack.lib.rules import allowed_if, has, public
 from plantrack.plans.selectors import organisation_responsibilities
 
 from . import selectors, services
-from .forms import DirectoryFilterForm, InviteForm, OrganisationForm, RetireForm
+from .forms import DecisionForm, DirectoryFilterForm, InviteForm, OrganisationForm, RetireForm
 from .models import Membership, Organisation
 from .permissions import (
     can_see_members,
@@ -181,7 +183,11 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "organisations/organisation_form.html",
-        {"form": form, "organisation": organisation},
+        {
+            "form": form,
+            "organisation": organisation,
+            "can_verify": has(request.user, "organisations.verify", organisation),
+        },
     )
 
 
@@ -249,6 +255,42 @@ def organisation_restore(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s is current again.") % {"name": organisation.name})
     return redirect(organisation)
+
+
+@allowed_if("organisations.verify", per_object=True)
+@require_http_methods(["GET", "POST"])
+def organisation_decide(request: HttpRequest, slug: str) -> HttpResponse:
+    """Return a registration to its applicant with a note, or reject it with a reason."""
+    organisation = get_organisation_for_user(request.user, slug, action="organisations.verify")
+    form = DecisionForm(request.POST or None)
+    decision = request.POST.get("decision", "")
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        by: Any = request.user
+        try:
+            if decision == "return":
+                services.organisation_return(
+                    organisation=organisation, by=by, note=reason, base_url=base_url
+                )
+                done = _("%(name)s was returned to the applicant with your note.")
+            elif decision == "reject":
+                services.organisation_reject(
+                    organisation=organisation, by=by, reason=reason, base_url=base_url
+                )
+                done = _("%(name)s was rejected; the applicant was told why.")
+            else:
+                raise ValidationError(_("Choose to return or to reject the registration."))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done % {"name": organisation.name})
+            return redirect("organisations:review")
+    return render(
+        request,
+        "organisations/organisation_decide.html",
+        {"nav": "organisations", "organisation": organisation, "form": form},
+    )
 
 
 # -- Memberships ---------------------------------------------------------------------------

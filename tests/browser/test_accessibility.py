@@ -74,6 +74,11 @@ def _submit_empty(page: Page, lang: str) -> None:
     submit_main_form(page)
 
 
+def _return_without_a_note(page: Page, lang: str) -> None:
+    with page.expect_navigation():
+        page.locator("main form button[value=return]").click()
+
+
 def _sign_up_fresh(page: Page, lang: str) -> None:
     page.fill("#id_email", f"new-{lang}-{uuid.uuid4().hex[:8]}@example.org")
     page.fill("#id_display_name", "Oyuka")
@@ -271,6 +276,14 @@ CASES = [
     PageCase("organisation-edit", "organisations/disability-federation/edit/", user=CSO),
     PageCase("organisation-members", "organisations/disability-federation/members/", user=CSO),
     PageCase("organisation-review", "organisations/review/", user=ADMIN),
+    PageCase("organisation-decide", "organisations/code-tal/decide/", user=ADMIN),
+    PageCase(
+        "organisation-decide-invalid",
+        "organisations/code-tal/decide/",
+        user=ADMIN,
+        then=_return_without_a_note,
+        expect="#error-summary",
+    ),
     PageCase("invitations", "organisations/invitations/", user=CITIZEN),
     # Accounts
     PageCase("sign-up", "accounts/sign-up/"),

@@ -65,6 +65,8 @@ COVERED = {
     "organisation_unverify",
     "organisation_retire",  # tests/organisations/test_retire.py
     "organisation_restore",
+    "organisation_return",  # tests/organisations/test_registration_decisions.py
+    "organisation_reject",
     "membership_request",
     "membership_decide",
     "membership_invite",
@@ -85,6 +87,9 @@ NOT_PUBLIC = {
 }
 READS = {
     "account_export",
+    "applicant_language",
+    "place_check",
+    "place_key",
     "check_import_permission",
     "client_ip",
     "import_slug",

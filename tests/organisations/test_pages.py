@@ -122,6 +122,7 @@ def test_every_registry_route_declares_its_permission_rule():  # type: ignore[no
         "verify": "organisations.verify",
         "retire": "organisations.retire",
         "restore": "organisations.retire",
+        "decide": "organisations.verify",
         "edit": "organisations.change",
         "members": "organisations.change",
         "member_decide": "organisations.change",
