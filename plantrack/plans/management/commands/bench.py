@@ -52,6 +52,7 @@ TARGET_READER_MB = 500.0  # the sandboxed reader's peak memory while reading it
 # and far inside SQLite's 20-second busy timeout, after which they would get the 503 page.
 TARGET_LOCK_S = 2.0
 _WRITES = ("insert", "update", "delete", "replace")
+PARTS = ("imports", "pages", "history")
 
 
 def _nothing() -> None:
@@ -176,19 +177,31 @@ class Command(BaseCommand):
         parser.add_argument("--docx-items", type=int, default=10_000)
         parser.add_argument("--pdf-pages", type=int, default=300)
         parser.add_argument("--events", type=int, default=10_000, help="history events appended")
+        parser.add_argument(
+            "--only",
+            choices=PARTS,
+            action="append",
+            help="run only these tables (repeatable): imports, pages, history",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale = max(1, options["scale"])
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
-        rows: list[tuple[str, str, str]] = []
-        rows += self._seed_import()
-        rows += self._big_file_import(options["activities"])
-        rows += self._document_imports(options["docx_items"], options["pdf_pages"])
-        self._scale_up(scale)
-        self._print_imports(rows)
-        self._print_pages(scale, options["runs"])
-        self._print_history(options["events"])
+        parts = set(options["only"] or PARTS)
+        if "imports" in parts:
+            rows: list[tuple[str, str, str]] = []
+            rows += self._seed_import()
+            rows += self._big_file_import(options["activities"])
+            rows += self._document_imports(options["docx_items"], options["pdf_pages"])
+            self._print_imports(rows)
+        if "pages" in parts:
+            if "imports" not in parts:
+                self._seed_import()  # the pages show the seed plans
+            self._scale_up(scale)
+            self._print_pages(scale, options["runs"])
+        if "history" in parts:
+            self._print_history(options["events"])
 
     # -- imports ------------------------------------------------------------------------
 
