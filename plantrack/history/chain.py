@@ -111,8 +111,10 @@ class RowReader:
             # SQLite's driver answers a naive time in the connection's zone, UTC.
             text = raw.isoformat(timespec="milliseconds") + "+00:00"
         else:
-            moment = self.connection.ops.convert_datetimefield_value(raw, None, self.connection)
-            if not isinstance(moment, datetime.datetime):
+            # SQLite's reading (PostgreSQL's driver answers aware times, and has none).
+            convert = getattr(self.connection.ops, "convert_datetimefield_value", None)
+            moment = convert(raw, None, self.connection) if convert else raw
+            if not isinstance(moment, datetime.datetime) or moment.tzinfo is None:
                 raise NotCanonical(f"the time {raw!r} is not a date and time")
             text = utc_text(moment)
         self._last_at, self._last_at_text = raw, text
