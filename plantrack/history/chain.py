@@ -69,10 +69,14 @@ def scalar(value: Any) -> str:
 
 def entry_template(fields: dict[str, str]) -> str:
     """``TEMPLATE`` with ``fields`` (name -> JSON text) in place; ``%s`` left for the rest."""
-    return "{" + ",".join(
-        f"{json.dumps(name)}:{fields[name].replace('%', '%%') if name in fields else '%s'}"
-        for name in NAMES
-    ) + "}"
+    return (
+        "{"
+        + ",".join(
+            f"{json.dumps(name)}:{fields[name].replace('%', '%%') if name in fields else '%s'}"
+            for name in NAMES
+        )
+        + "}"
+    )
 
 
 def encode(text: str) -> bytes:
