@@ -47,8 +47,19 @@ COLUMN_OF = dict(HASHED)
 ORDERED_COLUMNS = tuple(COLUMN_OF[name] for name in NAMES)
 SELECTED_COLUMNS = (*ORDERED_COLUMNS, "hash")
 TEMPLATE = "{" + ",".join(f"{json.dumps(name)}:%s" for name in NAMES) + "}"
-# The fields an append fills per event or per call; an entry fills the others.
-APPEND_FIELDS = ("actor", "actor_kind", "actor_organisation", "at", "previous_hash", "seq")
+# The fields an append fills, per call or per event (the ids, which an entry may be given
+# after it was prepared, among them); an entry's template holds the others.
+APPEND_FIELDS = (
+    "actor",
+    "actor_kind",
+    "actor_organisation",
+    "at",
+    "item",
+    "object_id",
+    "plan",
+    "previous_hash",
+    "seq",
+)
 
 
 def scalar(value: Any) -> str:
@@ -205,7 +216,7 @@ class RowReader:
         return encode(text)
 
 
-# RowReader.content unpacks rows in this order.
+# RowReader.content unpacks rows in this order, and append fills APPEND_FIELDS in it.
 assert NAMES == (
     "action",
     "actor",
@@ -224,3 +235,4 @@ assert NAMES == (
     "seq",
     "subject_user",
 )
+assert tuple(name for name in NAMES if name in APPEND_FIELDS) == APPEND_FIELDS

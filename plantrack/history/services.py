@@ -19,6 +19,7 @@ from .chain import HASHED, HASHED_COLUMNS, encode, entry_template, scalar
 from .models import GENESIS_HASH, Action, ActorKind, Event, Head
 
 LABEL_LENGTH = 300
+_CHANGES_FIELD = Event._meta.get_field("changes")
 
 
 @dataclass
@@ -35,33 +36,31 @@ class Entry:
     changes: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
     public: bool = True
-    # ``changes`` as stored and as canonical JSON text, once ``prepare`` has run.
+    # Once ``prepare`` has run: ``changes`` made plain, as the database driver takes it
+    # (what Django writes, so that a row re-saved unchanged by Django's serializers is
+    # unchanged), and the event's canonical JSON as a template for the rest.
     _plain: Any = field(default=None, repr=False, compare=False)
-    _changes_json: str | None = field(default=None, repr=False, compare=False)
+    _stored: Any = field(default=None, repr=False, compare=False)
+    _template: str = field(default="", repr=False, compare=False)
 
     def prepare(self) -> Entry:
-        """Encode ``changes`` now, so that the append, under the chain's lock, only fills in
-        numbers, times and hashes. Changes made to ``changes`` after this are not seen."""
+        """Encode the entry now, so that the append, under the chain's lock, only numbers
+        and hashes it. Only its ids (``object_id``, ``plan_id``, ``item_id``) may change
+        after this; any other change would not be seen."""
         self._plain = plain(self.changes)
-        self._changes_json = canonical_fast(self._plain).decode("utf-8")
+        self._stored = _CHANGES_FIELD.get_db_prep_save(self._plain, connection)
+        self._template = entry_template(
+            {
+                "action": scalar(self.action),
+                "changes": canonical_fast(self._plain).decode("utf-8"),
+                "object_label": scalar(self.label[:LABEL_LENGTH]),
+                "object_type": scalar(self.object_type),
+                "public": scalar(self.public),
+                "reason": scalar(self.reason),
+                "subject_user": scalar(self.subject_user_id),
+            }
+        )
         return self
-
-    def hashed_fields(self) -> dict[str, str]:
-        """The JSON text of the hashed fields the entry fills (ids as they are now)."""
-        if self._changes_json is None:
-            self.prepare()
-        return {
-            "action": scalar(self.action),
-            "changes": str(self._changes_json),
-            "item": scalar(self.item_id),
-            "object_id": scalar(self.object_id[:40]),
-            "object_label": scalar(self.label[:LABEL_LENGTH]),
-            "object_type": scalar(self.object_type),
-            "plan": scalar(self.plan_id),
-            "public": scalar(self.public),
-            "reason": scalar(self.reason),
-            "subject_user": scalar(self.subject_user_id),
-        }
 
 
 def content_of(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -159,7 +158,9 @@ def _append_rows(
         return [], []
     actor_kind, actor_id = _actor(by, kind)
     organisation_id = getattr(organisation, "pk", organisation)
-    templates = [entry_template(entry.hashed_fields()) for entry in entries]
+    for entry in entries:
+        if not entry._template:
+            entry.prepare()
     head = _locked_head()
     now = now_ms()
     per_call = (scalar(actor_id), scalar(actor_kind), scalar(organisation_id))
@@ -167,10 +168,20 @@ def _append_rows(
     sha256 = hashlib.sha256
     rows = []
     seq, previous = head.seq, head.hash
-    for entry, template in zip(entries, templates, strict=True):
+    for entry in entries:
         seq += 1
-        # The template leaves actor, actor_kind, actor_organisation, at, previous_hash, seq.
-        digest = sha256(encode(template % (*per_call, at_json, f'"{previous}"', seq))).hexdigest()
+        object_id = entry.object_id[:40]
+        # In the order of ``chain.NAMES``: what the entry's template leaves open.
+        filled = entry._template % (
+            *per_call,
+            at_json,
+            scalar(entry.item_id),
+            scalar(object_id),
+            scalar(entry.plan_id),
+            f'"{previous}"',
+            seq,
+        )
+        digest = sha256(encode(filled)).hexdigest()
         rows.append(
             (
                 seq,
@@ -179,7 +190,7 @@ def _append_rows(
                 actor_id,
                 organisation_id,
                 entry.object_type,
-                entry.object_id[:40],
+                object_id,
                 entry.label[:LABEL_LENGTH],
                 entry.plan_id,
                 entry.item_id,
@@ -193,22 +204,20 @@ def _append_rows(
             )
         )
         previous = digest
-    pks = _insert(rows, [entry._changes_json or "{}" for entry in entries], returning=ids)
+    pks = _insert(rows, [entry._stored for entry in entries], returning=ids)
     Head.objects.filter(pk=1).update(seq=seq, hash=previous)
     return rows, pks
 
 
-def _insert(rows: list[tuple[Any, ...]], changes_json: list[str], *, returning: bool) -> list[int]:
-    """Multi-row INSERTs, the changes written as their canonical JSON text; the new ids
-    when ``returning``. Django's bulk_create prepares every value of every row through
-    its field, which for an import's ten thousand events took longer than hashing them."""
+def _insert(rows: list[tuple[Any, ...]], changes: list[Any], *, returning: bool) -> list[int]:
+    """Multi-row INSERTs, ``changes`` as prepared for the driver (``Entry.prepare``); the
+    new ids when ``returning``. Django's bulk_create prepares every value of every row
+    through its field, which for an import's ten thousand events took longer than
+    hashing them."""
     meta = Event._meta
     quote = connection.ops.quote_name
     at = meta.get_field("at").get_db_prep_save(rows[0][1], connection)  # one time per append
-    placeholders = ["%s"] * len(_COLUMNS)
-    if connection.vendor == "postgresql":
-        placeholders[_CHANGES] = "%s::jsonb"
-    row_sql = "(" + ", ".join(placeholders) + ")"
+    row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     columns = ", ".join(quote(meta.get_field(name).column) for name in _COLUMNS)  # type: ignore[arg-type]
     per_batch = max(1, min(500, (connection.features.max_query_params or 10_000) // len(_COLUMNS)))
     returning_sql = returning and connection.features.can_return_rows_from_bulk_insert
@@ -218,9 +227,9 @@ def _insert(rows: list[tuple[Any, ...]], changes_json: list[str], *, returning: 
         for start in range(0, len(rows), per_batch):
             params: list[Any] = []
             batch = rows[start : start + per_batch]
-            for row, text in zip(batch, changes_json[start : start + per_batch], strict=True):
+            for row, stored in zip(batch, changes[start : start + per_batch], strict=True):
                 values = list(row)
-                values[1], values[_CHANGES] = at, text
+                values[1], values[_CHANGES] = at, stored
                 params += values
             cursor.execute(
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 import plantrack.plans.permissions  # noqa: F401  (registers the plans.* rules used below)
 from plantrack.accounts.models import User
-from plantrack.history.services import Action, record
+from plantrack.history.services import Action, Entry, record
 from plantrack.lib.rules import has
 from plantrack.organisations.matching import OrganisationIndex
 from plantrack.organisations.services import organisation_get_or_create
@@ -107,6 +107,8 @@ class _Prepared:
     group_links: set[tuple[str, str]] = field(default_factory=set)
     group_labels: dict[str, str] = field(default_factory=dict)
     stored_group_links: set[tuple[str, str]] | None = None  # read once, when first needed
+    before: dict[int, dict[str, Any]] = field(default_factory=dict)  # item pk -> stored values
+    entries: list[tuple[Item, Entry]] = field(default_factory=list)  # history, built early
 
 
 class OtherSourceRefused(ImportRefused):
@@ -549,6 +551,7 @@ def _prepare(
     )
     existing = {item.code: item for item in Item.objects.filter(plan=plan)} if plan else {}
     prepared.versions = {item.pk: item.version for item in existing.values()}
+    prepared.before = events.import_snapshot(existing.values())
     _diff_items(prepared, parsed, existing)
     have: set[tuple[int, int, str]] = set()
     indicators: dict[tuple[int, int], Indicator] = {}
@@ -564,6 +567,8 @@ def _prepare(
         }
     _diff_responsibilities(prepared, parsed, have)
     _diff_indicators(prepared, parsed, indicators)
+    if not dry_run:
+        prepared.entries = events.import_entries(prepared)
     return prepared
 
 
@@ -835,11 +840,10 @@ def plan_import(
         try:
             with transaction.atomic():
                 plan = _still_current(prepared, by=by, system=system)
-                before = events.import_snapshot(plan)
                 plan = _save_plan(prepared, plan, source_name, source_bytes, mapping)
                 _apply_items(prepared, plan)
                 _apply_links(prepared, public=plan.published_at is not None)
-                events.record_import(prepared, plan, before, by=by, source_name=source_name)
+                events.record_import(prepared, plan, by=by, source_name=source_name)
                 if by is not None and by.pk and prepared.plan is None:
                     plan.managers.add(by)
                 plan_rollup(plan=plan)
