@@ -218,7 +218,7 @@ def _insert(rows: list[tuple[Any, ...]], changes: list[Any], *, returning: bool)
     quote = connection.ops.quote_name
     at = meta.get_field("at").get_db_prep_save(rows[0][1], connection)  # one time per append
     row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    columns = ", ".join(quote(meta.get_field(name).column) for name in _COLUMNS)  # type: ignore[arg-type]
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _COLUMNS)  # type: ignore[union-attr,arg-type]
     per_batch = max(1, min(500, (connection.features.max_query_params or 10_000) // len(_COLUMNS)))
     returning_sql = returning and connection.features.can_return_rows_from_bulk_insert
     suffix = f" RETURNING {quote(meta.pk.column)}" if returning_sql else ""  # type: ignore[union-attr]

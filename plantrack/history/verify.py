@@ -50,7 +50,7 @@ def _chunks() -> Iterator[Sequence[Sequence[Any]]]:
     (a server-side cursor on PostgreSQL, so a million events are never all in memory)."""
     meta = Event._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in SELECTED_COLUMNS)  # type: ignore[arg-type]
+    columns = ", ".join(quote(meta.get_field(name).column) for name in SELECTED_COLUMNS)  # type: ignore[union-attr,arg-type]
     sql = f"SELECT {columns} FROM {quote(meta.db_table)} ORDER BY {quote('seq')}"
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
