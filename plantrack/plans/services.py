@@ -11,7 +11,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -651,16 +651,22 @@ def _bulk_update(items: list[Item], names: Iterable[str]) -> None:
     per_batch = max(1, min(BATCH, limit // len(columns)))
     names_sql = ", ".join(quote(column) for column in columns)
     sets = ", ".join(f"{quote(column)} = v.{quote(column)}" for column in columns[1:])
+    # A time is the same for every row (``updated_at``): converted once, not 10,000 times.
+    times: dict[Any, Any] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(items), per_batch):
             batch = items[start : start + per_batch]
             params: list[Any] = []
             for item in batch:
                 params.append(item.pk)
-                params += [
-                    f.get_db_prep_save(getattr(item, f.attname), connection)  # type: ignore[union-attr]
-                    for f in fields
-                ]
+                for f in fields:
+                    value = getattr(item, f.attname)  # type: ignore[union-attr]
+                    if isinstance(f, models.DateTimeField):
+                        if value not in times:
+                            times[value] = f.get_db_prep_save(value, connection)
+                        params.append(times[value])
+                    else:
+                        params.append(f.get_db_prep_save(value, connection))  # type: ignore[union-attr]
             cursor.execute(
                 f"WITH v({names_sql}) AS (VALUES {', '.join([row] * len(batch))}) "
                 f"UPDATE {table} SET {sets} FROM v WHERE {table}.{quote('id')} = v.{quote('id')}",
