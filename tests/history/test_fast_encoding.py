@@ -217,3 +217,16 @@ def test_ids_given_after_prepare_are_hashed(vision):  # type: ignore[no-untyped-
     )
     assert event.changes == plain(entry.changes) == {"a": [1]}
     assert event.hash == hashlib.sha256(rfc8785.dumps(content_of(vars(event)))).hexdigest()
+
+
+def test_verify_names_an_event_whose_changes_have_no_canonical_form(vision):  # type: ignore[no-untyped-def]
+    from .conftest import add_events, triggers_dropped
+
+    events = add_events(vision, 3)
+    with triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE history_event SET changes = %s WHERE seq = %s",
+            ['{"progress": [1.5, 2]}', events[1].seq],
+        )
+        problem = verify_all().problem
+    assert problem is not None and problem.seq == events[1].seq and "altered" in problem.message
