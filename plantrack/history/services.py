@@ -124,10 +124,12 @@ def append(
 ) -> list[Event]:
     """Append ``entries`` in order, all by one actor, in the caller's transaction."""
     rows, ids = _append_rows(list(entries), by=by, kind=kind, organisation=organisation, ids=True)
-    return [
-        Event(pk=pk, **dict(zip(_COLUMNS, row, strict=True)))
-        for row, pk in zip(rows, ids, strict=True)
-    ]
+    events = []
+    for row, pk in zip(rows, ids, strict=True):
+        event = Event(pk=pk, **dict(zip(_COLUMNS, row, strict=True)))
+        event._state.adding, event._state.db = False, connection.alias
+        events.append(event)
+    return events
 
 
 def append_many(
