@@ -449,7 +449,6 @@ class Command(BaseCommand):
         from plantrack.history.models import Event
         from plantrack.history.verify import verify_all
 
-        start = Event.objects.count()
         appended = 0.0
         for first in range(0, count, HISTORY_BATCH):
             entries = _bench_entries(first, min(count, first + HISTORY_BATCH))
@@ -472,7 +471,7 @@ class Command(BaseCommand):
             [
                 [
                     f"append, {HISTORY_BATCH:,} per transaction (events/s, {count:,} events)",
-                    f"{(total - start - 100) / max(appended, 1e-9):,.0f}",
+                    f"{count / max(appended, 1e-9):,.0f}",
                     "",
                 ],
                 ["append, one per transaction (events/s)", f"{1 / max(single, 1e-9):,.0f}", ""],
