@@ -39,9 +39,9 @@ class Entry:
     # Once ``prepare`` has run: ``changes`` made plain, as the database driver takes it
     # (what Django writes, so that a row re-saved unchanged by Django's serializers is
     # unchanged), and the event's canonical JSON as a template for the rest.
-    _plain: Any = field(default=None, repr=False, compare=False)
-    _stored: Any = field(default=None, repr=False, compare=False)
-    _template: str = field(default="", repr=False, compare=False)
+    _plain: Any = field(default=None, init=False, repr=False, compare=False)
+    _stored: Any = field(default=None, init=False, repr=False, compare=False)
+    _template: str = field(default="", init=False, repr=False, compare=False)
 
     def prepare(self) -> Entry:
         """Encode the entry now, so that the append, under the chain's lock, only numbers
