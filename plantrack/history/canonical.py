@@ -15,6 +15,7 @@ import datetime
 import enum
 import hashlib
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,18 @@ from django.db import models
 
 MAX_INT = 2**53 - 1  # larger integers lose precision in JSON readers (RFC 8785, section 3.2.2.3)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+# The C encoder JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+# sort_keys=True) builds on each call, built once: for short values making it costs more
+# than using it. It answers a sequence of pieces of the text.
+_sorting_pieces = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+    {}, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", True, False, False
+)
+# In compact JSON a number follows ":", "," or "[" (or starts the text). One written with a
+# fraction or an exponent is a float, and one of 16 digits or more may lie outside ±2^53:
+# either sends ``canonical_fast`` to the general path (a string that merely looks like one
+# only costs that detour).
+_RISKY_NUMBER = re.compile(r"(?:^|[:,\[])-?(?:\d+[.eE]|\d{16})")
+_ASTRAL = "\U00010000"
 
 
 class NotCanonical(ValueError):
@@ -93,6 +106,26 @@ def canonical(data: Any) -> bytes:
         return _ENCODER.encode(_sorted(data)).encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate
         raise NotCanonical(f"a string is not valid Unicode ({exc.reason})") from exc
+
+
+def canonical_fast(data: Any) -> bytes:
+    """``canonical(data)``, byte for byte, for JSON data with string keys (what ``plain``
+    and ``json.loads`` return), in one pass of the C encoder where that is safe.
+
+    Python sorts keys by code point; RFC 8785 by UTF-16 code unit. The two orders agree
+    unless a key holds a character beyond U+FFFF, so text that has one (anywhere) takes the
+    general path, as do floats and large integers (``_RISKY_NUMBER``) for it to refuse.
+    """
+    try:
+        text = "".join(_sorting_pieces(data, 0))
+    except (TypeError, ValueError):
+        return canonical(data)
+    if (text.isascii() or max(text) < _ASTRAL) and not _RISKY_NUMBER.search(text):
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+    return canonical(data)
 
 
 def sha256_hex(data: Any) -> str:

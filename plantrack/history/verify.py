@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
+
 from . import keys, merkle
-from .canonical import canonical, sha256_hex
+from .canonical import NotCanonical, canonical
+from .chain import SELECTED_COLUMNS, RowReader
 from .checkpoints import signed_fields
 from .models import GENESIS_HASH, Checkpoint, Event, Head
-from .services import HASHED_COLUMNS, content_of
 
-CHUNK = 5000
+CHUNK = 10_000  # rows fetched at a time: large enough that fetching costs little per row
+_SEQ, _PREVIOUS, _HASH = (SELECTED_COLUMNS.index(name) for name in ("seq", "previous_hash", "hash"))
 
 
 @dataclass
@@ -30,47 +35,92 @@ class Report:
     problem: Problem | None
 
 
-def _walk() -> tuple[int, str, dict[int, str], Problem | None]:
-    """Walk the events in order; the last good number and hash, every hash seen, and the
-    first problem (None when the chain holds)."""
+@dataclass(eq=False)
+class _Span:
+    """What the walk keeps for one checkpoint: the hashes of the events it covers."""
+
+    checkpoint: Checkpoint
+    leaves: list[str] = field(default_factory=list)
+    head: str | None = None  # the hash of the event at the checkpoint's number
+    root: str | None = None  # the Merkle root of the leaves, once all were seen
+
+
+def _chunks() -> Iterator[Sequence[Sequence[Any]]]:
+    """The events in order, as plain rows of ``SELECTED_COLUMNS``, CHUNK rows at a time
+    (a server-side cursor on PostgreSQL, so a million events are never all in memory)."""
+    meta = Event._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in SELECTED_COLUMNS)  # type: ignore[union-attr,arg-type]
+    sql = f"SELECT {columns} FROM {quote(meta.db_table)} ORDER BY {quote('seq')}"
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(CHUNK):
+            yield rows
+
+
+def _walk(spans: list[_Span]) -> tuple[int, str, Problem | None]:
+    """Walk the events in order: the last good number and hash, and the first problem
+    (None when the chain holds). Fills each span's leaves, head and root on the way."""
     expected, previous = 1, GENESIS_HASH
-    hashes: dict[int, str] = {}
-    rows = Event.objects.order_by("seq").values(*HASHED_COLUMNS, "hash")
-    for row in rows.iterator(chunk_size=CHUNK):
-        problem = _problem(row, expected, previous)
-        if problem is not None:
-            return expected - 1, previous, hashes, problem
-        hashes[expected] = previous = row["hash"]
-        expected += 1
-    return expected - 1, previous, hashes, None
+    starts: dict[int, list[_Span]] = {}
+    ends: dict[int, list[_Span]] = {}
+    for span in spans:
+        first, last = span.checkpoint.first_seq, span.checkpoint.seq
+        ends.setdefault(last, []).append(span)
+        if first <= last:
+            starts.setdefault(first, []).append(span)
+        else:
+            span.root = merkle.root([])
+    marks = set(starts) | set(ends)
+    active: list[_Span] = []
+    content, sha256 = RowReader(connection).content, hashlib.sha256
+    for rows in _chunks():
+        for row in rows:
+            seq = row[_SEQ]
+            if seq != expected:
+                return expected - 1, previous, Problem(expected, "is missing")
+            if row[_PREVIOUS] != previous:
+                message = f"does not follow event {seq - 1} (its previous hash differs)"
+                return expected - 1, previous, Problem(seq, message)
+            try:
+                digest = sha256(content(row)).hexdigest()
+            except (NotCanonical, TypeError, ValueError):
+                digest = ""  # stored content that no append could have written
+            if digest != row[_HASH]:
+                message = "its content does not match its hash (it was altered)"
+                return expected - 1, previous, Problem(seq, message)
+            previous = digest
+            if seq in marks:
+                active += starts.get(seq, [])
+            for span in active:
+                span.leaves.append(digest)
+            if seq in marks:
+                for span in ends.get(seq, []):
+                    span.head = digest
+                    if span in active:
+                        span.root = merkle.root(span.leaves)
+                        active.remove(span)
+                        span.leaves = []
+            expected += 1
+    return expected - 1, previous, None
 
 
-def _problem(row: dict[str, Any], expected: int, previous: str) -> Problem | None:
-    seq = row["seq"]
-    if seq != expected:
-        return Problem(expected, "is missing")
-    if row["previous_hash"] != previous:
-        return Problem(seq, f"does not follow event {seq - 1} (its previous hash differs)")
-    if sha256_hex(content_of(row)) != row["hash"]:
-        return Problem(seq, "its content does not match its hash (it was altered)")
-    return None
-
-
-def _check_checkpoint(checkpoint: Checkpoint, hashes: dict[int, str]) -> Problem | None:
+def _check_checkpoint(span: _Span) -> Problem | None:
+    checkpoint = span.checkpoint
     message = canonical(signed_fields(checkpoint))
     if not keys.signature_valid(checkpoint.public_key, checkpoint.signature, message):
         return Problem(checkpoint.seq, "the checkpoint's signature is not valid")
-    if hashes.get(checkpoint.seq) != checkpoint.head_hash:
+    if span.head != checkpoint.head_hash:
         return Problem(checkpoint.seq, "differs from the signed checkpoint's head")
-    leaves = [hashes.get(seq, "") for seq in range(checkpoint.first_seq, checkpoint.seq + 1)]
-    if "" in leaves or merkle.root(leaves) != checkpoint.merkle_root:
+    if span.root != checkpoint.merkle_root:
         return Problem(checkpoint.first_seq, "the checkpoint's Merkle root does not match")
     return None
 
 
 def verify_all() -> Report:
-    last, previous, hashes, problem = _walk()
     checkpoints = list(Checkpoint.objects.order_by("seq"))
+    spans = [_Span(checkpoint) for checkpoint in checkpoints]
+    last, previous, problem = _walk(spans)
     if problem is None:
         head = Head.objects.filter(pk=1).first()
         if head is not None and head.seq > last:
@@ -78,8 +128,8 @@ def verify_all() -> Report:
         elif head is not None and (head.seq, head.hash) != (last, previous):
             problem = Problem(last, "differs from the chain's head")
     if problem is None:
-        for checkpoint in checkpoints:
-            problem = _check_checkpoint(checkpoint, hashes)
+        for span in spans:
+            problem = _check_checkpoint(span)
             if problem:
                 break
     return Report(events=last, checkpoints=len(checkpoints), problem=problem)

@@ -1,15 +1,17 @@
 """The history events of plan writes: what an import, an edit or a link changed.
 
 ``plans.services`` calls these inside its transactions; keeping the event-building here
-keeps the services' own code short.
+keeps the services' own code short. An import builds its entries before its transaction
+(``import_entries``), so that the write lock is held only to number and hash them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from plantrack.history.models import Action, ActorKind
-from plantrack.history.services import Entry, append, diff, record
+from plantrack.history.services import Entry, append_many, diff, record
 
 from .models import Item, Plan, Responsibility
 
@@ -55,30 +57,34 @@ def item_label(item: Item) -> str:
     return f"{item.code} {item.title}"
 
 
-def import_snapshot(plan: Plan | None) -> dict[int, dict[str, Any]]:
-    """The stored items' values before an import writes (one query)."""
-    if plan is None:
-        return {}
-    rows = Item.objects.filter(plan=plan).values("pk", *ITEM_FIELDS)
-    return {row.pop("pk"): row for row in rows}
+def import_snapshot(items: Iterable[Item]) -> dict[int, dict[str, Any]]:
+    """The stored items' values, taken as the import reads them (before it changes them).
 
-
-def _parent_as_code(values: dict[str, Any], code_of: dict[int, str]) -> dict[str, Any]:
-    values = dict(values)
-    parent = values.pop("parent_id", None)
-    values["parent"] = code_of.get(parent) if parent else None
-    return values
+    The import reads before its write transaction, and inside it checks that no item's
+    version moved meanwhile (``services._still_current``); every write of an item's own
+    fields bumps its version, so what was read is still what is stored."""
+    return {item.pk: {name: getattr(item, name) for name in ITEM_FIELDS} for item in items}
 
 
 def _item_entry(
-    item: Item, before: dict[str, Any] | None, code_of: dict[int, str], line: str
+    item: Item,
+    before: dict[str, Any] | None,
+    code_of: dict[int, str],
+    parent_code: str | None,
+    line: str,
 ) -> Entry | None:
-    after = _parent_as_code({name: getattr(item, name) for name in ITEM_FIELDS}, code_of)
+    # The parent as the import will leave it: the file's for the items in it, the stored
+    # one for those it retires (``_diff_missing`` records that in ``parent_of`` too).
+    after = {name: getattr(item, name) for name in ITEM_FIELDS if name != "parent_id"}
+    after["parent"] = parent_code
     if before is None:
         changes = {k: v for k, v in diff({}, after).items() if v[1] not in (None, "")}
         action: str = Action.CREATED
     else:
-        changes = diff(_parent_as_code(before, code_of), after)
+        before = dict(before)
+        parent = before.pop("parent_id", None)
+        before["parent"] = code_of.get(parent) if parent else None
+        changes = diff(before, after)
         was, now = before["retired_at"] is not None, item.retired_at is not None
         action = Action.RETIRED if now and not was else Action.RESTORED if was and not now else ""
         action = action or Action.CHANGED
@@ -89,48 +95,56 @@ def _item_entry(
         object_type="plans.item",
         object_id=str(item.pk),
         label=item_label(item),
-        plan_id=item.plan_id,
         item_id=item.pk,
         changes=changes,
         reason=line,
     )
 
 
-def record_import(
-    prepared: _Prepared,
-    plan: Plan,
-    before: dict[int, dict[str, Any]],
-    *,
-    by: Any,
-    source_name: str,
-) -> None:
-    """One event per created, changed, retired or restored item, then one for the plan
-    with the import's summary."""
+def import_entries(prepared: _Prepared) -> list[tuple[Item, Entry]]:
+    """Before the import's transaction: one event entry per item it creates, changes,
+    retires or restores, or whose organisations or indicators alone change, with its
+    changes already encoded (``Entry.prepare``). ``record_import`` gives them their ids."""
     result = prepared.result
-    code_of = {item.pk: code for code, item in prepared.by_code.items()}
+    code_of = {item.pk: code for code, item in prepared.by_code.items() if item.pk}
     lines = dict(line.split(": ", 1) for line in result.changes if ": " in line)
-    entries: list[Entry] = []
+    entries: list[tuple[Item, Entry]] = []
     done: set[str] = set()
     for item in [*prepared.new_items, *prepared.updates]:
-        entry = _item_entry(item, before.get(item.pk), code_of, lines.get(item.code, ""))
+        entry = _item_entry(
+            item,
+            prepared.before.get(item.pk) if item.pk else None,
+            code_of,
+            prepared.parent_of.get(item.code),
+            lines.get(item.code, ""),
+        )
         if entry is not None:
-            entries.append(entry)
+            entries.append((item, entry.prepare()))
             done.add(item.code)
     for code, line in sorted(lines.items()):
         linked = prepared.by_code.get(code)
         if code not in done and linked is not None and linked.pk:
             # Only its organisations or indicators changed: the line says which.
-            entries.append(
-                Entry(
-                    action=Action.CHANGED,
-                    object_type="plans.item",
-                    object_id=str(linked.pk),
-                    label=item_label(linked),
-                    plan_id=plan.pk,
-                    item_id=linked.pk,
-                    reason=line,
-                )
+            entry = Entry(
+                action=Action.CHANGED,
+                object_type="plans.item",
+                object_id=str(linked.pk),
+                label=item_label(linked),
+                item_id=linked.pk,
+                reason=line,
             )
+            entries.append((linked, entry.prepare()))
+    return entries
+
+
+def record_import(prepared: _Prepared, plan: Plan, *, by: Any, source_name: str) -> None:
+    """Inside the import's transaction: the entries of ``import_entries``, now that every
+    item has an id, then one for the plan with the import's summary."""
+    result = prepared.result
+    entries: list[Entry] = []
+    for item, entry in prepared.entries:
+        entry.object_id, entry.item_id, entry.plan_id = str(item.pk), item.pk, plan.pk
+        entries.append(entry)
     stored = prepared.plan
     entries.append(
         Entry(
@@ -146,7 +160,7 @@ def record_import(
             reason=f"{source_name or plan.slug}: {result.summary()}",
         )
     )
-    append(entries, by=by, kind=ActorKind.USER if by is not None else ActorKind.IMPORT)
+    append_many(entries, by=by, kind=ActorKind.USER if by is not None else ActorKind.IMPORT)
 
 
 def record_item_update(

@@ -11,7 +11,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 import plantrack.plans.permissions  # noqa: F401  (registers the plans.* rules used below)
 from plantrack.accounts.models import User
-from plantrack.history.services import Action, record
+from plantrack.history.services import Action, Entry, record
 from plantrack.lib.rules import has
 from plantrack.organisations.matching import OrganisationIndex
 from plantrack.organisations.services import organisation_get_or_create
@@ -107,6 +107,8 @@ class _Prepared:
     group_links: set[tuple[str, str]] = field(default_factory=set)
     group_labels: dict[str, str] = field(default_factory=dict)
     stored_group_links: set[tuple[str, str]] | None = None  # read once, when first needed
+    before: dict[int, dict[str, Any]] = field(default_factory=dict)  # item pk -> stored values
+    entries: list[tuple[Item, Entry]] = field(default_factory=list)  # history, built early
 
 
 class OtherSourceRefused(ImportRefused):
@@ -565,6 +567,7 @@ def _prepare(
     )
     existing = {item.code: item for item in Item.objects.filter(plan=plan)} if plan else {}
     prepared.versions = {item.pk: item.version for item in existing.values()}
+    prepared.before = events.import_snapshot(existing.values())
     _diff_items(prepared, parsed, existing)
     have: set[tuple[int, int, str]] = set()
     indicators: dict[tuple[int, int], Indicator] = {}
@@ -580,6 +583,8 @@ def _prepare(
         }
     _diff_responsibilities(prepared, parsed, have)
     _diff_indicators(prepared, parsed, indicators)
+    if not dry_run:
+        prepared.entries = events.import_entries(prepared)
     return prepared
 
 
@@ -662,16 +667,22 @@ def _bulk_update(items: list[Item], names: Iterable[str]) -> None:
     per_batch = max(1, min(BATCH, limit // len(columns)))
     names_sql = ", ".join(quote(column) for column in columns)
     sets = ", ".join(f"{quote(column)} = v.{quote(column)}" for column in columns[1:])
+    # A time is the same for every row (``updated_at``): converted once, not 10,000 times.
+    times: dict[Any, Any] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(items), per_batch):
             batch = items[start : start + per_batch]
             params: list[Any] = []
             for item in batch:
                 params.append(item.pk)
-                params += [
-                    f.get_db_prep_save(getattr(item, f.attname), connection)  # type: ignore[union-attr]
-                    for f in fields
-                ]
+                for f in fields:
+                    value = getattr(item, f.attname)  # type: ignore[union-attr]
+                    if isinstance(f, models.DateTimeField):
+                        if value not in times:
+                            times[value] = f.get_db_prep_save(value, connection)
+                        params.append(times[value])
+                    else:
+                        params.append(f.get_db_prep_save(value, connection))  # type: ignore[union-attr]
             cursor.execute(
                 f"WITH v({names_sql}) AS (VALUES {', '.join([row] * len(batch))}) "
                 f"UPDATE {table} SET {sets} FROM v WHERE {table}.{quote('id')} = v.{quote('id')}",
@@ -851,11 +862,10 @@ def plan_import(
         try:
             with transaction.atomic():
                 plan = _still_current(prepared, by=by, system=system)
-                before = events.import_snapshot(plan)
                 plan = _save_plan(prepared, plan, source_name, source_bytes, mapping)
                 _apply_items(prepared, plan)
                 _apply_links(prepared, public=plan.published_at is not None)
-                events.record_import(prepared, plan, before, by=by, source_name=source_name)
+                events.record_import(prepared, plan, by=by, source_name=source_name)
                 if by is not None and by.pk and prepared.plan is None:
                     plan.managers.add(by)
                 plan_rollup(plan=plan)

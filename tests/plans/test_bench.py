@@ -78,3 +78,26 @@ def test_the_document_rows_read_a_generated_docx_and_pdf_through_the_sandbox():
     command._print_imports(rows)
     printed = command.stdout.getvalue()  # type: ignore[attr-defined]
     assert "60-item DOCX" in printed and "3-page PDF" in printed and "≤ 500 MB" in printed
+
+
+def test_only_history_appends_signs_and_verifies_the_whole_table(monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from plantrack.history.keys import ENV, new_key_text
+    from plantrack.history.models import Checkpoint, Event
+    from plantrack.history.verify import verify_all
+
+    monkeypatch.setenv(ENV, new_key_text())
+    before = Event.objects.count()
+    out = StringIO()
+    call_command("bench", only=["history"], events=25, stdout=out)
+    printed = out.getvalue()
+    assert "write-lock" not in printed and "p95 ms" not in printed  # only the history table
+    total = before + 25 + 100  # and the hundred appended one per transaction
+    assert f"verify {total:,} events and a checkpoint" in printed
+    assert f"(s, extrapolated from {total:,})" in printed
+    assert Event.objects.count() == total
+    assert Checkpoint.objects.filter(seq=total).exists()
+    assert verify_all().problem is None

@@ -51,7 +51,10 @@ TARGET_READER_MB = 500.0  # the sandboxed reader's peak memory while reading it
 # A web write waits for the lock; two seconds is the longest wait a visitor should feel,
 # and far inside SQLite's 20-second busy timeout, after which they would get the 503 page.
 TARGET_LOCK_S = 2.0
+TARGET_VERIFY_S = 30.0  # ``plantrack history verify`` over a million events
+HISTORY_BATCH = 10_000
 _WRITES = ("insert", "update", "delete", "replace")
+PARTS = ("imports", "pages", "history")
 
 
 def _nothing() -> None:
@@ -153,6 +156,34 @@ def _asset_sizes() -> tuple[int, int]:
     return css, js
 
 
+def _bench_entries(first: int, last: int) -> list[Any]:
+    """History entries shaped as an import's: an item whose title and progress changed."""
+    from plantrack.history.services import Entry
+
+    return [
+        Entry(
+            action="changed",
+            object_type="plans.item",
+            object_id=str(n),
+            label=f"7.3.{n} bench item",
+            plan_id=1,
+            item_id=n,
+            changes={"title_en": [f"Title {n}", f"Title {n} (revised)"], "progress": ["10", "20"]},
+            reason=f"7.3.{n}: title_en changed",
+        )
+        for n in range(first, last)
+    ]
+
+
+def _append_in_one_transaction(entries: list[Any]) -> None:
+    from django.db import transaction
+
+    from plantrack.history.services import append_many
+
+    with transaction.atomic():
+        append_many(entries)
+
+
 def _meets(value: str, goal: str) -> bool:
     """ "2.11 s" against "≤ 10 s"."""
     return float(value.split()[0]) <= float(goal.split()[1])
@@ -175,20 +206,37 @@ class Command(BaseCommand):
         parser.add_argument("--activities", type=int, default=10_000)
         parser.add_argument("--docx-items", type=int, default=10_000)
         parser.add_argument("--pdf-pages", type=int, default=300)
-        parser.add_argument("--events", type=int, default=10_000, help="history events appended")
+        parser.add_argument(
+            "--events",
+            type=int,
+            default=10_000,
+            help="history events appended before verifying (1000000 measures the goal directly)",
+        )
+        parser.add_argument(
+            "--only",
+            choices=PARTS,
+            action="append",
+            help="run only these tables (repeatable): imports, pages, history",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale = max(1, options["scale"])
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
-        rows: list[tuple[str, str, str]] = []
-        rows += self._seed_import()
-        rows += self._big_file_import(options["activities"])
-        rows += self._document_imports(options["docx_items"], options["pdf_pages"])
-        self._scale_up(scale)
-        self._print_imports(rows)
-        self._print_pages(scale, options["runs"])
-        self._print_history(options["events"])
+        parts = set(options["only"] or PARTS)
+        if "imports" in parts:
+            rows: list[tuple[str, str, str]] = []
+            rows += self._seed_import()
+            rows += self._big_file_import(options["activities"])
+            rows += self._document_imports(options["docx_items"], options["pdf_pages"])
+            self._print_imports(rows)
+        if "pages" in parts:
+            if "imports" not in parts:
+                self._seed_import()  # the pages show the seed plans
+            self._scale_up(scale)
+            self._print_pages(scale, options["runs"])
+        if "history" in parts:
+            self._print_history(options["events"])
 
     # -- imports ------------------------------------------------------------------------
 
@@ -390,38 +438,55 @@ class Command(BaseCommand):
         )
 
     def _print_history(self, count: int) -> None:
-        """Event append cost and ``history verify`` time, extrapolated to a million events."""
-        from django.db import transaction
+        """Event append cost, and ``history verify`` over the whole table, measured.
 
+        The table is filled to ``count`` events through the append path, 10,000 per
+        transaction (as an import writes them), then signed with a checkpoint, so the
+        verification covers the Merkle root too. With ``--events 1000000`` the
+        million-event figure is measured; with fewer it is extrapolated, and says so.
+        """
+        from plantrack.history.checkpoints import checkpoint_create
         from plantrack.history.models import Event
-        from plantrack.history.services import Entry, append
         from plantrack.history.verify import verify_all
 
-        entries = [
-            Entry(
-                action="changed",
-                object_type="plans.item",
-                object_id=str(n),
-                label=f"7.3.{n} bench item",
-                changes={"title_en": ["before", "after"], "progress": ["10", "20"]},
-            )
-            for n in range(count)
-        ]
-        with transaction.atomic():
-            appended = _timed(lambda: append(entries))
+        appended = 0.0
+        for first in range(0, count, HISTORY_BATCH):
+            entries = _bench_entries(first, min(count, first + HISTORY_BATCH))
+            appended += _timed(partial(_append_in_one_transaction, entries))
         single = _timed(lambda: [self._append_one() for _ in range(100)]) / 100
+        checkpoint_create()
         total = Event.objects.count()
+        cpu = time.process_time()
         verified = _timed(verify_all)
+        cpu = time.process_time() - cpu
         per_million = verified / max(total, 1) * 1_000_000
+        million = (
+            "verify, per 1,000,000 events (s, measured)"
+            if total >= 1_000_000
+            else f"verify, per 1,000,000 events (s, extrapolated from {total:,})"
+        )
         self.stdout.write("")
         self._table(
             ["history", "value", "goal"],
             [
-                ["append, in bulk (events/s)", f"{count / max(appended, 1e-9):,.0f}", ""],
+                [
+                    f"append, {HISTORY_BATCH:,} per transaction (events/s, {count:,} events)",
+                    f"{count / max(appended, 1e-9):,.0f}",
+                    "",
+                ],
                 ["append, one per transaction (events/s)", f"{1 / max(single, 1e-9):,.0f}", ""],
-                [f"verify {total:,} events (s)", f"{verified:.2f}", ""],
-                ["verify, per 1,000,000 events (s)", f"{per_million:.1f}", "≤ 30 s"],
+                [f"verify {total:,} events and a checkpoint (s)", f"{verified:.2f}", ""],
+                [million, f"{per_million:.1f}", f"≤ {TARGET_VERIFY_S:.0f} s"],
+                [
+                    "  of which this process's CPU time (s, per 1,000,000)",
+                    f"{cpu / max(total, 1) * 1_000_000:.1f}",
+                    "",
+                ],
             ],
+        )
+        self.stdout.write(
+            "\nThe CPU time leaves out waiting: on a busy machine the clock time is longer. "
+            "PostgreSQL's own work is in its server process and is not in it."
         )
 
     @staticmethod
