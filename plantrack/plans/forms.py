@@ -50,6 +50,12 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+        # Left empty (or by a client that predates it), the plan keeps its place in lists.
+        self.fields["position"].required = False
+
+    def clean_position(self) -> int:
+        position = self.cleaned_data.get("position")
+        return self.instance.position if position is None else position
 
     def clean(self) -> dict:
         data = super().clean() or {}
