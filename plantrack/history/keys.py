@@ -9,6 +9,7 @@ demo can sign; in production a missing key is an error.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 
 ENV = "PLANTRACK_HISTORY_KEY"
+# Public keys (base64, separated by commas or spaces) of keys the site signed with before a
+# rotation: checkpoints they signed stay trusted.
+PREVIOUS_ENV = "PLANTRACK_HISTORY_PREVIOUS_KEYS"
 KEY_FILE = "history_key"
 
 
@@ -70,6 +74,22 @@ def private_key(*, create: bool = True) -> Ed25519PrivateKey:
 def public_text(key: Ed25519PrivateKey) -> str:
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode()
+
+
+def trusted_public_keys() -> set[str] | None:
+    """The public keys whose checkpoints this site trusts: its signing key's and the previous
+    ones (``PLANTRACK_HISTORY_PREVIOUS_KEYS``); None when no key is known here at all, and so
+    nothing can be judged. A checkpoint signed with any other key was not made by this site,
+    however valid its signature: someone who rewrote the history could re-sign it."""
+    trusted = set(os.environ.get(PREVIOUS_ENV, "").replace(",", " ").split())
+    with contextlib.suppress(KeyMissing):
+        trusted.add(public_text(private_key(create=False)))
+    return trusted or None
+
+
+def key_trusted(public: str) -> bool:
+    trusted = trusted_public_keys()
+    return trusted is None or public in trusted
 
 
 def sign(key: Ed25519PrivateKey, message: bytes) -> str:

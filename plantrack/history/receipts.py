@@ -162,6 +162,6 @@ def receipt_check(*, seq: int, hash: str) -> ReceiptCheck:
         found.outcome = NOT_IN_CHECKPOINT
     elif not keys.signature_valid(
         checkpoint.public_key, checkpoint.signature, canonical(signed_fields(checkpoint))
-    ):
+    ) or not keys.key_trusted(checkpoint.public_key):
         found.outcome = BAD_SIGNATURE
     return found

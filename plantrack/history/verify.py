@@ -110,6 +110,12 @@ def _check_checkpoint(span: _Span) -> Problem | None:
     message = canonical(signed_fields(checkpoint))
     if not keys.signature_valid(checkpoint.public_key, checkpoint.signature, message):
         return Problem(checkpoint.seq, "the checkpoint's signature is not valid")
+    if not keys.key_trusted(checkpoint.public_key):
+        return Problem(
+            checkpoint.seq,
+            "the checkpoint is signed with a key this site does not trust (neither "
+            f"{keys.ENV} nor one in {keys.PREVIOUS_ENV}): it may have been re-signed",
+        )
     if span.head != checkpoint.head_hash:
         return Problem(checkpoint.seq, "differs from the signed checkpoint's head")
     if span.root != checkpoint.merkle_root:
@@ -150,6 +156,8 @@ def verify_head(document: dict[str, Any]) -> Problem | None:
         return Problem(0, f"the saved head is not a Plantrack head ({exc})")
     if not valid:
         return Problem(seq, "the saved head's signature is not valid")
+    if not keys.key_trusted(str(document["public_key"])):
+        return Problem(seq, "the saved head is signed with a key this site does not trust")
     stored = Event.objects.filter(seq=seq).values_list("hash", flat=True).first()
     if stored is None:
         return Problem(seq, "is in the saved head but missing from the history")

@@ -121,3 +121,32 @@ def test_the_audit_name_runs_the_same_command(vision):  # type: ignore[no-untype
     call_command(ALIASES["audit"], "verify", stdout=out)
     assert "History verified" in out.getvalue()
     assert Event.objects.exists()
+
+
+def test_a_checkpoint_re_signed_with_another_key_is_not_trusted(vision, monkeypatch):  # type: ignore[no-untyped-def]
+    """An attacker who rewrites the history can sign fresh checkpoints with a key of their
+    own; the signature is valid, but the key is not the site's."""
+    attacker = keys.new_key_text()
+    monkeypatch.setenv(keys.ENV, attacker)
+    add_events(vision, 2)
+    checkpoint_create()
+    assert verify_all().problem is None  # signed with the key the site has now
+    site = keys.new_key_text()
+    monkeypatch.setenv(keys.ENV, site)
+    problem = verify_all().problem
+    assert problem is not None and "does not trust" in problem.message
+    # After a rotation, the old public key listed as a previous key is trusted again.
+    old_public = keys.public_text(
+        keys.Ed25519PrivateKey.from_private_bytes(__import__("base64").b64decode(attacker))
+    )
+    monkeypatch.setenv(keys.PREVIOUS_ENV, f"somethingelse, {old_public}")
+    assert verify_all().problem is None
+
+
+def test_a_saved_head_signed_with_an_unknown_key_is_refused(vision, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv(keys.ENV, keys.new_key_text())
+    add_events(vision, 1)
+    head = head_document(checkpoint_create())
+    monkeypatch.setenv(keys.ENV, keys.new_key_text())
+    problem = verify_head(head)
+    assert problem is not None and "does not trust" in problem.message
