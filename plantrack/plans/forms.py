@@ -489,3 +489,49 @@ class ItemRetireForm(forms.Form):
 
 class ItemRestoreForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SearchForm(forms.Form):
+    """The search page's words and filters (a GET form: every field may be left empty)."""
+
+    KIND_CHOICES = (
+        ("", _("Everything")),
+        ("item", _("Plan items")),
+        ("plan", _("Plans")),
+        ("organisation", _("Organisations")),
+    )
+
+    q = forms.CharField(
+        label=_("Words to find in plans, in Mongolian or English"), required=False, strip=True
+    )
+    kind = forms.ChoiceField(label=_("Show"), required=False, choices=KIND_CHOICES)
+    plan = forms.ChoiceField(label=_("Plan"), required=False)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
+    )
+
+    def __init__(self, *args, plans=(), organisations=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        plan_field = self.fields["plan"]
+        organisation_field = self.fields["organisation"]
+        assert isinstance(plan_field, forms.ChoiceField)
+        assert isinstance(organisation_field, forms.ChoiceField)
+        self.plans = {plan.slug: plan for plan in plans}
+        self.organisations = {org.slug: org for org in organisations}
+        plan_field.choices = [("", _("Any plan"))] + [
+            (plan.slug, plan.title[:90]) for plan in self.plans.values()
+        ]
+        organisation_field.choices = [("", _("Any organisation"))] + [
+            (org.slug, org.name[:90]) for org in self.organisations.values()
+        ]
+
+    def filters(self) -> dict[str, object]:
+        """The valid filters as ``search_items`` takes them (an invalid one is left out)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return {
+            "kind": data.get("kind") or "",
+            "plan": self.plans.get(data.get("plan") or ""),
+            "organisation": self.organisations.get(data.get("organisation") or ""),
+            "status": data.get("status") or "",
+        }

@@ -208,6 +208,7 @@ class Hit:
     title_lang: str
     code: str = ""
     label: SafeString | None = None
+    label_lang: str = ""
     excerpt: SafeString | None = None
     excerpt_lang: str = ""
     plan: Plan | None = None
@@ -422,7 +423,7 @@ def _postgres_refs(
         document = pg_document(kind, alias)
         sql, extra = _conditions(kind, alias, user, filters)
         selects.append(
-            f"SELECT '{kind}' AS kind, {alias}.id AS ref, ts_rank({document}, q.q) AS rank "
+            f"SELECT '{kind}' AS kind, {alias}.id AS ref, ts_rank({document}, q.q, 1) AS rank "
             f"FROM {DOCUMENTS[kind][0]} {alias}, q WHERE {document} @@ q.q AND {sql}"
         )
         params += extra
@@ -503,6 +504,7 @@ def _hits(refs: list[tuple[str, int]], prefixes: list[str], exact: set[int]) -> 
                     title_lang=_lang_of(org, "name"),
                     code=org.acronym,
                     label=highlight(_other(org, "name"), prefixes) if _other(org, "name") else None,
+                    label_lang="en" if _lang_of(org, "name") == "mn" else "mn",
                 )
             )
     return hits
@@ -533,6 +535,7 @@ def _item_hit(item: Item, prefixes: list[str], exact: bool) -> Hit:
         title_lang=item.title_lang,
         code=item.code,
         label=highlight(label, prefixes) if label and label != title else None,
+        label_lang=_lang_of(item, "label") if label else "",
         excerpt=excerpt(body, prefixes) if body else None,
         excerpt_lang=_lang_of(item, "body") if body else "",
         plan=item.plan,
@@ -588,3 +591,30 @@ def search_url(**params: Any) -> str:
     from urllib.parse import urlencode
 
     return reverse("plans:search") + "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def rebuild_index() -> int:
+    """Fill the SQLite search table afresh from the three tables (the triggers keep it in
+    step; this mends a table changed behind their back). Returns the rows indexed; on
+    PostgreSQL the indexes are on the tables' own columns and always current (0)."""
+    if connection.vendor != "sqlite":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM plans_search")
+        for kind, (table, code, title, body) in DOCUMENTS.items():
+            values = ", ".join(
+                [
+                    f"src.id * 3 + {KIND_NUMBER[kind]}",
+                    sqlite_fold(_concat(code, "src.")),
+                    sqlite_fold(_concat(title, "src.")),
+                    sqlite_fold(_concat(body, "src.")),
+                    f"'{kind}'",
+                    "src.id",
+                ]
+            )
+            cursor.execute(
+                f"INSERT INTO plans_search(rowid, code, title, body, kind, ref) "
+                f"SELECT {values} FROM {table} AS src"
+            )
+        cursor.execute("SELECT count(*) FROM plans_search")
+        return int(cursor.fetchone()[0])

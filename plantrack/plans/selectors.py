@@ -229,3 +229,24 @@ def stored_import_mapping(slug: str | None) -> dict[str, Any] | None:
         return None
     stored = Plan.objects.filter(slug=slug).values_list("import_mapping", flat=True).first()
     return stored if isinstance(stored, dict) and stored else None
+
+
+def search_plan_choices(user: Any) -> list[Plan]:
+    """The plans the search page's plan filter offers: those ``user`` may see."""
+    plans = list(visible_plans(user).order_by("pk"))
+    return sorted(plans, key=lambda plan: plan.title.lower())
+
+
+def search_organisation_choices(user: Any) -> list[Organisation]:
+    """The organisations the search page's organisation filter offers: those responsible for
+    some item, less those only a draft names (for everyone but site administrators)."""
+    from django.db.models import Exists, OuterRef
+
+    from plantrack.accounts.permissions import is_site_admin
+    from plantrack.organisations.selectors import only_in_drafts
+
+    named = Responsibility.objects.filter(organisation=OuterRef("pk"))
+    organisations = Organisation.objects.filter(Exists(named))
+    if not is_site_admin(user):
+        organisations = organisations.exclude(only_in_drafts())
+    return sorted(organisations, key=lambda org: org.name.lower())
