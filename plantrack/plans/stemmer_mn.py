@@ -128,8 +128,8 @@ def stem(word: str) -> str:
     base = strip_suffixes(word)
     if len(base) > MIN_STEM + 1 and base[-1] in SHORT_VOWELS and _consonant(base[-2]):
         base = base[:-1]  # байгууллага → байгууллаг (the vowel drops before a suffix)
-    if len(base) >= MIN_STEM + 3 and _consonant(base[-1]):
-        if base[-2] in SHORT_VOWELS and _consonant(base[-3]):
+    if len(base) >= MIN_STEM + 2 and _consonant(base[-1]):
+        if len(base) >= MIN_STEM + 3 and base[-2] in SHORT_VOWELS and _consonant(base[-3]):
             return base[:-2]  # гэрэлтүүлэг → гэрэлтүүл
         if _consonant(base[-2]) and _has_vowel(base[:-1]):
             return base[:-1]  # гэрэлтүүлг → гэрэлтүүл
@@ -192,6 +192,8 @@ _LATIN = {
     "ei": "эй",
     "oi": "ой",
     "ui": "уй",
+    "üi": "үй",
+    "öi": "өй",
     "a": "а",
     "b": "б",
     "c": "ц",
