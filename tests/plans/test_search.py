@@ -307,7 +307,9 @@ def test_highlighting_escapes_the_text_it_marks(client: Client, vision) -> None:
     html = client.get("/en/search/?q=fibreglass").content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>fibreglass</mark> &amp;" in html
-    assert str(search.highlight("<b>x</b>", ["b"])) == "&lt;<mark>b</mark>&gt;x&lt;/<mark>b</mark>&gt;"
+    assert (
+        str(search.highlight("<b>x</b>", ["b"])) == "&lt;<mark>b</mark>&gt;x&lt;/<mark>b</mark>&gt;"
+    )
 
 
 def test_the_filters_narrow_the_results(leads, vision, dice) -> None:  # type: ignore[no-untyped-def]

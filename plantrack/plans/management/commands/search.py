@@ -43,15 +43,19 @@ class Command(BaseCommand):
             queries = search_eval.load_queries(path)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CommandError(
-                _("Cannot read the queries in %(path)s (%(error)s): give a JSON file like "
-                  "plantrack/plans/data/search_queries.json.")
+                _(
+                    "Cannot read the queries in %(path)s (%(error)s): give a JSON file like "
+                    "plantrack/plans/data/search_queries.json."
+                )
                 % {"path": path, "error": exc}
             ) from exc
         if not Plan.objects.exists():
             if not build:
                 raise CommandError(
-                    _("The database has no plan to search. Run 'plantrack demo' first, or "
-                      "add --build to import the seed plans into this database.")
+                    _(
+                        "The database has no plan to search. Run 'plantrack demo' first, or "
+                        "add --build to import the seed plans into this database."
+                    )
                 )
             from plantrack.plans.demo import assign_vision_leads, import_seed_plans
 
