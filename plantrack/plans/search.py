@@ -318,25 +318,50 @@ def _queryset_sql(queryset: Any) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
-def _conditions(kind: str, alias: str, user: Any, filters: Filters) -> tuple[str, list[Any]]:
-    """SQL conditions on ``alias`` (a row of ``kind``) for ``user`` and the filters."""
+@dataclass
+class Access:
+    """What ``user`` may not see, as SQL subqueries compiled once per search."""
+
+    admin: bool
+    hidden: tuple[str, list[Any]] | None  # drafts the user may not see
+    managed: tuple[str, list[Any]] | None  # plans whose retired items the user sees
+    organisations: tuple[str, list[Any]] | None  # organisations only drafts name
+
+    @classmethod
+    def of(cls, user: Any) -> Access:
+        from plantrack.organisations.selectors import only_in_drafts
+
+        admin = is_site_admin(user)
+        hidden = hidden_plans(user)
+        managed = None
+        if not admin and signed_in(user) and in_group(user, PLAN_MANAGERS):
+            managed = _queryset_sql(Plan.objects.filter(managers=user).values("pk"))
+        return cls(
+            admin=admin,
+            hidden=None if hidden is None else _queryset_sql(hidden),
+            managed=managed,
+            organisations=None
+            if admin
+            else _queryset_sql(Organisation.objects.filter(only_in_drafts()).values("pk")),
+        )
+
+
+def _conditions(kind: str, alias: str, access: Access, filters: Filters) -> tuple[str, list[Any]]:
+    """SQL conditions on ``alias`` (a row of ``kind``) for the searcher and the filters."""
     where: list[str] = []
     params: list[Any] = []
-    hidden = hidden_plans(user)
     responsibility = Responsibility._meta.db_table
     item_table = Item._meta.db_table
     if kind == "item":
-        if hidden is not None:
-            sql, extra = _queryset_sql(hidden)
-            where.append(f"{alias}.plan_id NOT IN ({sql})")
+        if access.hidden is not None:
+            where.append(f"{alias}.plan_id NOT IN ({access.hidden[0]})")
+            params += access.hidden[1]
+        if access.managed is not None:
+            sql, extra = access.managed
+            where.append(f"({alias}.retired_at IS NULL OR {alias}.plan_id IN ({sql}))")
             params += extra
-        if not is_site_admin(user):
-            if signed_in(user) and in_group(user, PLAN_MANAGERS):
-                sql, extra = _queryset_sql(Plan.objects.filter(managers=user).values("pk"))
-                where.append(f"({alias}.retired_at IS NULL OR {alias}.plan_id IN ({sql}))")
-                params += extra
-            else:
-                where.append(f"{alias}.retired_at IS NULL")
+        elif not access.admin:
+            where.append(f"{alias}.retired_at IS NULL")
         if filters.plan is not None:
             where.append(f"{alias}.plan_id = %s")
             params.append(filters.plan.pk)
@@ -350,10 +375,9 @@ def _conditions(kind: str, alias: str, user: Any, filters: Filters) -> tuple[str
             )
             params.append(filters.organisation.pk)
     elif kind == "plan":
-        if hidden is not None:
-            sql, extra = _queryset_sql(hidden)
-            where.append(f"{alias}.id NOT IN ({sql})")
-            params += extra
+        if access.hidden is not None:
+            where.append(f"{alias}.id NOT IN ({access.hidden[0]})")
+            params += access.hidden[1]
         if filters.plan is not None:
             where.append(f"{alias}.id = %s")
             params.append(filters.plan.pk)
@@ -364,12 +388,9 @@ def _conditions(kind: str, alias: str, user: Any, filters: Filters) -> tuple[str
             )
             params.append(filters.organisation.pk)
     else:
-        if not is_site_admin(user):
-            from plantrack.organisations.selectors import only_in_drafts
-
-            sql, extra = _queryset_sql(Organisation.objects.filter(only_in_drafts()).values("pk"))
-            where.append(f"{alias}.id NOT IN ({sql})")
-            params += extra
+        if access.organisations is not None:
+            where.append(f"{alias}.id NOT IN ({access.organisations[0]})")
+            params += access.organisations[1]
         if filters.organisation is not None:
             where.append(f"{alias}.id = %s")
             params.append(filters.organisation.pk)
@@ -385,44 +406,67 @@ def _conditions(kind: str, alias: str, user: Any, filters: Filters) -> tuple[str
 _ALIASES = {"item": "i", "plan": "p", "organisation": "o"}
 
 
+# The ranking pass looks at this many of the best matches first; only when fewer of them
+# are visible than the page needs does it rank every match (a filter that few match).
+CANDIDATES = 200
+
+
 def _sqlite_refs(
-    parsed: ParsedQuery, kinds: list[str], user: Any, filters: Filters, limit: int, offset: int
+    parsed: ParsedQuery, kinds: list[str], access: Access, filters: Filters, limit: int, offset: int
 ) -> tuple[list[tuple[str, int]], int]:
+    # The kind and id come from the rowid (id * 3 + kind): reading the FTS table's own
+    # columns for every match would cost a content lookup each.
     joins, ors, params = [], [], []
     for kind in KINDS:
         alias = _ALIASES[kind]
         table = DOCUMENTS[kind][0]
-        joins.append(f"LEFT JOIN {table} {alias} ON f.kind = '{kind}' AND {alias}.id = f.ref")
+        number = KIND_NUMBER[kind]
+        joins.append(
+            f"LEFT JOIN {table} {alias} ON f.rowid % 3 = {number} AND {alias}.id = f.rowid / 3"
+        )
         if kind in kinds:
-            sql, extra = _conditions(kind, alias, user, filters)
+            sql, extra = _conditions(kind, alias, access, filters)
             ors.append(f"({alias}.id IS NOT NULL AND {sql})")
             params += extra
-    base = (
-        f"FROM plans_search f {' '.join(joins)} WHERE plans_search MATCH %s "
-        f"AND ({' OR '.join(ors)})"
-    )
+    visible = f"{' '.join(joins)} WHERE ({' OR '.join(ors)})"
     match = _fts5_match(parsed)
+    rank = "bm25(plans_search, 10.0, 5.0, 1.0, 0.0, 0.0)"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s)", [match, *params, COUNT_LIMIT + 1]
+            f"SELECT count(*) FROM (SELECT 1 FROM plans_search f {visible} "
+            "AND plans_search MATCH %s LIMIT %s)",
+            [*params, match, COUNT_LIMIT + 1],
         )
         total = cursor.fetchone()[0]
-        cursor.execute(
-            f"SELECT f.kind, f.ref {base} ORDER BY bm25(plans_search, 10.0, 5.0, 1.0, 0.0, 0.0), "
-            "f.rowid LIMIT %s OFFSET %s",
-            [match, *params, limit, offset],
-        )
-        return [(row[0], int(row[1])) for row in cursor.fetchall()], total
+        want = offset + limit
+        rows: list[Any] = []
+        if want <= CANDIDATES:
+            # Rank every match once (FTS5 must), join only the best CANDIDATES.
+            cursor.execute(
+                f"SELECT f.rowid FROM (SELECT rowid, {rank} AS score FROM plans_search "
+                f"WHERE plans_search MATCH %s ORDER BY score, rowid LIMIT %s) AS f {visible} "
+                "ORDER BY f.score, f.rowid LIMIT %s OFFSET %s",
+                [match, CANDIDATES, *params, limit, offset],
+            )
+            rows = cursor.fetchall()
+        if len(rows) < limit and offset + len(rows) < total:
+            cursor.execute(
+                f"SELECT f.rowid FROM plans_search f {visible} AND plans_search MATCH %s "
+                f"ORDER BY {rank}, f.rowid LIMIT %s OFFSET %s",
+                [*params, match, limit, offset],
+            )
+            rows = cursor.fetchall()
+        return [(KINDS[row[0] % 3], row[0] // 3) for row in rows], total
 
 
 def _postgres_refs(
-    parsed: ParsedQuery, kinds: list[str], user: Any, filters: Filters, limit: int, offset: int
+    parsed: ParsedQuery, kinds: list[str], access: Access, filters: Filters, limit: int, offset: int
 ) -> tuple[list[tuple[str, int]], int]:
     selects, params = [], []
     for kind in kinds:
         alias = _ALIASES[kind]
         document = pg_document(kind, alias)
-        sql, extra = _conditions(kind, alias, user, filters)
+        sql, extra = _conditions(kind, alias, access, filters)
         selects.append(
             f"SELECT '{kind}' AS kind, {alias}.id AS ref, ts_rank({document}, q.q, 1) AS rank "
             f"FROM {DOCUMENTS[kind][0]} {alias}, q WHERE {document} @@ q.q AND {sql}"
@@ -474,7 +518,8 @@ def _code_items(
     items = _visible_items(user, filters)
     codes = {code, code.upper()}
     exact = items.filter(code__in=codes)
-    under = items.filter(code__startswith=f"{code}.")
+    # A range, not LIKE, so that the index on the code serves it ("/" follows ".").
+    under = items.filter(code__gt=f"{code}.", code__lt=f"{code}/")
     exact_ids = list(exact.order_by("plan_id", "path").values_list("pk", flat=True)[:MAX_LIMIT])
     total = len(exact_ids) + under[: COUNT_LIMIT + 1].count()
     rows = [("item", pk) for pk in exact_ids]
@@ -597,7 +642,7 @@ def search_items(
         if not kinds:
             return page
         finder = _postgres_refs if connection.vendor == "postgresql" else _sqlite_refs
-        refs, page.total = finder(parsed, kinds, user, filters, limit, offset)
+        refs, page.total = finder(parsed, kinds, Access.of(user), filters, limit, offset)
     page.hits = _hits(refs, parsed.prefixes, exact)
     return page
 

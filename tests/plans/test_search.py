@@ -402,3 +402,21 @@ def test_the_evaluation_command_explains_what_is_missing(db, tmp_path) -> None: 
     out = StringIO()
     call_command("search", "evaluate", "--build", stdout=out)
     assert "recall@10" in out.getvalue() and Plan.objects.count() == 3
+
+
+@pytest.mark.parametrize("candidates", [1, 3, 10])
+def test_ranking_the_best_candidates_first_gives_the_same_pages(  # type: ignore[no-untyped-def]
+    hidden, monkeypatch, vision, candidates
+) -> None:
+    """The SQLite pass that joins only the best matches must page like the full ranking."""
+    Item.objects.filter(plan=vision, code__startswith="7.2.1").update(retired_at=timezone.now())
+    queries = [("border", {}), ("border", {"kind": "item"}), ("border", {"plan": vision})]
+    for query, filters in queries:
+        monkeypatch.setattr(search, "CANDIDATES", 10_000)
+        full = [keys_page(query, offset, **filters) for offset in (0, 5, 10, 15)]
+        monkeypatch.setattr(search, "CANDIDATES", candidates)
+        assert [keys_page(query, offset, **filters) for offset in (0, 5, 10, 15)] == full
+
+
+def keys_page(query: str, offset: int, **filters) -> list[str]:  # type: ignore[no-untyped-def]
+    return [hit.key for hit in search_items(query, limit=5, offset=offset, **filters).hits]

@@ -7,7 +7,7 @@ the weighted tsvector of the folded columns. The SQL is frozen here; ``plans/sea
 builds the same expressions at query time (tests/plans/test_search.py keeps them equal).
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 FOLD_PAIRS = (
     ("ИЙ", "и"), ("Ий", "и"), ("ий", "и"), ("Ө", "о"), ("ө", "о"), ("Ү", "у"), ("ү", "у"),
@@ -172,6 +172,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="item",
+            index=models.Index(fields=["code"], name="item_code"),
+        ),
         migrations.RunPython(
             _run({"sqlite": sqlite_forward, "postgresql": pg_forward}),
             _run({"sqlite": sqlite_backward, "postgresql": pg_backward}),
