@@ -422,7 +422,7 @@ def _sqlite_refs(
         table = DOCUMENTS[kind][0]
         number = KIND_NUMBER[kind]
         joins.append(
-            f"LEFT JOIN {table} {alias} ON f.rowid % 3 = {number} AND {alias}.id = f.rowid / 3"
+            f"LEFT JOIN {table} {alias} ON f.rowid %% 3 = {number} AND {alias}.id = f.rowid / 3"
         )
         if kind in kinds:
             sql, extra = _conditions(kind, alias, access, filters)
