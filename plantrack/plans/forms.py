@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime
+import html
 from collections.abc import Iterable
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.organisations.models import Organisation
@@ -491,6 +494,23 @@ class ItemRestoreForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class QuickSelect(forms.Select):
+    """A select rendered in one pass: the search page's plan list has hundreds of options,
+    and a template per option would cost more than the search itself."""
+
+    def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = "" if value is None else str(value)
+        options = "".join(
+            f'<option value="{html.escape(str(key))}"'
+            f"{' selected' if str(key) == chosen else ''}>{html.escape(str(label))}</option>"
+            for key, label in self.choices
+        )
+        # Every value and label is escaped above; the attributes by flatatt.
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")
+
+
 class SearchForm(forms.Form):
     """The search page's words and filters (a GET form: every field may be left empty)."""
 
@@ -504,11 +524,16 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Words to find in plans, in Mongolian or English"), required=False, strip=True
     )
-    kind = forms.ChoiceField(label=_("Show"), required=False, choices=KIND_CHOICES)
-    plan = forms.ChoiceField(label=_("Plan"), required=False)
-    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Show"), required=False, choices=KIND_CHOICES, widget=QuickSelect
+    )
+    plan = forms.ChoiceField(label=_("Plan"), required=False, widget=QuickSelect)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False, widget=QuickSelect)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Status.choices],
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, plans=(), organisations=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -517,21 +542,21 @@ class SearchForm(forms.Form):
         organisation_field = self.fields["organisation"]
         assert isinstance(plan_field, forms.ChoiceField)
         assert isinstance(organisation_field, forms.ChoiceField)
-        self.plans = {plan.slug: plan for plan in plans}
-        self.organisations = {org.slug: org for org in organisations}
-        plan_field.choices = [("", _("Any plan"))] + [
-            (plan.slug, plan.title[:90]) for plan in self.plans.values()
-        ]
+        # (slug, name) pairs: the offered plans and organisations (see the selectors).
+        plan_field.choices = [("", _("Any plan"))] + [(s, t[:90]) for s, t in plans]
         organisation_field.choices = [("", _("Any organisation"))] + [
-            (org.slug, org.name[:90]) for org in self.organisations.values()
+            (s, n[:90]) for s, n in organisations
         ]
 
     def filters(self) -> dict[str, object]:
         """The valid filters as ``search_items`` takes them (an invalid one is left out)."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        plan_slug, org_slug = data.get("plan") or "", data.get("organisation") or ""
         return {
             "kind": data.get("kind") or "",
-            "plan": self.plans.get(data.get("plan") or ""),
-            "organisation": self.organisations.get(data.get("organisation") or ""),
+            "plan": Plan.objects.filter(slug=plan_slug).first() if plan_slug else None,
+            "organisation": Organisation.objects.filter(slug=org_slug).first()
+            if org_slug
+            else None,
             "status": data.get("status") or "",
         }

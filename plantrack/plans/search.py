@@ -36,6 +36,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from plantrack.accounts.permissions import PLAN_MANAGERS, in_group, is_site_admin
 from plantrack.lib.rules import signed_in
@@ -282,6 +283,7 @@ def highlight(text: str, prefixes: list[str]) -> SafeString:
 
 
 EXCERPT_CHARS = 240
+TITLE_WORDS = 30
 
 
 def excerpt(text: str, prefixes: list[str]) -> SafeString | None:
@@ -590,7 +592,7 @@ def _other(obj: Any, field_name: str) -> str:
 
 def _item_hit(item: Item, prefixes: list[str], exact: bool) -> Hit:
     label = item.label
-    title = item.title
+    title = Truncator(item.title).words(TITLE_WORDS)
     body = item.body
     return Hit(
         kind="item",

@@ -231,13 +231,24 @@ def stored_import_mapping(slug: str | None) -> dict[str, Any] | None:
     return stored if isinstance(stored, dict) and stored else None
 
 
-def search_plan_choices(user: Any) -> list[Plan]:
-    """The plans the search page's plan filter offers: those ``user`` may see."""
-    plans = list(visible_plans(user).order_by("pk"))
-    return sorted(plans, key=lambda plan: plan.title.lower())
+def search_plan_choices(user: Any) -> list[tuple[str, str]]:
+    """(slug, title in the reader's language) of the plans ``user`` may see, by title: the
+    search page's plan filter. Plain rows, not model objects: there may be hundreds."""
+    from plantrack.lib.bilingual import language_order
+
+    order = language_order()
+    rows = (
+        visible_plans(user)
+        .order_by()
+        .values_list("slug", "short_name", *(f"title_{lang}" for lang in order))
+    )
+    choices = [
+        (slug, next((t for t in titles if t), short_name)) for slug, short_name, *titles in rows
+    ]
+    return sorted(choices, key=lambda choice: choice[1].lower())
 
 
-def search_organisation_choices(user: Any) -> list[Organisation]:
+def search_organisation_choices(user: Any) -> list[tuple[str, str]]:
     """The organisations the search page's organisation filter offers: those responsible for
     some item, less those only a draft names (for everyone but site administrators)."""
     from django.db.models import Exists, OuterRef
@@ -249,4 +260,5 @@ def search_organisation_choices(user: Any) -> list[Organisation]:
     organisations = Organisation.objects.filter(Exists(named))
     if not is_site_admin(user):
         organisations = organisations.exclude(only_in_drafts())
-    return sorted(organisations, key=lambda org: org.name.lower())
+    choices = [(org.slug, org.name) for org in organisations]
+    return sorted(choices, key=lambda choice: choice[1].lower())
