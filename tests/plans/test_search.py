@@ -210,6 +210,13 @@ def test_rebuild_fills_the_sqlite_table_afresh(db) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.postgres
+def test_rebuild_has_nothing_to_do_on_postgresql(db) -> None:  # type: ignore[no-untyped-def]
+    out = StringIO()
+    call_command("search", "rebuild", stdout=out)
+    assert "Nothing to rebuild" in out.getvalue()
+
+
+@pytest.mark.postgres
 def test_postgresql_uses_the_gin_indexes(db) -> None:  # type: ignore[no-untyped-def]
     document = search.pg_document("item", "i")
     with connection.cursor() as cursor:

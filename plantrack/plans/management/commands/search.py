@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from plantrack.plans import search_eval
@@ -33,6 +34,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rebuild":
+            if connection.vendor != "sqlite":
+                self.stdout.write(
+                    _("Nothing to rebuild: on PostgreSQL the search indexes are on the tables.")
+                )
+                return
             count = rebuild_index()
             self.stdout.write(_("Search index rebuilt: %(count)d rows.") % {"count": count})
             return
