@@ -22,6 +22,8 @@ USAGE = """usage: plantrack COMMAND [options]
            guide and template: /<lang>/help/import/ on the site)
   bench    measure page and import speed:  plantrack bench --scale 100
            (its own temporary SQLite database; PLANTRACK_BENCH_DATABASE_URL for PostgreSQL)
+  search   plantrack search evaluate: recall@10 and MRR of the labelled queries
+           (--build imports the seed plans into an empty database) | rebuild
   history  the tamper-evident history:  plantrack history verify [--against head.json]
            [--email-on-failure] | checkpoint (sign the head) | keygen   (alias: audit)
            | schedule (the nightly checkpoint and check, run by `plantrack db_worker`)

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import datetime
+import html
 from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.lib.bilingual import language_order
@@ -540,3 +543,71 @@ class PlanRetireForm(forms.Form):
 
 class ItemRestoreForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class QuickSelect(forms.Select):
+    """A select rendered in one pass: the search page's plan list has hundreds of options,
+    and a template per option would cost more than the search itself."""
+
+    def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = "" if value is None else str(value)
+        options = "".join(
+            f'<option value="{html.escape(str(key))}"'
+            f"{' selected' if str(key) == chosen else ''}>{html.escape(str(label))}</option>"
+            for key, label in self.choices
+        )
+        # Every value and label is escaped above; the attributes by flatatt.
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")
+
+
+class SearchForm(forms.Form):
+    """The search page's words and filters (a GET form: every field may be left empty)."""
+
+    KIND_CHOICES = (
+        ("", _("Everything")),
+        ("item", _("Plan items")),
+        ("plan", _("Plans")),
+        ("organisation", _("Organisations")),
+    )
+
+    q = forms.CharField(
+        label=_("Words to find in plans, in Mongolian or English"), required=False, strip=True
+    )
+    kind = forms.ChoiceField(
+        label=_("Show"), required=False, choices=KIND_CHOICES, widget=QuickSelect
+    )
+    plan = forms.ChoiceField(label=_("Plan"), required=False, widget=QuickSelect)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False, widget=QuickSelect)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Status.choices],
+        widget=QuickSelect,
+    )
+
+    def __init__(self, *args, plans=(), organisations=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        plan_field = self.fields["plan"]
+        organisation_field = self.fields["organisation"]
+        assert isinstance(plan_field, forms.ChoiceField)
+        assert isinstance(organisation_field, forms.ChoiceField)
+        # (slug, name) pairs: the offered plans and organisations (see the selectors).
+        plan_field.choices = [("", _("Any plan"))] + [(s, t[:90]) for s, t in plans]
+        organisation_field.choices = [("", _("Any organisation"))] + [
+            (s, n[:90]) for s, n in organisations
+        ]
+
+    def filters(self) -> dict[str, object]:
+        """The valid filters as ``search_items`` takes them (an invalid one is left out)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        plan_slug, org_slug = data.get("plan") or "", data.get("organisation") or ""
+        return {
+            "kind": data.get("kind") or "",
+            "plan": Plan.objects.filter(slug=plan_slug).first() if plan_slug else None,
+            "organisation": Organisation.objects.filter(slug=org_slug).first()
+            if org_slug
+            else None,
+            "status": data.get("status") or "",
+        }

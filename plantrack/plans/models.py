@@ -331,6 +331,8 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["plan", "kind", "status"], name="item_plan_kind_status"),
             models.Index(fields=["plan", "depth", "path"], name="item_plan_depth_path"),
+            # Search: a code query finds an item by its code in any plan.
+            models.Index(fields=["code"], name="item_code"),
         ]
 
     def __str__(self) -> str:

@@ -265,3 +265,36 @@ def stored_import_mapping(slug: str | None) -> dict[str, Any] | None:
         return None
     stored = Plan.objects.filter(slug=slug).values_list("import_mapping", flat=True).first()
     return stored if isinstance(stored, dict) and stored else None
+
+
+def search_plan_choices(user: Any) -> list[tuple[str, str]]:
+    """(slug, title in the reader's language) of the plans ``user`` may see, by title: the
+    search page's plan filter. Plain rows, not model objects: there may be hundreds."""
+    from plantrack.lib.bilingual import language_order
+
+    order = language_order()
+    rows = (
+        visible_plans(user)
+        .order_by()
+        .values_list("slug", "short_name", *(f"title_{lang}" for lang in order))
+    )
+    choices = [
+        (slug, next((t for t in titles if t), short_name)) for slug, short_name, *titles in rows
+    ]
+    return sorted(choices, key=lambda choice: choice[1].lower())
+
+
+def search_organisation_choices(user: Any) -> list[tuple[str, str]]:
+    """The organisations the search page's organisation filter offers: those responsible for
+    some item, less those only a draft names (for everyone but site administrators)."""
+    from django.db.models import Exists, OuterRef
+
+    from plantrack.accounts.permissions import is_site_admin
+    from plantrack.organisations.selectors import only_in_drafts
+
+    named = Responsibility.objects.filter(organisation=OuterRef("pk"))
+    organisations = Organisation.objects.filter(Exists(named))
+    if not is_site_admin(user):
+        organisations = organisations.exclude(only_in_drafts())
+    choices = [(org.slug, org.name) for org in organisations]
+    return sorted(choices, key=lambda choice: choice[1].lower())

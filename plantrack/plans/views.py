@@ -6,6 +6,7 @@ import secrets
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +35,7 @@ from .forms import (
     ItemForm,
     PlanForm,
     ResponsibilityForm,
+    SearchForm,
 )
 from .importers.base import ImportRefused, ParsedPlan
 from .importers.detect import parse_bytes
@@ -46,6 +48,7 @@ HOME_PLANS = 6
 PLANS_PER_PAGE = 24
 # Search counts up to COUNT_LIMIT results, so no page starts past it.
 MAX_SEARCH_OFFSET = COUNT_LIMIT
+MAX_QUERY_CHARS = 200
 
 
 @public
@@ -138,10 +141,30 @@ def item_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 @public
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
-    offset = int_param(request, "offset", default=0, minimum=0, maximum=MAX_SEARCH_OFFSET)
-    results = search_items(query, offset=offset, user=request.user) if query else None
-    return render(request, "plans/search.html", {"query": query, "results": results})
+    form = SearchForm(
+        request.GET or None,
+        plans=selectors.search_plan_choices(request.user),
+        organisations=selectors.search_organisation_choices(request.user),
+    )
+    query, results, params, filters = "", None, {}, {}
+    if form.is_bound:
+        form.is_valid()  # an invalid filter is shown with its message and left out
+        query = (form.cleaned_data.get("q") or "").strip()[:MAX_QUERY_CHARS]
+        filters = form.filters()
+        params = {k: request.GET.get(k, "") for k in ("kind", "plan", "organisation", "status")}
+        params = {"q": query, **{k: v for k, v in params.items() if k not in form.errors}}
+    if query:
+        offset = int_param(request, "offset", default=0, minimum=0, maximum=MAX_SEARCH_OFFSET)
+        results = search_items(query, offset=offset, user=request.user, **filters)  # type: ignore[arg-type]
+        if results.redirect_url:
+            return redirect(results.redirect_url)
+    context = {
+        "form": form,
+        "query": query,
+        "results": results,
+        "base_query": urlencode({k: v for k, v in params.items() if v}),
+    }
+    return render(request, "plans/search.html", context)
 
 
 @allowed_if("plans.change_plan", per_object=True)

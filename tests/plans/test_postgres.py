@@ -48,8 +48,10 @@ def test_concurrent_edits_of_one_item_never_silently_overwrite(alice):  # type: 
 
 
 def test_the_search_index_exists_on_postgresql(db):  # type: ignore[no-untyped-def]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'plans_item_search'")
-        row = cursor.fetchone()
-    assert row is not None
-    assert "gin" in row[0].lower()
+    # One GIN index per searched table (migration plans/0013).
+    for name in ("plans_search_item", "plans_search_plan", "plans_search_organisation"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+            row = cursor.fetchone()
+        assert row is not None, name
+        assert "gin" in row[0].lower()

@@ -19,6 +19,7 @@ from copy import deepcopy
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -389,6 +390,10 @@ class Command(BaseCommand):
             ("organisation", "/en/organisations/mddic/"),
             ("organisation list", "/en/organisations/"),
             ("search", "/en/search/?q=border"),
+            ("search, Mongolian forms", "/mn/search/?q=" + quote("хилийн хамгаалалт")),
+            ("search, romanised", "/mn/search/?q=khil+khamgaalakh"),
+            ("search, filtered", "/en/search/?q=protection&kind=item&status=not_started"),
+            ("search, code in many plans", "/en/search/?q=1.1"),
             ("plan history", "/en/plans/vision-2050-big/history/"),
             ("item history", "/en/plans/vision-2050-goal-7/items/7.3.13/history/"),
         ]
