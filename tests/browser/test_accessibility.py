@@ -140,6 +140,11 @@ def _edit_item_title(page: Page, lang: str) -> None:
     submit_main_form(page)
 
 
+def _submit_unchanged(page: Page, lang: str) -> None:
+    """Send the form as it stands (a required reason left empty)."""
+    submit_main_form(page)
+
+
 def _open_update(page: Page, lang: str) -> None:
     """Follow the item page's first link to a progress report's own page."""
     with page.expect_navigation():
@@ -195,6 +200,14 @@ CASES = [
     PageCase("sign-in-failed", "accounts/sign-in/", then=_failed_sign_in, expect="#error-summary"),
     PageCase("not-found", "no-such-page/", status=404),
     PageCase("plan-edit", f"{VISION}edit/", manager=True),
+    PageCase("plan-retire", f"{VISION}retire/", manager=True),
+    PageCase(
+        "plan-retire-invalid",
+        f"{VISION}retire/",
+        manager=True,
+        then=_submit_unchanged,
+        expect="#error-summary",
+    ),
     PageCase(
         "plan-edit-invalid",
         f"{VISION}edit/",
@@ -281,6 +294,14 @@ CASES = [
     PageCase("organisation-members", "organisations/disability-federation/members/", user=CSO),
     PageCase("organisation-review", "organisations/review/", user=ADMIN),
     PageCase("organisation-decide", "organisations/code-tal/decide/", user=ADMIN),
+    PageCase("organisation-retire", "organisations/code-tal/retire/", user=ADMIN),
+    PageCase(
+        "organisation-retire-invalid",
+        "organisations/code-tal/retire/",
+        user=ADMIN,
+        then=_submit_unchanged,
+        expect="#error-summary",
+    ),
     PageCase(
         "organisation-decide-invalid",
         "organisations/code-tal/decide/",
