@@ -135,7 +135,13 @@ class ChangeRow:
     before: str
     after: str
     lang: str = ""  # the language of the values, for a field that holds one language
+    code: bool = False  # identifiers (short names, codes, file names): in no language
 
+
+# Fields whose values are identifiers, shown as code rather than as text in a language.
+IDENTIFIERS = frozenset(
+    {"short_name", "slug", "code", "path", "source_name", "source_sha256", "languages"}
+)
 
 TRANSLATION_STATE_LABELS = {
     "official": gettext_lazy("official"),
@@ -221,6 +227,7 @@ def change_rows(event: Event) -> list[ChangeRow]:
                 _shown(before, choices, model_field, event.object_type),
                 _shown(after, choices, model_field, event.object_type),
                 name[-2:] if name[-3:] in ("_en", "_mn") else "",
+                name in IDENTIFIERS,
             )
         )
     return rows

@@ -27,7 +27,10 @@ from plantrack.plans.seed_translations import seed_translations, seed_translatio
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 # Web and e-mail addresses are Latin in every language; they are not English text.
-ADDRESS = re.compile(r"(https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|\b[\w-]+\.(mn|org|com|local)\b)")
+ADDRESS = re.compile(
+    r"(\b[\w.-]+\.(json|txt|csv|xlsx|docx|pdf|md)\b"  # file names, e.g. in a history reason
+    r"|https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|\b[\w-]+\.(mn|org|com|local)\b)"
+)
 WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’-][A-Za-z\u00c0-\u024f]+)*")
 ROMAN = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)$")
 # An acronym: two to eight letters, at least two of them capitals ("MOD", "MoE", "MoJHA").
@@ -76,7 +79,9 @@ class Visible(HTMLParser):
     """Counts the letters of text a reader sees (body and title; no scripts or styles),
     leaving out text inside an element whose nearest ``lang`` is English."""
 
-    SKIP = {"script", "style", "template", "noscript"}
+    # Not text in a language: scripts, and code (identifiers such as short names in the
+    # history, shown in <code>; WCAG 3.1.2 exempts words of indeterminate language).
+    SKIP = {"script", "style", "template", "noscript", "code"}
     VOID = {
         "area",
         "base",
