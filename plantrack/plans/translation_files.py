@@ -97,9 +97,7 @@ def xml_text(text: str) -> str:
 def write_xliff(*, slug: str, source: str, target: str, units: list[ExportUnit]) -> bytes:
     ET.register_namespace("", XLIFF_NS)
     q = f"{{{XLIFF_NS}}}"
-    root = ET.Element(
-        f"{q}xliff", {"version": "2.0", "srcLang": source, "trgLang": target}
-    )
+    root = ET.Element(f"{q}xliff", {"version": "2.0", "srcLang": source, "trgLang": target})
     file_el = ET.SubElement(root, f"{q}file", {"id": slug, "original": f"plantrack:{slug}"})
     for unit in units:
         unit_el = ET.SubElement(
@@ -252,7 +250,12 @@ def read_xliff(data: bytes, limits: Limits) -> TranslationFile:
                 if element is not None and element.get(lang, expected) != expected:
                     problems.append(
                         _("%(where)s: its <%(tag)s> is in “%(lang)s”, not “%(expected)s”")
-                        % {"where": where, "tag": tag, "lang": element.get(lang), "expected": expected}
+                        % {
+                            "where": where,
+                            "tag": tag,
+                            "lang": element.get(lang),
+                            "expected": expected,
+                        }
                     )
         digest = ""
         for note in unit.iter(f"{q}note"):

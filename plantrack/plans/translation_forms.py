@@ -13,7 +13,8 @@ from plantrack.lib.bilingual import NEEDS_REVIEW, translation_state
 
 from .importers.limits import size_text
 from .models import Item
-from .translations import FIELDS, FILTERS, NEEDS_REVIEW as REVIEW_FILTER, UNTRANSLATED, norm
+from .translations import FIELDS, FILTERS, UNTRANSLATED, norm
+from .translations import NEEDS_REVIEW as REVIEW_FILTER
 
 FIELD_LABELS = {
     "title": gettext_lazy("Title"),
@@ -42,8 +43,14 @@ class TranslateFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = LANGUAGE_LABELS
-        self.fields["direction"].choices = [
-            (d, _("from %(source)s into %(target)s") % {"source": names[d[:2]], "target": names[d[3:]]})
+        direction = self.fields["direction"]
+        assert isinstance(direction, forms.ChoiceField)
+        direction.choices = [
+            (
+                d,
+                _("from %(source)s into %(target)s")
+                % {"source": names[d[:2]], "target": names[d[3:]]},
+            )
             for d in DIRECTIONS
         ]
         labels = {
@@ -51,7 +58,9 @@ class TranslateFilterForm(forms.Form):
             REVIEW_FILTER: _("Translations that need review"),
             "all": _("All items"),
         }
-        self.fields["show"].choices = [(value, labels[value]) for value in FILTERS]
+        show = self.fields["show"]
+        assert isinstance(show, forms.ChoiceField)
+        show.choices = [(value, labels[value]) for value in FILTERS]
 
 
 class TranslationRowForm(forms.Form):
@@ -59,7 +68,8 @@ class TranslationRowForm(forms.Form):
     official = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, item: Item, source: str, target: str, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=f"row-{item.pk}", **kwargs)
+        kwargs["prefix"] = f"row-{item.pk}"
+        super().__init__(*args, **kwargs)
         self.item, self.source, self.target = item, source, target
         self.names = shown_fields(item, source, target)
         language = LANGUAGE_LABELS[target]

@@ -110,9 +110,9 @@ def untranslated_count(plan: Plan) -> int:
     """Live items of the plan without a translation into the other language than its own."""
     target = other_language(source_language(plan))
     return int(
-        live_items(plan).aggregate(
-            n=Count("pk", filter=missing_q(source_language(plan), target))
-        )["n"]
+        live_items(plan).aggregate(n=Count("pk", filter=missing_q(source_language(plan), target)))[
+            "n"
+        ]
     )
 
 
@@ -351,8 +351,8 @@ def translations_save(
     _check_permission(plan, by)
     if target not in CONTENT_LANGUAGES:
         raise ValidationError(_("Choose Mongolian or English as the language to translate into."))
-    source = LANGUAGE_NAMES_EN.get(other_language(target), "")
-    reason = f"translation {source} → {LANGUAGE_NAMES_EN[target]}"
+    names = LANGUAGE_NAMES_EN
+    reason = f"translation {names[other_language(target)]} → {names[target]}"
     return _write(plan=plan, target=target, rows=rows, by=by, reason=reason)
 
 
@@ -502,9 +502,12 @@ def translations_import(
         from .translation_files import _refuse
 
         raise _refuse(problems)
-    report = ImportReport(format_name=parsed.format_name, source=parsed.source, target=parsed.target)
+    report = ImportReport(
+        format_name=parsed.format_name, source=parsed.source, target=parsed.target
+    )
     rows = _import_rows(parsed, items, report)
-    reason = f"{file_name[:120]}: translation {LANGUAGE_NAMES_EN[parsed.source]} → {LANGUAGE_NAMES_EN[parsed.target]}"
+    names = LANGUAGE_NAMES_EN
+    reason = f"{file_name[:120]}: translation {names[parsed.source]} → {names[parsed.target]}"
     with transaction.atomic():
         _check_permission(plan, by)
         saved = _write(plan=plan, target=parsed.target, rows=rows, by=by, reason=reason)

@@ -52,13 +52,17 @@ def _query(source: str, target: str, show: str, page: int | None = None) -> str:
     return query if page is None else f"{query}&page={page}"
 
 
-def _posted_rows(request: HttpRequest, plan: Plan, source: str, target: str) -> list[TranslationRowForm]:
+def _posted_rows(
+    request: HttpRequest, plan: Plan, source: str, target: str
+) -> list[TranslationRowForm]:
     pks = []
     for raw in request.POST.getlist("rows")[:ROWS_PER_PAGE]:
         if raw.isdigit():
             pks.append(int(raw))
     items = translations.live_items(plan).filter(pk__in=pks).order_by("path")
-    return [TranslationRowForm(request.POST, item=item, source=source, target=target) for item in items]
+    return [
+        TranslationRowForm(request.POST, item=item, source=source, target=target) for item in items
+    ]
 
 
 def _row(form: TranslationRowForm) -> TranslationRow:
@@ -122,7 +126,14 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     items = translations.filtered_items(plan, source=source, target=target, which=show).only(
-        "pk", "plan_id", "code", "kind", "path", "version", "translations", *translations.TEXT_COLUMNS
+        "pk",
+        "plan_id",
+        "code",
+        "kind",
+        "path",
+        "version",
+        "translations",
+        *translations.TEXT_COLUMNS,
     )
     page = Paginator(items, ROWS_PER_PAGE).get_page(page_number)
     if forms is None:
@@ -137,7 +148,9 @@ def _page(
         "rows": rows,
         "errors": any(form.errors for form in forms),
         "counts": translations.translation_counts(plan),
-        "filter_form": TranslateFilterForm(initial={"direction": f"{source}-{target}", "show": show}),
+        "filter_form": TranslateFilterForm(
+            initial={"direction": f"{source}-{target}", "show": show}
+        ),
         "import_form": import_form or TranslationImportForm(),
         "query": _query(source, target, show),
         "page_query": _query(source, target, show, page.number),
@@ -220,4 +233,3 @@ def _import_messages(request: HttpRequest, report: Any) -> None:
         )
     for message in list(report.refused.values())[:20]:
         messages.error(request, message)
-

@@ -54,9 +54,13 @@ def test_the_manager_sees_untranslated_items_side_by_side(sign_in, client, visio
     assert content.count('class="translate-row"') == 25
 
 
-def test_saving_a_page_translates_its_rows_and_keeps_filter_and_page(sign_in, client, vision, alice):  # type: ignore[no-untyped-def]
+def test_saving_a_page_translates_its_rows_and_keeps_filter_and_page(
+    sign_in, client, vision, alice
+):  # type: ignore[no-untyped-def]
     sign_in(client, alice)
-    one, two, three = Item.objects.filter(plan=vision, code__in=["7.1.1", "7.1.2", "7.1.3"]).order_by("path")
+    one, two, three = Item.objects.filter(
+        plan=vision, code__in=["7.1.1", "7.1.2", "7.1.3"]
+    ).order_by("path")
     before = untranslated_count(vision)
     events = Event.objects.count()
     data = _merge(
@@ -119,7 +123,10 @@ def test_a_nul_character_is_refused_next_to_its_row(vision, alice):  # type: ign
 def test_unchanged_rows_and_the_official_box(vision, alice):  # type: ignore[no-untyped-def]
     item = Item.objects.get(plan=vision, code="7.1.1")
     save = lambda **kw: translations_save(  # noqa: E731
-        plan=vision, target="mn", rows=[TranslationRow(code="7.1.1", version=item.version, **kw)], by=alice
+        plan=vision,
+        target="mn",
+        rows=[TranslationRow(code="7.1.1", version=item.version, **kw)],
+        by=alice,
     )
     save(texts={"title": "Нэг"}, official=True)
     item.refresh_from_db()
@@ -136,17 +143,29 @@ def test_unchanged_rows_and_the_official_box(vision, alice):  # type: ignore[no-
 def test_a_changed_source_marks_the_translation_for_review_and_review_clears_it(vision, alice):  # type: ignore[no-untyped-def]
     item = Item.objects.get(plan=vision, code="7.1.1")
     translations_save(
-        plan=vision, target="mn", rows=[TranslationRow(code="7.1.1", version=1, texts={"title": "Нэг"})], by=alice
+        plan=vision,
+        target="mn",
+        rows=[TranslationRow(code="7.1.1", version=1, texts={"title": "Нэг"})],
+        by=alice,
     )
     item.refresh_from_db()
-    item_update(item=item, version=item.version, values={"title_en": "A new source", "title_mn": "Нэг"}, by=alice)
+    item_update(
+        item=item,
+        version=item.version,
+        values={"title_en": "A new source", "title_mn": "Нэг"},
+        by=alice,
+    )
     item.refresh_from_db()
     assert item.translations == {"title_mn": "needs_review"}
     assert translation_counts(vision)["mn"]["needs_review"] == 1
     translations_save(
         plan=vision,
         target="mn",
-        rows=[TranslationRow(code="7.1.1", version=item.version, texts={"title": "Нэг"}, reviewed=True)],
+        rows=[
+            TranslationRow(
+                code="7.1.1", version=item.version, texts={"title": "Нэг"}, reviewed=True
+            )
+        ],
         by=alice,
     )
     item.refresh_from_db()
@@ -155,7 +174,9 @@ def test_a_changed_source_marks_the_translation_for_review_and_review_clears_it(
 
 def test_editing_the_translation_itself_marks_nothing(vision, alice):  # type: ignore[no-untyped-def]
     item = Item.objects.get(plan=vision, code="7.1.1")
-    item_update(item=item, version=1, values={"title_en": item.title_en, "title_mn": "Нэг"}, by=alice)
+    item_update(
+        item=item, version=1, values={"title_en": item.title_en, "title_mn": "Нэг"}, by=alice
+    )
     item.refresh_from_db()
     assert item.translations == {}
 
@@ -166,7 +187,10 @@ def test_a_reimport_with_a_changed_title_marks_the_translation(vision, alice):  
 
     item = Item.objects.get(plan=vision, code="7.1.1")
     translations_save(
-        plan=vision, target="mn", rows=[TranslationRow(code="7.1.1", version=1, texts={"title": "Нэг"})], by=alice
+        plan=vision,
+        target="mn",
+        rows=[TranslationRow(code="7.1.1", version=1, texts={"title": "Нэг"})],
+        by=alice,
     )
     name = next(n for n in PLAN_SEEDS if any(i.code == "7.1.1" for i in read_seed(n).items))
     parsed = read_seed(name)
@@ -189,7 +213,9 @@ def test_a_reimport_with_a_changed_title_marks_the_translation(vision, alice):  
 def test_the_filter_shows_only_what_needs_review(sign_in, client, vision, alice):  # type: ignore[no-untyped-def]
     sign_in(client, alice)
     item = Item.objects.get(plan=vision, code="7.2.1")
-    Item.objects.filter(pk=item.pk).update(title_mn="Хоёр", translations={"title_mn": "needs_review"})
+    Item.objects.filter(pk=item.pk).update(
+        title_mn="Хоёр", translations={"title_mn": "needs_review"}
+    )
     content = client.get(f"{URL}?show=needs_review").content.decode()
     assert content.count('class="translate-row"') == 1
     assert f'id="row-{item.pk}"' in content
@@ -198,7 +224,13 @@ def test_the_filter_shows_only_what_needs_review(sign_in, client, vision, alice)
 
 def test_the_plan_page_shows_its_managers_the_untranslated_count(sign_in, client, vision, alice):  # type: ignore[no-untyped-def]
     count = untranslated_count(vision)
-    assert count == Item.objects.filter(plan=vision, retired_at__isnull=True).exclude(title_en="").filter(title_mn="").count()
+    assert (
+        count
+        == Item.objects.filter(plan=vision, retired_at__isnull=True)
+        .exclude(title_en="")
+        .filter(title_mn="")
+        .count()
+    )
     sign_in(client, alice)
     content = client.get("/en/plans/vision-2050-goal-7/").content.decode()
     assert f"Translate ({count} untranslated)" in content
@@ -213,7 +245,9 @@ def _translate_page_queries(client, url: str) -> int:  # type: ignore[no-untyped
     return len(ctx.captured_queries)
 
 
-def test_the_translate_page_costs_the_same_queries_for_a_bigger_plan(sign_in, client, vision, alice):  # type: ignore[no-untyped-def]
+def test_the_translate_page_costs_the_same_queries_for_a_bigger_plan(
+    sign_in, client, vision, alice
+):  # type: ignore[no-untyped-def]
     from plantrack.plans.generate import scaled_vision
     from plantrack.plans.services import plan_import
 
@@ -223,8 +257,12 @@ def test_the_translate_page_costs_the_same_queries_for_a_bigger_plan(sign_in, cl
     client.get(URL)  # the first request of a session loads what later ones find cached
     small = _translate_page_queries(client, URL)
     large = _translate_page_queries(client, f"/en/plans/{big.slug}/translate/")
-    large_later = _translate_page_queries(client, f"/en/plans/{big.slug}/translate/?page=20&show=all")
-    assert Item.objects.filter(plan=big).count() > 10 * Item.objects.filter(plan=vision).count() // 2
+    large_later = _translate_page_queries(
+        client, f"/en/plans/{big.slug}/translate/?page=20&show=all"
+    )
+    assert (
+        Item.objects.filter(plan=big).count() > 10 * Item.objects.filter(plan=vision).count() // 2
+    )
     assert small == large == large_later
 
 
@@ -247,7 +285,9 @@ def test_a_visitor_is_sent_to_sign_in_and_nothing_changes(client, row_post):  # 
 
 
 @pytest.mark.parametrize("who", ["charlie", "erin", "bob"])
-def test_a_citizen_a_reporter_and_another_plans_manager_are_refused(request, sign_in, client, row_post, dice, who):  # type: ignore[no-untyped-def]
+def test_a_citizen_a_reporter_and_another_plans_manager_are_refused(
+    request, sign_in, client, row_post, dice, who
+):  # type: ignore[no-untyped-def]
     user = request.getfixturevalue(who)
     if who == "bob":
         dice.managers.add(user)  # a manager, of another plan
@@ -268,7 +308,9 @@ def test_a_citizen_a_reporter_and_another_plans_manager_are_refused(request, sig
         )
 
 
-def test_a_manager_cannot_reach_another_plans_items_through_their_own(sign_in, client, vision, alice, dice):  # type: ignore[no-untyped-def]
+def test_a_manager_cannot_reach_another_plans_items_through_their_own(
+    sign_in, client, vision, alice, dice
+):  # type: ignore[no-untyped-def]
     other = Item.objects.get(plan=dice, code="1.1")
     data = _row_data(other, title="Нэг")
     sign_in(client, alice)
@@ -277,7 +319,10 @@ def test_a_manager_cannot_reach_another_plans_items_through_their_own(sign_in, c
     other.refresh_from_db()
     assert other.title_mn == "" and other.version == 1
     result = translations_save(
-        plan=vision, target="mn", rows=[TranslationRow(code="1.1", version=1, texts={"title": "x"})], by=alice
+        plan=vision,
+        target="mn",
+        rows=[TranslationRow(code="1.1", version=1, texts={"title": "x"})],
+        by=alice,
     )
     assert result.saved == []
 
