@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -290,12 +291,13 @@ def _write(
                 "where": where
             }
             continue
-        if item.version != row.version:
-            result.refused[row.code] = _stale(where)
-            continue
         texts, states = _planned(row, item, target)
+        # A row that asks for what is stored changes nothing, whoever saved the item last.
         if not texts and states == (item.translations or {}):
             result.unchanged += 1
+            continue
+        if item.version != row.version:
+            result.refused[row.code] = _stale(where)
             continue
         before = {**{c: getattr(item, c) for c in texts}, "translations": item.translations}
         for column, text in texts.items():
@@ -487,7 +489,9 @@ def translations_import(
     from .translation_files import read_translation_file
 
     _check_permission(plan, by)
-    parsed = read_translation_file(data, limits or current())
+    parsed = read_translation_file(
+        data, limits or current(max_bytes=settings.PLANTRACK_MAX_IMPORT_BYTES)
+    )
     if parsed.slug != plan.slug:
         raise ImportRefused(
             _(

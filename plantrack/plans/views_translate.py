@@ -77,8 +77,11 @@ def _row(form: TranslationRowForm) -> TranslationRow:
     )
 
 
-def _save(request: HttpRequest, plan: Plan, forms: list[TranslationRowForm], target: str) -> bool:
-    """Save the valid rows; put refusals next to their rows. True when all were saved."""
+def _save(
+    request: HttpRequest, plan: Plan, forms: list[TranslationRowForm], target: str
+) -> list[TranslationRowForm] | None:
+    """Save the valid rows. None when every row was saved; else the rows to show again:
+    the refused ones with their messages and the saved ones as now stored."""
     valid = [form for form in forms if form.is_valid()]
     with receipt(request):
         result = translations.translations_save(
@@ -95,7 +98,16 @@ def _save(request: HttpRequest, plan: Plan, forms: list[TranslationRowForm], tar
         )
     elif len(valid) == len(forms) and not result.refused:
         messages.info(request, _("Nothing was changed on this page."))
-    return len(valid) == len(forms) and not result.refused
+    if len(valid) == len(forms) and not result.refused:
+        return None
+    saved = set(result.saved)
+    fresh = {item.code: item for item in translations.live_items(plan).filter(code__in=saved)}
+    return [
+        TranslationRowForm(item=fresh[form.item.code], source=form.source, target=target)
+        if form.item.code in fresh
+        else form
+        for form in forms
+    ]
 
 
 @allowed_if("plans.change_plan", per_object=True)
@@ -107,8 +119,8 @@ def translate(request: HttpRequest, slug: str) -> HttpResponse:
     page_number = page_param(request)
     forms = None
     if request.method == "POST":
-        forms = _posted_rows(request, plan, source, target)
-        if _save(request, plan, forms, target):
+        forms = _save(request, plan, _posted_rows(request, plan, source, target), target)
+        if forms is None:
             return redirect(f"{request.path}?{_query(source, target, show, page_number)}")
     return _page(request, plan, source, target, show, page_number, forms=forms)
 

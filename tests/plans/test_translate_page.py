@@ -343,3 +343,18 @@ def test_the_page_in_mongolian_renders(sign_in, client, alice, vision):  # type:
     response = client.get("/mn/plans/vision-2050-goal-7/translate/?direction=mn-en&show=all")
     assert response.status_code == 200
     assert Plan.objects.filter(slug=vision.slug).exists()
+
+
+def test_after_a_refused_row_the_saved_rows_can_be_sent_again(sign_in, client, vision, alice):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
+    one, two = Item.objects.filter(plan=vision, code__in=["7.1.1", "7.1.2"]).order_by("path")
+    data = _merge(_row_data(one, title="Нэг"), _row_data(two, title="Хоёр"))
+    Item.objects.filter(pk=two.pk).update(version=5)
+    content = client.post(URL, data).content.decode()
+    # The saved row is shown as stored now, with its new version.
+    assert f'name="row-{one.pk}-version" value="2"' in content
+    # Sending the same text again under the old version changes nothing and is no conflict.
+    again = _merge(_row_data(Item.objects.get(pk=one.pk), version=1))
+    assert client.post(URL, again).status_code == 302
+    one.refresh_from_db()
+    assert (one.title_mn, one.version) == ("Нэг", 2)
