@@ -82,7 +82,7 @@ class TranslationRowForm(forms.Form):
             widget: forms.Widget = (
                 forms.TextInput(attrs={"lang": target})
                 if name == "label"
-                else forms.Textarea(attrs={"lang": target, "rows": 4 if name == "body" else 2})
+                else forms.Textarea(attrs={"lang": target, "rows": 5 if name == "body" else 3})
             )
             self.fields[name] = forms.CharField(
                 label=label,
