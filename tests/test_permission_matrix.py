@@ -1067,7 +1067,64 @@ def admin_user_change(target: str) -> Action:
     )
 
 
+def translate_save(target: str) -> Action:
+    """Save a row of the translate page: own plan, another plan, or another plan's item
+    posted under the persona's own plan (nobody may: the page only saves its plan's items)."""
+    url_plan = "plan_a" if target in ("own", "mixed") else "plan_b"
+    key = ("a", 3) if target == "own" else ("b", 3)
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        item = Item.objects.get(pk=w.item[key].pk)
+        prefix = f"row-{item.pk}"
+        data = {"rows": [str(item.pk)], f"{prefix}-version": item.version}
+        data[f"{prefix}-title"] = "Матрицын орчуулга"
+        return _post(c, f"/en/plans/{getattr(w, url_plan).slug}/translate/", data)
+
+    return Action(
+        "translate save",
+        target,
+        NOBODY if target == "mixed" else MANAGERS if target == "own" else only("site_admin"),
+        run,
+        lambda w, r: _row(Item, w.item[key].pk, "title_mn", "translations", "version"),
+        soft_refusal=target == "mixed",
+    )
+
+
+def translate_import(target: str) -> Action:
+    """Import a translator's XLIFF file into the plan it was exported from."""
+    plan_name = "plan_a" if target == "own" else "plan_b"
+    key = ("a", 4) if target == "own" else ("b", 4)
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from plantrack.plans.translation_files import write_xliff
+        from plantrack.plans.translations import export_units
+
+        plan = getattr(w, plan_name)
+        units = export_units(plan, source="en", target="mn")
+        for unit in units:
+            if unit.code == w.item[key].code and unit.field == "title":
+                unit.target, unit.state = "Матрицын орчуулга", "unofficial"
+        data = write_xliff(slug=plan.slug, source="en", target="mn", units=units)
+        upload = SimpleUploadedFile("plan.xlf", data, content_type="application/xliff+xml")
+        return _post(c, f"/en/plans/{plan.slug}/translate/import/", {"file": upload})
+
+    return Action(
+        "translate import",
+        target,
+        MANAGERS if target == "own" else only("site_admin"),
+        run,
+        lambda w, r: _row(Item, w.item[key].pk, "title_mn", "translations", "version"),
+    )
+
+
 ACTIONS: list[Action] = [
+    translate_save("own"),
+    translate_save("other"),
+    translate_save("mixed"),
+    translate_import("own"),
+    translate_import("other"),
     plan_edit("own"),
     plan_edit("other"),
     item_edit("own"),

@@ -25,7 +25,7 @@ from plantrack.organisations.matching import OrganisationIndex
 from plantrack.organisations.services import organisation_get_or_create
 from plantrack.progress.models import Indicator
 
-from . import events
+from . import events, translations
 from .import_organisations import NewOrganisation, OrganisationReport, Suggestion
 from .importers.base import ImportRefused, ParsedItem, ParsedPlan, ParsedResponsibility
 from .importers.stakeholders import group_key, is_group
@@ -292,6 +292,16 @@ def _diff_items(prepared: _Prepared, parsed: ParsedPlan, existing: dict[str, Ite
             continue
         prepared.by_code[entry.code] = item
         differing = [name for name, value in values.items() if getattr(item, name) != value]
+        # A changed source text marks the other language's translation as needing review.
+        marks = translations.review_marks(
+            stored={name: getattr(item, name) for name in translations.TEXT_COLUMNS},
+            changed={name: values[name] for name in differing},
+            translations=item.translations,
+            source="en" if english else "mn",
+        )
+        if marks is not None:
+            values["translations"] = marks
+            differing.append("translations")
         touched = set(differing)
         if code_by_id.get(item.parent_id) != entry.parent_code:  # type: ignore[arg-type]
             differing.append("parent")
@@ -914,6 +924,8 @@ def item_update(
     Only the plan's managers and the site administrators may edit it."""
     if by is None or not has(by, "plans.change_plan", item.plan):
         raise PermissionDenied(_("Only this plan's managers may change it."))
+    # A changed source text marks the other language's translation as needing review.
+    values = translations.after_source_edit(item=item, values=values)
     before = Item.objects.filter(pk=item.pk).values(*values).first() or {}
     if reason_required(item, before, values) and not reason.strip():
         raise ValidationError(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import help_views, views, views_manage
+from . import help_views, views, views_manage, views_translate
 
 app_name = "plans"
 
@@ -14,6 +14,17 @@ urlpatterns = [
     path("plans/<slug:slug>/publish/", views.plan_publish, name="publish"),
     path("plans/<slug:slug>/add-item/", views_manage.item_add, name="item_add"),
     path("plans/<slug:slug>/retired/", views_manage.retired_items, name="retired"),
+    path("plans/<slug:slug>/translate/", views_translate.translate, name="translate"),
+    path(
+        "plans/<slug:slug>/translate/import/",
+        views_translate.translate_import,
+        name="translate_import",
+    ),
+    path(
+        "plans/<slug:slug>/translate/export.<str:fmt>",
+        views_translate.translate_export,
+        name="translate_export",
+    ),
     path("plans/<slug:slug>/retire/", views_manage.plan_retire, name="retire"),
     path("plans/<slug:slug>/restore/", views_manage.plan_restore, name="restore"),
     path("plans/<slug:slug>/items/<str:code>/", views.item_detail, name="item"),

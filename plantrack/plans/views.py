@@ -26,7 +26,7 @@ from plantrack.organisations.models import Organisation
 from plantrack.progress.forms import ReviewForm
 from plantrack.progress.selectors import item_updates
 
-from . import selectors, services
+from . import selectors, services, translations
 from .forms import (
     ActivityFilterForm,
     ImportConfirmForm,
@@ -80,11 +80,13 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return _plan_filtered(request, plan)
     tree = selectors.plan_tree(plan=plan)
     organisations, branches = selectors.plan_filter_choices(plan=plan, structure=tree.structure)
+    can_manage = can_manage_plan(request.user, plan)
     context = {
         "plan": plan,
         "tree": tree,
         "filter_form": ActivityFilterForm(organisations=organisations, branches=branches),
-        "can_manage": can_manage_plan(request.user, plan),
+        "can_manage": can_manage,
+        "untranslated": translations.untranslated_count(plan) if can_manage else None,
         "expand": request.GET.get("expand") == "all",
     }
     context.update(_history(request, plan.updated_at, history.plan_events(plan)))

@@ -97,6 +97,15 @@ def _upload_seed_file(page: Page, lang: str) -> None:
     submit_main_form(page)
 
 
+def _import_a_bad_translation_file(page: Page, lang: str) -> None:
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "bad.xlf", "mimeType": "application/xml", "buffer": b"<not-xliff/>"}],
+    )
+    with page.expect_navigation():
+        page.locator("form[enctype] button[type=submit]").click()
+
+
 def _upload_own_pdf(page: Page, lang: str) -> None:
     from .test_import_preview import upload_for_scan
 
@@ -246,6 +255,24 @@ CASES = [
         "plans/import/",
         manager=True,
         then=_upload_own_pdf_with_years_out_of_order,
+        expect="#error-summary",
+    ),
+    # Translating a plan's items
+    PageCase("translate", f"{VISION}translate/", manager=True),
+    PageCase(
+        "translate-all", f"{VISION}translate/?show=all", manager=True, expect=".translate-row"
+    ),
+    PageCase(
+        "translate-all-mn-en",
+        f"{VISION}translate/?direction=mn-en&show=all&page=2",
+        manager=True,
+        expect=".translate-row",
+    ),
+    PageCase(
+        "translate-import-refused",
+        f"{VISION}translate/",
+        manager=True,
+        then=_import_a_bad_translation_file,
         expect="#error-summary",
     ),
     # Adding, moving, retiring and restoring single items

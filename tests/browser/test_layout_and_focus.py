@@ -115,3 +115,13 @@ def test_the_summary_links_reach_a_group_of_checkboxes(page_as: Any) -> None:
     assert page.evaluate("() => document.activeElement?.id") == "error-summary"
     page.locator("#error-summary a[href='#id_fields']").click()
     assert page.evaluate("() => document.activeElement?.name") == "fields"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_translate_page_never_scrolls_sideways(manager_page: Page, width: int) -> None:
+    manager_page.set_viewport_size({"width": width, "height": 800})
+    for lang in ("en", "mn"):
+        for query in ("show=all", "direction=mn-en&show=all"):
+            _assert_no_sideways_scroll(
+                manager_page, f"/{lang}/plans/vision-2050-goal-7/translate/?{query}"
+            )
