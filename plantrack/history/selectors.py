@@ -137,7 +137,13 @@ class ChangeRow:
     lang: str = ""  # the language of the values, for a field that holds one language
     code: bool = False  # identifiers (short names, codes, file names): in no language
 
+    @property
+    def short(self) -> bool:
+        """Short enough to say in one line of a History section ("status: A → B")."""
+        return len(self.before) <= SHORT_VALUE and len(self.after) <= SHORT_VALUE
 
+
+SHORT_VALUE = 60
 # Fields whose values are identifiers, shown as code rather than as text in a language.
 IDENTIFIERS = frozenset(
     {"short_name", "slug", "code", "path", "source_name", "source_sha256", "languages"}
