@@ -13,14 +13,18 @@ import json
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from plantrack.history.models import Event
-from plantrack.plans.importers.base import ImportRefused
+from plantrack.plans.importers.base import ImportRefused, ParsedItem, ParsedPlan
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Plan, Responsibility
 from plantrack.plans.services import plan_import, plan_import_language
+
+from .hostile import CASES
+from .test_hostile_files import TEST_LIMITS, _row_counts
 
 ENGLISH_CSV = """# title: District safety plan
 # short_name: district-safety
@@ -40,6 +44,8 @@ MONGOLIAN_MD = """# Дүүргийн аюулгүй байдлын төлөвл�
 1. Хүүхдэд аюулгүй гудамж
 
 1.1. Сургуулийн ойролцоох гарцуудыг гэрэлтүүлэх
+
+Гарц бүрт гэрэл суурилуулна.
 
 1.2. Замын тэмдгийг шинэчлэх
 
@@ -173,12 +179,37 @@ def test_a_mongolian_version_fills_the_mongolian_texts_and_nothing_else(plan, ma
     items = [event for event in new if event.object_type == "plans.item"]
     codes = dict(Item.objects.filter(plan=plan).values_list("pk", "code"))
     assert sorted(codes[int(event.object_id)] for event in items) == ["1", "1.1", "1.2", "2", "2.1"]
-    assert all(set(event.changes) == {"title_mn"} for event in items)
+    changed = {codes[int(event.object_id)]: set(event.changes) for event in items}
+    assert changed.pop("1.1") == {"title_mn", "body_mn"}
+    assert all(names == {"title_mn"} for names in changed.values())
+    body = Item.objects.get(plan=plan, code="1.1").body_mn
+    assert body == "Гарц бүрт гэрэл суурилуулна."
     assert all(event.actor_id == manager.pk for event in new)
     summary = new[-1]
     assert (summary.object_type, summary.object_id) == ("plans.plan", str(plan.pk))
     assert summary.changes["title_mn"] == ["", "Дүүргийн аюулгүй байдлын төлөвлөгөө"]
     assert "mn.md" in summary.reason
+
+
+def test_labels_bodies_and_a_bilingual_template(plan, manager):  # type: ignore[no-untyped-def]
+    parsed = ParsedPlan(
+        title="District safety plan",
+        short_name="district-safety",
+        items=[
+            ParsedItem(code="1", kind="goal", title="Safe streets", title_mn="Аюулгүй гудамж",
+                       label_mn="Нэгдүгээр зорилт", body_mn="Тайлбар."),
+            ParsedItem(code="1.1", kind="activity", title="Light", parent_code="1"),
+        ],
+        languages=("mn", "en"),
+    )
+    # The main texts are English; the Mongolian columns are the Mongolian version.
+    result = plan_import_language(plan=plan, parsed=parsed, language="mn", by=manager)
+    assert (result.matched, result.changed) == (2, 1)
+    goal = Item.objects.get(plan=plan, code="1")
+    assert (goal.title_mn, goal.label_mn, goal.body_mn) == (
+        "Аюулгүй гудамж", "Нэгдүгээр зорилт", "Тайлбар."
+    )
+    assert goal.title_en == "Safe streets for children"
 
 
 def test_importing_it_again_changes_nothing(plan, manager):  # type: ignore[no-untyped-def]
@@ -378,3 +409,25 @@ def test_the_command_refuses_clearly(plan, tmp_path):  # type: ignore[no-untyped
         call_command("importplan", str(path), "--language-version", "mn")
     with pytest.raises(CommandError):
         call_command("importplan", str(path), "--plan", "no-such-plan", "--language-version", "mn")
+
+
+# -- Hostile and bad files go through the same readers and budgets ----------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_a_hostile_file_is_refused_clearly_or_previewed(case, client, sign_in, plan, manager, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.PLANTRACK_IMPORT_LIMITS = TEST_LIMITS
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(client, manager)
+    before = _row_counts()
+    upload = SimpleUploadedFile(case.name, case.data, content_type="application/octet-stream")
+    response = client.post(f"/en/plans/{plan.slug}/import-language/", {"file": upload})
+    assert response.status_code == 200
+    body = response.content.decode(errors="replace")
+    assert "Traceback" not in body
+    if case.secret:
+        assert case.secret not in response.content
+    form = response.context.get("form")
+    if form is not None and form.errors:
+        assert " ".join(form.errors.get("file", [])).strip()
+    assert _row_counts() == before  # the upload only previews
