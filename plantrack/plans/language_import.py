@@ -86,7 +86,7 @@ def normal_code(code: str) -> str:
 
 
 def detect_language(parsed: ParsedPlan) -> str:
-    """"mn" when most letters of the items' main texts are Cyrillic, else "en"."""
+    """ "mn" when most letters of the items' main texts are Cyrillic, else "en"."""
     cyrillic = latin = 0
     for item in parsed.items:
         for text in (item.label, item.title, item.body[:2000]):
@@ -209,9 +209,7 @@ def _official(states: Any, names: list[str]) -> dict[str, str] | None:
     return {key: value for key, value in states.items() if key not in names}
 
 
-def _prepare(
-    plan: Plan, parsed: ParsedPlan, language: str, main: str, dry_run: bool
-) -> _Prepared:
+def _prepare(plan: Plan, parsed: ParsedPlan, language: str, main: str, dry_run: bool) -> _Prepared:
     items = list(Item.objects.filter(plan=plan, retired_at__isnull=True).order_by("path"))
     _refuse_same_language(items, language)
     result = LanguageImportResult(plan=plan, language=language, dry_run=dry_run)

@@ -31,7 +31,7 @@ ENGLISH_CSV = """# title: District safety plan
 # description: Streets and air in the district.
 code,parent_code,kind,title,body,organisations,status,progress
 1,,goal,Safe streets for children,,,,
-1.1,1,activity,Light the crossings near schools,Lamps at every crossing.,District Roads Office (DRO) [lead],in_progress,40
+1.1,1,activity,Light the crossings near schools,Lamps.,Roads (DRO) [lead],in_progress,40
 1.2,1,activity,Renew road signs,,,delayed,10
 2,,goal,Clean air,,,,
 2.1,2,activity,Install air sensors,,,completed,100
@@ -150,9 +150,7 @@ def test_a_mongolian_version_fills_the_mongolian_texts_and_nothing_else(plan, ma
     kept, links = _rows(plan), _links(plan)
     versions = dict(Item.objects.filter(plan=plan).values_list("code", "version"))
     count, last = Item.objects.count(), Event.objects.order_by("-pk").first()
-    result = plan_import_language(
-        plan=plan, parsed=_mongolian(), by=manager, source_name="mn.md"
-    )
+    result = plan_import_language(plan=plan, parsed=_mongolian(), by=manager, source_name="mn.md")
     assert result.changed == 5
     assert _rows(plan) == kept  # English texts, tree, statuses, progress, weights
     assert _links(plan) == links
@@ -196,8 +194,14 @@ def test_labels_bodies_and_a_bilingual_template(plan, manager):  # type: ignore[
         title="District safety plan",
         short_name="district-safety",
         items=[
-            ParsedItem(code="1", kind="goal", title="Safe streets", title_mn="Аюулгүй гудамж",
-                       label_mn="Нэгдүгээр зорилт", body_mn="Тайлбар."),
+            ParsedItem(
+                code="1",
+                kind="goal",
+                title="Safe streets",
+                title_mn="Аюулгүй гудамж",
+                label_mn="Нэгдүгээр зорилт",
+                body_mn="Тайлбар.",
+            ),
             ParsedItem(code="1.1", kind="activity", title="Light", parent_code="1"),
         ],
         languages=("mn", "en"),
@@ -207,7 +211,9 @@ def test_labels_bodies_and_a_bilingual_template(plan, manager):  # type: ignore[
     assert (result.matched, result.changed) == (2, 1)
     goal = Item.objects.get(plan=plan, code="1")
     assert (goal.title_mn, goal.label_mn, goal.body_mn) == (
-        "Аюулгүй гудамж", "Нэгдүгээр зорилт", "Тайлбар."
+        "Аюулгүй гудамж",
+        "Нэгдүгээр зорилт",
+        "Тайлбар.",
     )
     assert goal.title_en == "Safe streets for children"
 
@@ -315,9 +321,7 @@ def media(settings, tmp_path):  # type: ignore[no-untyped-def]
 def _upload(client, slug: str, data: bytes, language: str = ""):  # type: ignore[no-untyped-def]
     handle = io.BytesIO(data)
     handle.name = "mn.md"
-    return client.post(
-        f"/en/plans/{slug}/import-language/", {"file": handle, "language": language}
-    )
+    return client.post(f"/en/plans/{slug}/import-language/", {"file": handle, "language": language})
 
 
 def test_the_page_previews_then_saves(client, sign_in, plan, manager, media):  # type: ignore[no-untyped-def]
@@ -385,8 +389,15 @@ def test_the_command_dry_run_json_and_import(plan, tmp_path):  # type: ignore[no
     path.write_text(MONGOLIAN_MD, encoding="utf-8")
     out = io.StringIO()
     call_command(
-        "importplan", str(path), "--plan", plan.slug, "--language-version", "mn",
-        "--dry-run", "--json", stdout=out,
+        "importplan",
+        str(path),
+        "--plan",
+        plan.slug,
+        "--language-version",
+        "mn",
+        "--dry-run",
+        "--json",
+        stdout=out,
     )
     data = json.loads(out.getvalue())
     assert data["only_in_file"] == ["2.3"] and data["only_in_plan"] == ["2.2"]
@@ -415,7 +426,9 @@ def test_the_command_refuses_clearly(plan, tmp_path):  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_a_hostile_file_is_refused_clearly_or_previewed(case, client, sign_in, plan, manager, settings, tmp_path):  # type: ignore[no-untyped-def]
+def test_a_hostile_file_is_refused_clearly_or_previewed(
+    case, client, sign_in, plan, manager, settings, tmp_path
+):  # type: ignore[no-untyped-def]
     settings.PLANTRACK_IMPORT_LIMITS = TEST_LIMITS
     settings.MEDIA_ROOT = tmp_path
     sign_in(client, manager)
