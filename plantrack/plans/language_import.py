@@ -45,6 +45,14 @@ class ItemTextChange:
     code: str
     changes: dict[str, list[Any]]  # field -> [before, after]
 
+    @property
+    def rows(self) -> list[tuple[str, Any, Any]]:
+        """(the field's name for people, before, after), for the preview."""
+        return [
+            (str(Item._meta.get_field(name).verbose_name), before, after)
+            for name, (before, after) in self.changes.items()
+        ]
+
 
 @dataclass
 class LanguageImportResult:

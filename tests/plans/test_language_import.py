@@ -354,6 +354,22 @@ def test_a_token_for_another_plan_is_refused(client, sign_in, plan, manager, vis
     assert not Item.objects.filter(plan=plan).exclude(title_mn="").exists()
 
 
+def test_another_users_token_is_refused(client, sign_in, plan, manager, alice, media):  # type: ignore[no-untyped-def]
+    sign_in(client, manager)
+    token = _upload(client, plan.slug, MONGOLIAN_MD.encode()).context["form"].initial["token"]
+    client.logout()
+    plan.managers.add(alice)  # a manager of this plan too, but not the one who previewed
+    sign_in(client, alice)
+    response = client.post(f"/en/plans/{plan.slug}/import-language/confirm/", {"token": token})
+    assert response.status_code == 302
+    assert not Item.objects.filter(plan=plan).exclude(title_mn="").exists()
+    plan.managers.remove(alice)
+    sign_in(client, alice)
+    response = client.post(f"/en/plans/{plan.slug}/import-language/confirm/", {"token": token})
+    assert response.status_code in (403, 404)
+    assert not Item.objects.filter(plan=plan).exclude(title_mn="").exists()
+
+
 def test_refusals_are_shown_at_the_file_field(client, sign_in, plan, manager, media):  # type: ignore[no-untyped-def]
     sign_in(client, manager)
     same = _upload(client, plan.slug, ENGLISH_CSV.encode())
@@ -420,6 +436,10 @@ def test_the_command_refuses_clearly(plan, tmp_path):  # type: ignore[no-untyped
         call_command("importplan", str(path), "--language-version", "mn")
     with pytest.raises(CommandError):
         call_command("importplan", str(path), "--plan", "no-such-plan", "--language-version", "mn")
+    with pytest.raises(CommandError, match="--draft"):
+        call_command(
+            "importplan", str(path), "--plan", plan.slug, "--language-version", "mn", "--draft"
+        )
 
 
 # -- Hostile and bad files go through the same readers and budgets ----------------------

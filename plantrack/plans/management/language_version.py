@@ -29,6 +29,21 @@ def import_language_version(command: BaseCommand, options: dict[str, Any]) -> No
                 "plantrack import FILE --plan SLUG --language-version mn"
             )
         )
+    others = [
+        flag
+        for flag, name in (
+            ("--mapping", "mapping"),
+            ("--levels", "levels"),
+            ("--draft", "draft"),
+            ("--replace-source", "replace_source"),
+        )
+        if options.get(name)
+    ]
+    if others:
+        raise CommandError(
+            _("%(flags)s do not go with --language-version, which changes only texts.")
+            % {"flags": ", ".join(others)}
+        )
     if len(files) > 1:
         raise CommandError(_("--language-version imports one file; give one file."))
     if options["json"] and not options["dry_run"]:
