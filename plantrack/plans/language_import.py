@@ -49,7 +49,7 @@ class ItemTextChange:
     def rows(self) -> list[tuple[str, Any, Any]]:
         """(the field's name for people, before, after), for the preview."""
         return [
-            (str(Item._meta.get_field(name).verbose_name), before, after)
+            (str(getattr(Item._meta.get_field(name), "verbose_name", name)), before, after)
             for name, (before, after) in self.changes.items()
         ]
 

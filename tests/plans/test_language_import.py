@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import translation
 
 from plantrack.history.models import Event
@@ -464,3 +465,24 @@ def test_a_hostile_file_is_refused_clearly_or_previewed(
     if form is not None and form.errors:
         assert " ".join(form.errors.get("file", [])).strip()
     assert _row_counts() == before  # the upload only previews
+
+
+def test_an_item_saved_meanwhile_is_read_again_not_overwritten(plan, manager, monkeypatch):  # type: ignore[no-untyped-def]
+    from plantrack.plans import language_import
+
+    real, calls = language_import._prepare, []
+
+    def edited_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        prepared = real(*args, **kwargs)
+        if not calls:  # someone saves item 1.2's English title between reading and writing
+            Item.objects.filter(plan=plan, code="1.2").update(
+                title_en="Renew every road sign", version=F("version") + 1
+            )
+        calls.append(1)
+        return prepared
+
+    monkeypatch.setattr(language_import, "_prepare", edited_meanwhile)
+    result = plan_import_language(plan=plan, parsed=_mongolian(), by=manager)
+    assert len(calls) == 2 and result.changed == 5
+    item = Item.objects.get(plan=plan, code="1.2")
+    assert (item.title_en, item.title_mn) == ("Renew every road sign", "Замын тэмдгийг шинэчлэх")
