@@ -486,3 +486,17 @@ def test_an_item_saved_meanwhile_is_read_again_not_overwritten(plan, manager, mo
     assert len(calls) == 2 and result.changed == 5
     item = Item.objects.get(plan=plan, code="1.2")
     assert (item.title_en, item.title_mn) == ("Renew every road sign", "Замын тэмдгийг шинэчлэх")
+
+
+def test_the_plans_texts_become_official_and_only_managers_see_the_link(client, plan, manager):  # type: ignore[no-untyped-def]
+    Plan.objects.filter(pk=plan.pk).update(
+        title_mn="Орчуулга", translations={"title_mn": "unofficial", "description_mn": "unofficial"}
+    )
+    plan_import_language(plan=plan, parsed=_mongolian(), by=manager)
+    plan.refresh_from_db()
+    assert plan.title_mn == "Дүүргийн аюулгүй байдлын төлөвлөгөө"
+    # The file gives no Mongolian description: its state stays as it was.
+    assert plan.translations == {"description_mn": "unofficial"}
+    page = client.get(f"/en/plans/{plan.slug}/")
+    assert page.status_code == 200
+    assert "import-language" not in page.content.decode()
