@@ -46,10 +46,16 @@ class ItemTextChange:
     changes: dict[str, list[Any]]  # field -> [before, after]
 
     @property
-    def rows(self) -> list[tuple[str, Any, Any]]:
-        """(the field's name for people, before, after), for the preview."""
+    def rows(self) -> list[tuple[str, str, Any, Any]]:
+        """(the field's name for people, its text's language or "", before, after), for the
+        preview, which marks each text with its language (WCAG 3.1.2)."""
         return [
-            (str(getattr(Item._meta.get_field(name), "verbose_name", name)), before, after)
+            (
+                str(getattr(Item._meta.get_field(name), "verbose_name", name)),
+                name[-2:] if name[-3:] in ("_mn", "_en") else "",
+                before,
+                after,
+            )
             for name, (before, after) in self.changes.items()
         ]
 
