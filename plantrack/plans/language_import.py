@@ -99,6 +99,43 @@ def normal_code(code: str) -> str:
     return unicodedata.normalize("NFKC", code or "").strip().rstrip(".").casefold()
 
 
+def _is_cyrillic(text: str) -> bool:
+    """Most of the text's letters are Cyrillic."""
+    cyrillic = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return cyrillic > latin
+
+
+def _stored_languages(obj: Any, name: str = "title") -> set[str]:
+    """The languages ``obj``'s text is stored in. A Mongolian document read by the outline
+    readers is stored in the English columns (they cannot tell its language), so what the
+    English column holds is judged by its letters."""
+    found = {"mn"} if getattr(obj, f"{name}_mn") else set()
+    english = getattr(obj, f"{name}_en")
+    if english:
+        found.add("mn" if _is_cyrillic(english) else "en")
+    return found
+
+
+def _moved(
+    obj: Any, names: tuple[str, ...], values: dict[str, str], language: str
+) -> dict[str, str]:
+    """When the English version comes for an item whose English columns hold Mongolian
+    text (and its Mongolian columns are empty), that text moves to the Mongolian columns:
+    kept, in its place, and the English columns hold English or nothing."""
+    moved: dict[str, str] = {}
+    if language != "en":
+        return moved
+    for name in names:
+        english, mongolian = f"{name}_en", f"{name}_mn"
+        stored = getattr(obj, english)
+        if stored and _is_cyrillic(stored) and not getattr(obj, mongolian):
+            moved[mongolian] = stored
+            if english not in values:
+                moved[english] = ""
+    return moved
+
+
 def detect_language(parsed: ParsedPlan) -> str:
     """ "mn" when most letters of the items' main texts are Cyrillic, else "en"."""
     cyrillic = latin = 0
@@ -189,8 +226,9 @@ def _check_codes(parsed: ParsedPlan) -> None:
 def _refuse_same_language(items: list[Item], language: str) -> None:
     """A file in the only language most items already have is the same document again."""
     other = "en" if language == "mn" else "mn"
-    have = sum(1 for item in items if getattr(item, f"title_{language}"))
-    have_other = sum(1 for item in items if getattr(item, f"title_{other}"))
+    stored = [_stored_languages(item) for item in items]
+    have = sum(1 for languages in stored if language in languages)
+    have_other = sum(1 for languages in stored if other in languages)
     if have * 2 > len(items) and have_other * 2 <= len(items):
         raise ImportRefused(
             _(
@@ -240,6 +278,7 @@ def _prepare(plan: Plan, parsed: ParsedPlan, language: str, main: str, dry_run: 
         matched.add(code)
         result.matched += 1
         values = _texts(entry, language, main)
+        values.update(_moved(item, ITEM_TEXTS, values, language))
         changes = diff(
             {name: getattr(item, name) for name in values},
             values,
@@ -274,7 +313,8 @@ def _prepare(plan: Plan, parsed: ParsedPlan, language: str, main: str, dry_run: 
             )
         )
     result.only_in_plan = [item.code for item in items if normal_code(item.code) not in matched]
-    plan_values = _plan_texts(parsed, language, main)
+    plan_values: dict[str, str] = _plan_texts(parsed, language, main)
+    plan_values.update(_moved(plan, PLAN_TEXTS, plan_values, language))
     languages = [part for part in plan.languages.split(",") if part]
     if language not in languages:
         plan_values["languages"] = ",".join([*languages, language])

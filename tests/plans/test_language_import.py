@@ -500,3 +500,31 @@ def test_the_plans_texts_become_official_and_only_managers_see_the_link(client, 
     page = client.get(f"/en/plans/{plan.slug}/")
     assert page.status_code == 200
     assert "import-language" not in page.content.decode()
+
+
+def test_a_mongolian_outline_stored_in_english_columns_gets_its_english_version(db, bob):  # type: ignore[no-untyped-def]
+    """The outline readers cannot tell a document's language, so a Mongolian outline
+    imported as a plan sits in the English columns; its English version moves that text
+    to the Mongolian columns rather than losing it, and a second Mongolian file is
+    refused as the same document."""
+    data = MONGOLIAN_MD.encode()
+    plan = plan_import(parsed=parse_bytes(data), slug="mn-outline", system=True).plan
+    plan.managers.add(bob)
+    assert Item.objects.get(plan=plan, code="1.1").title_en.startswith("Сургуулийн")
+    with pytest.raises(ImportRefused):
+        plan_import_language(plan=plan, parsed=parse_bytes(data), by=bob)
+    result = plan_import_language(plan=plan, parsed=parse_bytes(ENGLISH_MD.encode()), by=bob)
+    assert result.language == "en"
+    item = Item.objects.get(plan=plan, code="1.1")
+    assert item.title_en == "Light the crossings near schools"
+    assert item.title_mn == "Сургуулийн ойролцоох гарцуудыг гэрэлтүүлэх"
+    # Moved too, though the English file has no body: the English column holds no Mongolian.
+    assert (item.body_en, item.body_mn) == ("", "Гарц бүрт гэрэл суурилуулна.")
+    # 1.2 is not in the English file: it keeps its texts where they are.
+    unmatched = Item.objects.get(plan=plan, code="1.2")
+    assert (unmatched.title_en, unmatched.title_mn) == ("Замын тэмдгийг шинэчлэх", "")
+    plan.refresh_from_db()
+    assert (plan.title_en, plan.title_mn) == (
+        "District safety plan",
+        "Дүүргийн аюулгүй байдлын төлөвлөгөө",
+    )
