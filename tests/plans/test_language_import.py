@@ -327,6 +327,7 @@ def _upload(client, slug: str, data: bytes, language: str = ""):  # type: ignore
 
 def test_the_page_previews_then_saves(client, sign_in, plan, manager, media):  # type: ignore[no-untyped-def]
     sign_in(client, manager)
+    assert "Import a language version" in client.get("/en/plans/import/").content.decode()
     page = client.get(f"/en/plans/{plan.slug}/")
     assert f"/en/plans/{plan.slug}/import-language/" in page.content.decode()
     assert client.get(f"/en/plans/{plan.slug}/import-language/").status_code == 200
