@@ -611,3 +611,31 @@ class SearchForm(forms.Form):
             else None,
             "status": data.get("status") or "",
         }
+
+
+# -- A language version of a plan (views_language.py, language_import.py) ------------------
+
+
+class LanguageImportForm(ImportForm):
+    """The upload of another language's version of a plan already imported."""
+
+    language = forms.ChoiceField(
+        label=_("The file's language"),
+        required=False,
+        initial="",
+        choices=[
+            ("", _("Read it from the text")),
+            ("mn", _("Mongolian")),
+            ("en", _("English")),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_("Items are matched by code; their texts in this language are filled in."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["slug"]  # the plan is the page's
+
+
+class LanguageConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -32,6 +32,9 @@ from .importers.stakeholders import group_key, is_group
 from .models import Item, Plan, Responsibility, StakeholderGroup, Status, path_segment
 from .rollup import item_rollup_ancestors, plan_rollup
 from .validation import clean_reason, validate_parsed_plan
+
+if TYPE_CHECKING:
+    from .language_import import LanguageImportResult
 
 # Item columns an import writes; anything else (status set by hand …) is left alone.
 IMPORTED_FIELDS = (
@@ -1077,3 +1080,36 @@ def responsibility_add(*, item: Item, organisation: Any, role: str, by: User) ->
 def responsibility_remove(*, responsibility: Responsibility, by: User) -> None:
     events.record_responsibility(responsibility, "removed", by=by)
     responsibility.delete()
+
+
+def plan_import_language(
+    *,
+    plan: Plan,
+    parsed: ParsedPlan,
+    language: str | None = None,
+    by: User | None = None,
+    system: bool = False,
+    dry_run: bool = False,
+    source_name: str = "",
+) -> LanguageImportResult:
+    """Import ``parsed`` as the ``language`` version ("mn" or "en"; None reads it from the
+    text) of ``plan``: items matched by code get the file's labels, titles and bodies in
+    that language, marked official; the plan its title and description and the language.
+    Nothing else changes: no item is created, moved or retired, and statuses, progress,
+    weights and responsibilities stay. A file in the language the plan's items already
+    have is refused (import it as a new version instead). Only the plan's managers and
+    the site administrators may (``system=True`` for the command line). One short
+    transaction; one history event per changed item and one for the plan.
+    Returns a ``language_import.LanguageImportResult``; ``dry_run`` writes nothing.
+    """
+    from .language_import import import_language_version
+
+    return import_language_version(
+        plan=plan,
+        parsed=parsed,
+        language=language,
+        by=by,
+        system=system,
+        dry_run=dry_run,
+        source_name=source_name,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import help_views, views, views_manage, views_translate
+from . import help_views, views, views_language, views_manage, views_translate
 
 app_name = "plans"
 
@@ -12,6 +12,16 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="detail"),
     path("plans/<slug:slug>/edit/", views.plan_edit, name="edit"),
     path("plans/<slug:slug>/publish/", views.plan_publish, name="publish"),
+    path(
+        "plans/<slug:slug>/import-language/",
+        views_language.plan_import_language,
+        name="import_language",
+    ),
+    path(
+        "plans/<slug:slug>/import-language/confirm/",
+        views_language.plan_import_language_confirm,
+        name="import_language_confirm",
+    ),
     path("plans/<slug:slug>/add-item/", views_manage.item_add, name="item_add"),
     path("plans/<slug:slug>/retired/", views_manage.retired_items, name="retired"),
     path("plans/<slug:slug>/translate/", views_translate.translate, name="translate"),

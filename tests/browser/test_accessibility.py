@@ -122,6 +122,20 @@ def _upload_own_pdf_with_years_out_of_order(page: Page, lang: str) -> None:
         page.locator("form.mapping button[type=submit]").click()
 
 
+MONGOLIAN_VERSION = (
+    "# Алсын хараа 2050\n\n7.1. Батлан хамгаалах чадавхыг бэхжүүлэх\n\n"
+    "7.1.1. Зэвсэгт хүчний бэлэн байдлыг хангах\n\n7.1.99. Шинэ заалт\n"
+).encode()
+
+
+def _upload_mongolian_version(page: Page, lang: str) -> None:
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "vision-mn.md", "mimeType": "text/markdown", "buffer": MONGOLIAN_VERSION}],
+    )
+    submit_main_form(page)
+
+
 def _empty_reason(page: Page, lang: str) -> None:
     page.fill("#id_reason", "")
     submit_main_form(page)
@@ -274,6 +288,22 @@ CASES = [
         manager=True,
         then=_import_a_bad_translation_file,
         expect="#error-summary",
+    ),
+    # Issue 10: a plan's other-language version, matched by code
+    PageCase("import-language", f"{VISION}import-language/", manager=True),
+    PageCase(
+        "import-language-empty-file",
+        f"{VISION}import-language/",
+        manager=True,
+        then=_upload_empty_file,
+        expect="#error-summary",
+    ),
+    PageCase(
+        "import-language-preview",
+        f"{VISION}import-language/",
+        manager=True,
+        then=_upload_mongolian_version,
+        expect="ul.codes",
     ),
     # Adding, moving, retiring and restoring single items
     PageCase("item-add", f"{VISION}add-item/", manager=True),

@@ -77,6 +77,15 @@ class Command(BaseCommand):
             help=_("the kinds of the levels from the top, e.g. section,recommendation"),
         )
         parser.add_argument(
+            "--language-version",
+            choices=LANGUAGES,
+            metavar="mn|en",
+            help=_(
+                "import the file as the Mongolian (mn) or English (en) version of the plan "
+                "--plan names: items matched by code get its texts; nothing else changes"
+            ),
+        )
+        parser.add_argument(
             "--language",
             choices=LANGUAGES,
             help=_(
@@ -107,6 +116,9 @@ class Command(BaseCommand):
             )
         if options["json"] and len(options["files"]) > 1:
             raise CommandError(_("--json prints one plan; give one file."))
+        if options["language_version"]:
+            self._language_version(options)
+            return
         given = _given_mapping(options["mapping"], options["levels"])
         failures = []
         for name in options["files"]:
@@ -128,6 +140,11 @@ class Command(BaseCommand):
                 _("%(failed)s of %(total)s files not imported.")
                 % {"failed": len(failures), "total": len(options["files"])}
             )
+
+    def _language_version(self, options: dict[str, Any]) -> None:
+        from plantrack.plans.management.language_version import import_language_version
+
+        import_language_version(self, options)
 
     def _import(
         self,
