@@ -504,13 +504,20 @@ def test_the_plans_texts_become_official_and_only_managers_see_the_link(client, 
 
 
 def test_a_mongolian_outline_stored_in_english_columns_gets_its_english_version(db, bob):  # type: ignore[no-untyped-def]
-    """The outline readers cannot tell a document's language, so a Mongolian outline
-    imported as a plan sits in the English columns; its English version moves that text
-    to the Mongolian columns rather than losing it, and a second Mongolian file is
-    refused as the same document."""
+    """A Mongolian outline imported as a plan is stored in the Mongolian columns now; plans
+    imported before the readers told a document's language hold it in the English columns.
+    For those, the English version moves that text to the Mongolian columns rather than
+    losing it, and a second Mongolian file is refused as the same document."""
     data = MONGOLIAN_MD.encode()
     plan = plan_import(parsed=parse_bytes(data), slug="mn-outline", system=True).plan
     plan.managers.add(bob)
+    stored = Item.objects.get(plan=plan, code="1.1")
+    assert stored.title_mn.startswith("Сургуулийн") and stored.title_en == ""
+    # As an older import left it: the Mongolian text in the English columns.
+    for item in Item.objects.filter(plan=plan):
+        Item.objects.filter(pk=item.pk).update(
+            title_en=item.title_mn, title_mn="", label_en=item.label_mn, label_mn=""
+        )
     assert Item.objects.get(plan=plan, code="1.1").title_en.startswith("Сургуулийн")
     with pytest.raises(ImportRefused):
         plan_import_language(plan=plan, parsed=parse_bytes(data), by=bob)
@@ -529,3 +536,14 @@ def test_a_mongolian_outline_stored_in_english_columns_gets_its_english_version(
         "District safety plan",
         "Дүүргийн аюулгүй байдлын төлөвлөгөө",
     )
+
+
+def test_a_mongolian_document_is_stored_in_the_mongolian_columns(db):  # type: ignore[no-untyped-def]
+    """Mongolian first: a plan published in Mongolian is imported as Mongolian text, so its
+    Mongolian pages show it as their own language and its English pages mark it."""
+    plan = plan_import(parsed=parse_bytes(MONGOLIAN_MD.encode()), slug="mn-doc", system=True).plan
+    assert plan.languages == "mn"
+    item = Item.objects.get(plan=plan, code="1.1")
+    assert item.title_mn.startswith("Сургуулийн") and item.title_en == ""
+    english = plan_import(parsed=parse_bytes(ENGLISH_MD.encode()), slug="en-doc", system=True)
+    assert Item.objects.get(plan=english.plan, code="1.1").title_en.startswith("Light")

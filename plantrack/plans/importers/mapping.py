@@ -359,6 +359,19 @@ def _short_name(title: str) -> str:
     return slug
 
 
+def text_language(items: list[ParsedItem], title: str = "") -> str:
+    """ "mn" when most letters of the title and the items' texts are Cyrillic, else "en"."""
+    cyrillic = latin = 0
+    texts = [title, *(text for item in items for text in (item.label, item.title))]
+    for text in texts:
+        for ch in text:
+            if "\u0400" <= ch <= "\u04ff":
+                cyrillic += 1
+            elif ch.isascii() and ch.isalpha():
+                latin += 1
+    return "mn" if cyrillic > latin else "en"
+
+
 def _description(front: list[Paragraph], title: str) -> str:
     paragraphs: list[str] = []
     for paragraph in front:
@@ -482,6 +495,9 @@ def outline_to_plan(
         title=title,
         short_name=mapping.short_name or _short_name(title),
         items=items,
+        # A document is in one language; the import stores its text in that language's
+        # columns (a Mongolian original in title_mn, not title_en).
+        languages=(text_language(items, title),),
         issuer=mapping.issuer,
         title_mn=mapping.title_mn,
         adopted_on=adopted,
