@@ -16,6 +16,7 @@ from plantrack.history.models import Event, Head
 from plantrack.organisations import services as organisation_services
 from plantrack.organisations.models import Membership, Organisation
 from plantrack.plans import services as plan_services
+from plantrack.plans import language_import, seed_translations, translations
 from plantrack.plans import tree as plan_tree
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Responsibility
@@ -43,6 +44,11 @@ def new_events() -> Iterator[list[Event]]:
 # Services that write and the tests below that show their events. A new write service
 # must be added here (with a test) or to NOT_PUBLIC with a reason.
 COVERED = {
+    "translations_save",  # tests/plans/test_translate_page.py (one event per changed item)
+    "translations_import",  # tests/plans/test_translation_files.py
+    "import_language_version",  # tests/plans/test_language_import.py (items + summary)
+    "plan_import_language",
+    "seed_translations_apply",  # tests/plans/test_mongolian_first.py
     "plan_import",
     "plan_publish",
     "item_add",
@@ -86,6 +92,26 @@ NOT_PUBLIC = {
     "two_factor_verify",
 }
 READS = {
+    # translations.py / language_import.py / seed_translations.py: reads and helpers
+    "after_source_edit",  # computes the states a source edit gives; item_update writes them
+    "review_marks",
+    "export_units",
+    "filtered_items",
+    "live_items",
+    "missing_q",
+    "norm",
+    "other_language",
+    "review_q",
+    "row_state",
+    "source_hash",
+    "source_language",
+    "translation_counts",
+    "untranslated_count",
+    "detect_language",
+    "language_name",
+    "normal_code",
+    "seed_translations",
+    "translations_path",
     "account_export",
     "applicant_language",
     "place_check",
@@ -106,7 +132,16 @@ READS = {
 
 
 def test_every_write_service_is_covered_by_an_event_test():  # type: ignore[no-untyped-def]
-    modules = [plan_services, plan_tree, organisation_services, progress_services, account_services]
+    modules = [
+        plan_services,
+        plan_tree,
+        organisation_services,
+        progress_services,
+        account_services,
+        translations,
+        language_import,
+        seed_translations,
+    ]
     found = {
         name
         for module in modules
