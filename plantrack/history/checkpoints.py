@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import keys, merkle
 from .canonical import canonical, now_ms, utc_text
@@ -45,7 +46,7 @@ def checkpoint_create() -> Checkpoint:
     last = Checkpoint.objects.order_by("-seq").first()
     first = (last.seq if last else 0) + 1
     if head is None or head.seq < first:
-        raise NothingToSign("No event since the last checkpoint; nothing to sign.")
+        raise NothingToSign(_("No event since the last checkpoint; nothing to sign."))
     checkpoint = Checkpoint(
         seq=head.seq,
         first_seq=first,

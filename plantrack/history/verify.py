@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from . import keys, merkle
 from .canonical import NotCanonical, canonical
@@ -25,7 +26,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"event {self.seq}: {self.message}"
+        return _("event %(seq)s: %(problem)s") % {"seq": self.seq, "problem": self.message}
 
 
 @dataclass
@@ -78,16 +79,18 @@ def _walk(spans: list[_Span]) -> tuple[int, str, Problem | None]:
         for row in rows:
             seq = row[_SEQ]
             if seq != expected:
-                return expected - 1, previous, Problem(expected, "is missing")
+                return expected - 1, previous, Problem(expected, _("is missing"))
             if row[_PREVIOUS] != previous:
-                message = f"does not follow event {seq - 1} (its previous hash differs)"
+                message = _("does not follow event %(seq)s (its previous hash differs)") % {
+                    "seq": seq - 1
+                }
                 return expected - 1, previous, Problem(seq, message)
             try:
                 digest = sha256(content(row)).hexdigest()
             except (NotCanonical, TypeError, ValueError):
                 digest = ""  # stored content that no append could have written
             if digest != row[_HASH]:
-                message = "its content does not match its hash (it was altered)"
+                message = _("its content does not match its hash (it was altered)")
                 return expected - 1, previous, Problem(seq, message)
             previous = digest
             if seq in marks:
@@ -109,17 +112,20 @@ def _check_checkpoint(span: _Span) -> Problem | None:
     checkpoint = span.checkpoint
     message = canonical(signed_fields(checkpoint))
     if not keys.signature_valid(checkpoint.public_key, checkpoint.signature, message):
-        return Problem(checkpoint.seq, "the checkpoint's signature is not valid")
+        return Problem(checkpoint.seq, _("the checkpoint's signature is not valid"))
     if not keys.key_trusted(checkpoint.public_key):
         return Problem(
             checkpoint.seq,
-            "the checkpoint is signed with a key this site does not trust (neither "
-            f"{keys.ENV} nor one in {keys.PREVIOUS_ENV}): it may have been re-signed",
+            _(
+                "the checkpoint is signed with a key this site does not trust (neither "
+                "%(key)s nor one in %(previous)s): it may have been re-signed"
+            )
+            % {"key": keys.ENV, "previous": keys.PREVIOUS_ENV},
         )
     if span.head != checkpoint.head_hash:
-        return Problem(checkpoint.seq, "differs from the signed checkpoint's head")
+        return Problem(checkpoint.seq, _("differs from the signed checkpoint's head"))
     if span.root != checkpoint.merkle_root:
-        return Problem(checkpoint.first_seq, "the checkpoint's Merkle root does not match")
+        return Problem(checkpoint.first_seq, _("the checkpoint's Merkle root does not match"))
     return None
 
 
@@ -130,9 +136,11 @@ def verify_all() -> Report:
     if problem is None:
         head = Head.objects.filter(pk=1).first()
         if head is not None and head.seq > last:
-            problem = Problem(last + 1, f"is missing (the chain's head says {head.seq})")
+            problem = Problem(
+                last + 1, _("is missing (the chain's head says %(seq)s)") % {"seq": head.seq}
+            )
         elif head is not None and (head.seq, head.hash) != (last, previous):
-            problem = Problem(last, "differs from the chain's head")
+            problem = Problem(last, _("differs from the chain's head"))
     if problem is None:
         for span in spans:
             problem = _check_checkpoint(span)
@@ -153,14 +161,14 @@ def verify_head(document: dict[str, Any]) -> Problem | None:
         )
         valid = keys.signature_valid(document["public_key"], document["signature"], message)
     except (KeyError, TypeError, ValueError) as exc:
-        return Problem(0, f"the saved head is not a Plantrack head ({exc})")
+        return Problem(0, _("the saved head is not a Plantrack head (%(error)s)") % {"error": exc})
     if not valid:
-        return Problem(seq, "the saved head's signature is not valid")
+        return Problem(seq, _("the saved head's signature is not valid"))
     if not keys.key_trusted(str(document["public_key"])):
-        return Problem(seq, "the saved head is signed with a key this site does not trust")
+        return Problem(seq, _("the saved head is signed with a key this site does not trust"))
     stored = Event.objects.filter(seq=seq).values_list("hash", flat=True).first()
     if stored is None:
-        return Problem(seq, "is in the saved head but missing from the history")
+        return Problem(seq, _("is in the saved head but missing from the history"))
     if stored != head_hash:
-        return Problem(seq, "differs from the saved head: the history was rewritten")
+        return Problem(seq, _("differs from the saved head: the history was rewritten"))
     return None

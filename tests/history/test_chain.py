@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +18,9 @@ from plantrack.history.services import event_hash, record
 from plantrack.history.verify import verify_all
 
 from .conftest import add_events, triggers_dropped
+
+# The messages are checked in English; the Mongolian ones in test_chain.py.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _verify_output() -> tuple[int, str]:
@@ -193,3 +197,16 @@ def test_concurrent_appends_never_fork_the_chain():  # type: ignore[no-untyped-d
     assert not errors
     assert Event.objects.count() == before + 60
     assert verify_all().problem is None
+
+
+def test_verify_speaks_mongolian_by_default(vision):  # type: ignore[no-untyped-def]
+    add_events(vision, 3)
+    with transaction.atomic(), triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM history_event WHERE seq = (SELECT MAX(seq) - 1 FROM history_event)"
+        )
+        with translation.override("mn"):
+            err = StringIO()
+            with pytest.raises(SystemExit):
+                call_command("history", "verify", stderr=err, stdout=StringIO())
+    assert "Түүх эвдэрсэн байна" in err.getvalue() and "алга байна" in err.getvalue()

@@ -22,6 +22,9 @@ from plantrack.history.verify import verify_all, verify_head
 
 from .conftest import add_events, triggers_dropped
 
+# The messages are checked in English; the Mongolian ones in test_chain.py.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def _leaves(n: int) -> list[str]:
     import hashlib

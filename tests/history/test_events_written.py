@@ -15,8 +15,8 @@ from plantrack.accounts.models import User
 from plantrack.history.models import Event, Head
 from plantrack.organisations import services as organisation_services
 from plantrack.organisations.models import Membership, Organisation
-from plantrack.plans import services as plan_services
 from plantrack.plans import language_import, seed_translations, translations
+from plantrack.plans import services as plan_services
 from plantrack.plans import tree as plan_tree
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Responsibility

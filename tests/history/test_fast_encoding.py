@@ -27,6 +27,9 @@ from plantrack.history.models import Event
 from plantrack.history.services import Entry, append, append_many, content_of, event_hash
 from plantrack.history.verify import _chunks, verify_all
 
+# The messages are checked in English; the Mongolian ones in test_chain.py.
+pytestmark = pytest.mark.usefixtures("english")
+
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DB = settings(
     max_examples=15,

@@ -27,6 +27,9 @@ from plantrack.history.tasks import (
 
 from .conftest import add_events, triggers_dropped
 
+# The messages are checked in English; the Mongolian ones in test_chain.py.
+pytestmark = pytest.mark.usefixtures("english")
+
 UB = zoneinfo.ZoneInfo("Asia/Ulaanbaatar")
 
 

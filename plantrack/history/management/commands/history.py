@@ -17,6 +17,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plantrack.history import keys
 from plantrack.history.checkpoints import NothingToSign, checkpoint_create
@@ -55,10 +57,13 @@ class Command(BaseCommand):
         when = timezone.localtime(row.run_after).strftime("%Y-%m-%d %H:%M %Z")
         if created:
             self.stdout.write(
-                f"Nightly history check scheduled for {when}; `plantrack db_worker` runs it."
+                _("Nightly history check scheduled for %(when)s; `plantrack db_worker` runs it.")
+                % {"when": when}
             )
         else:
-            self.stdout.write(f"A nightly history check is already scheduled for {when}.")
+            self.stdout.write(
+                _("A nightly history check is already scheduled for %(when)s.") % {"when": when}
+            )
 
     def _checkpoint(self) -> None:
         try:
@@ -69,8 +74,13 @@ class Command(BaseCommand):
             self.stdout.write(str(exc))
             return
         self.stdout.write(
-            f"Checkpoint signed: events {checkpoint.first_seq}–{checkpoint.seq}, "
-            f"head {checkpoint.head_hash}, Merkle root {checkpoint.merkle_root}"
+            _("Checkpoint signed: events %(first)s–%(last)s, head %(head)s, Merkle root %(root)s")
+            % {
+                "first": checkpoint.first_seq,
+                "last": checkpoint.seq,
+                "head": checkpoint.head_hash,
+                "root": checkpoint.merkle_root,
+            }
         )
 
     def _verify(self, against: str | None, *, email: bool = False) -> None:
@@ -79,28 +89,49 @@ class Command(BaseCommand):
         if problem is None and against:
             problem = verify_head(self._read_head(against))
         if problem is not None:
-            self.stderr.write(f"History broken at {problem}")
+            self.stderr.write(_("History broken at %(problem)s") % {"problem": problem})
             if email:
                 from plantrack.history.tasks import notify_broken
 
                 told = notify_broken(problem, events=report.events)
-                self.stderr.write(f"{told} administrator address(es) emailed.")
+                self.stderr.write(
+                    ngettext(
+                        "%(count)s administrator address emailed.",
+                        "%(count)s administrator addresses emailed.",
+                        told,
+                    )
+                    % {"count": told}
+                )
             raise SystemExit(1)
-        self.stdout.write(
-            f"History verified: {report.events} events, {report.checkpoints} checkpoints"
-            + (f", and the head in {against}" if against else "")
-        )
+        counts = {"events": report.events, "checkpoints": report.checkpoints}
+        if against:
+            self.stdout.write(
+                _(
+                    "History verified: %(events)s events, %(checkpoints)s checkpoints, "
+                    "and the head in %(file)s"
+                )
+                % {**counts, "file": against}
+            )
+        else:
+            self.stdout.write(
+                _("History verified: %(events)s events, %(checkpoints)s checkpoints") % counts
+            )
 
     def _read_head(self, name: str) -> dict[str, Any]:
         path = Path(name)
         if not path.is_file():
-            raise CommandError(f"{name}: no such file")
+            raise CommandError(_("%(file)s: no such file") % {"file": name})
         if path.stat().st_size > MAX_HEAD_BYTES:
-            raise CommandError(f"{name}: larger than {MAX_HEAD_BYTES} bytes; not a head.json")
+            raise CommandError(
+                _("%(file)s: larger than %(limit)s bytes; not a head.json")
+                % {"file": name, "limit": MAX_HEAD_BYTES}
+            )
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"{name}: not JSON ({exc})") from exc
+            raise CommandError(
+                _("%(file)s: not JSON (%(error)s)") % {"file": name, "error": exc}
+            ) from exc
         if not isinstance(data, dict):
-            raise CommandError(f"{name}: not a head.json object")
+            raise CommandError(_("%(file)s: not a head.json object") % {"file": name})
         return data
