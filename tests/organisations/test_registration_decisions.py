@@ -156,7 +156,7 @@ def test_after_a_return_the_applicant_fixes_the_profile_and_sends_it_again(
 
 @pytest.mark.django_db
 def test_a_rejection_is_final_for_the_applicant_and_leaves_the_directory(
-    registration: Organisation, applicant: User, dana: User, client: Client
+    registration: Organisation, applicant: User, dana: User, client: Client, english
 ) -> None:
     services.organisation_reject(organisation=registration, by=dana, reason=NOTE)
     registration.refresh_from_db()

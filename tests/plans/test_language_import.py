@@ -261,7 +261,7 @@ def test_the_english_version_of_a_plan_imported_in_mongolian(db, bob):  # type: 
     assert set(plan.languages.split(",")) == {"en", "mn"}
 
 
-def test_a_file_in_the_plans_own_language_is_refused(plan, manager):  # type: ignore[no-untyped-def]
+def test_a_file_in_the_plans_own_language_is_refused(plan, manager, english):  # type: ignore[no-untyped-def]
     rows = _rows(plan, ("id", "title_en", "title_mn", "version"))
     with pytest.raises(ImportRefused) as refused:
         plan_import_language(plan=plan, parsed=parse_bytes(ENGLISH_CSV.encode()), by=manager)
@@ -303,7 +303,7 @@ def test_the_plans_manager_and_an_administrator_may(plan, who, manager, site_adm
     assert Item.objects.filter(plan=plan).exclude(title_mn="").count() == 5
 
 
-def test_a_retired_plan_is_refused(plan, manager):  # type: ignore[no-untyped-def]
+def test_a_retired_plan_is_refused(plan, manager, english):  # type: ignore[no-untyped-def]
     Plan.objects.filter(pk=plan.pk).update(retired_at="2026-01-01T00:00:00Z")
     with pytest.raises(ImportRefused, match="retired"):
         plan_import_language(plan=plan, parsed=_mongolian(), by=manager)
@@ -429,7 +429,7 @@ def test_the_command_dry_run_json_and_import(plan, tmp_path):  # type: ignore[no
     assert Item.objects.filter(plan=plan).exclude(title_mn="").count() == 5
 
 
-def test_the_command_refuses_clearly(plan, tmp_path):  # type: ignore[no-untyped-def]
+def test_the_command_refuses_clearly(plan, tmp_path, english):  # type: ignore[no-untyped-def]
     path = tmp_path / "en.csv"
     path.write_text(ENGLISH_CSV, encoding="utf-8")
     with pytest.raises(CommandError, match="new version"):

@@ -198,7 +198,7 @@ def test_the_migration_builds_the_documents_the_search_queries() -> None:
 
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
-def test_rebuild_fills_the_sqlite_table_afresh(db) -> None:  # type: ignore[no-untyped-def]
+def test_rebuild_fills_the_sqlite_table_afresh(db, english) -> None:  # type: ignore[no-untyped-def]
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM plans_search")
     assert keys("Алсын хараа") == []
@@ -403,7 +403,7 @@ def test_the_evaluation_skips_mongolian_queries_whose_targets_have_no_mongolian_
     assert "цагдаа" in skipped and "Алсын хараа" not in skipped
 
 
-def test_the_evaluation_command_explains_what_is_missing(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_evaluation_command_explains_what_is_missing(db, tmp_path, english) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "queries.json"
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="Cannot read the queries"):
