@@ -223,6 +223,8 @@ def _shown(
 def change_rows(event: Event) -> list[ChangeRow]:
     rows = []
     for name, pair in (event.changes or {}).items():
+        if name.startswith("_"):  # the salt of a non-public event (services.SALT)
+            continue
         before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         model_field = _model_field(event.object_type, name)
         flat = getattr(model_field, "flatchoices", None) if model_field is not None else None

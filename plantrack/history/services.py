@@ -8,6 +8,7 @@ event number is unique, so two transactions can never both follow the same event
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .chain import HASHED, HASHED_COLUMNS, encode, entry_template, scalar
 from .models import GENESIS_HASH, Action, ActorKind, Event, Head
 
 LABEL_LENGTH = 300
+SALT = "_salt"  # the key of a non-public event's random salt in its changes (never shown)
 _CHANGES_FIELD = Event._meta.get_field("changes")
 # The events appended while ``receipts.receipt`` listens (one page's change), else None.
 CAPTURED: ContextVar[list[Event] | None] = ContextVar("history_captured", default=None)
@@ -49,7 +51,14 @@ class Entry:
     def prepare(self) -> Entry:
         """Encode the entry now, so that the append, under the chain's lock, only numbers
         and hashes it. Only its ids (``object_id``, ``plan_id``, ``item_id``) may change
-        after this; any other change would not be seen."""
+        after this; any other change would not be seen.
+
+        A non-public event (a membership, a report not yet approved) gets a random salt in
+        its hashed changes: its hash is published in the Merkle proofs of its neighbours,
+        and without the salt its few possible contents could be guessed and tested against
+        that hash."""
+        if not self.public and SALT not in self.changes:
+            self.changes = {**self.changes, SALT: secrets.token_hex(16)}
         self._plain = plain(self.changes)
         self._stored = _CHANGES_FIELD.get_db_prep_save(self._plain, connection)
         self._template = entry_template(

@@ -210,3 +210,24 @@ def test_verify_speaks_mongolian_by_default(vision):  # type: ignore[no-untyped-
             with pytest.raises(SystemExit):
                 call_command("history", "verify", stderr=err, stdout=StringIO())
     assert "Түүх эвдэрсэн байна" in err.getvalue() and "алга байна" in err.getvalue()
+
+
+def test_a_hidden_events_hash_cannot_be_recomputed_from_what_is_shown(vision):  # type: ignore[no-untyped-def]
+    """Two non-public events with the same visible content get different hashes (a random
+    salt in their hashed changes), the salt is never shown, and the chain still verifies."""
+    from plantrack.history.selectors import change_rows
+    from plantrack.history.services import SALT, Entry, append
+
+    same = {"action": "requested", "object_type": "organisations.membership", "object_id": "1"}
+    with transaction.atomic():
+        first, second = append(
+            [Entry(**same, changes={"state": [None, "requested"]}, public=False) for _ in "ab"]
+        )
+    assert first.changes[SALT] != second.changes[SALT]
+    visible = [(row.field, row.before, row.after) for row in change_rows(first)]
+    assert all(SALT not in str(part) for row in visible for part in row)
+    assert len(visible) == 1
+    with transaction.atomic():  # a public event has no salt: its content is published
+        (public,) = append([Entry(**same, changes={"state": [None, "x"]})])
+    assert SALT not in public.changes
+    assert verify_all().problem is None
