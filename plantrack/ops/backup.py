@@ -516,16 +516,42 @@ def _check_sqlite(source: Path, manifest: dict[str, Any]) -> None:
         copy = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             result = copy.execute("PRAGMA quick_check").fetchone()
+            head = None
+            if result is not None and result[0] == "ok":
+                head = copy.execute("SELECT seq, hash FROM history_head WHERE id = 1").fetchone()
         finally:
             copy.close()
     except sqlite3.Error as exc:
-        result = (str(exc),)
+        result, head = (str(exc),), None
     if result is None or result[0] != "ok":
         raise _refuse(
             source,
             _("%(file)s is not a sound SQLite database (%(error)s).")
             % {"file": manifest["database_file"], "error": result and result[0]},
         )
+    if _head_of(head) != manifest["history_head"]:
+        # The manifest was edited, or the database swapped: either way not what was backed up.
+        raise _refuse(
+            source,
+            _(
+                "the history head in %(file)s (event %(seq)s) is not the one the manifest "
+                "records (event %(expected)s); the backup was altered."
+            )
+            % {
+                "file": manifest["database_file"],
+                "seq": _head_of(head)["seq"],
+                "expected": manifest["history_head"].get("seq"),
+            },
+        )
+
+
+def events_after(manifest: dict[str, Any]) -> int:
+    """How many events the current history holds beyond the backup's head: the events a
+    restore would take away (a receipt given for one of them would no longer verify)."""
+    if connections[DEFAULT_DB_ALIAS].vendor == "sqlite" and not _sqlite_file().exists():
+        return 0  # a new machine: no history here yet (and none is made by asking)
+    current = _head_of(Head.objects.filter(pk=1).values_list("seq", "hash").first())
+    return max(0, current["seq"] - int(manifest["history_head"].get("seq", 0)))
 
 
 def backup_check(*, source: Path) -> dict[str, Any]:

@@ -326,8 +326,11 @@ def test_a_restore_gives_back_every_row_and_every_file(site, tmp_path):  # type:
     assert changed != before
     assert len(changed["history_event"]) == len(events) + 1
 
-    out = _ok(site.plantrack("restore", str(tmp_path / "backup"), "--yes"))
+    result = site.plantrack("restore", str(tmp_path / "backup"), "--yes")
+    out = _ok(result)
     assert f"History verified: {len(events)} events" in out
+    # The event made after the backup is named as lost, even with --yes.
+    assert "the current history has 1 event after the backup's head" in result.stderr
     assert site.dump() == before
     assert site.media_checksums() == files_before
     # An import preview in progress is left alone.
@@ -448,6 +451,11 @@ def _future_format(folder: Path) -> None:
     _edit_manifest(folder, format_version=2)
 
 
+def _false_head(folder: Path) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    _edit_manifest(folder, history_head={**manifest["history_head"], "seq": 9999})
+
+
 def _newer_plantrack(folder: Path) -> None:
     manifest = json.loads((folder / "manifest.json").read_text())
     _edit_manifest(folder, migrations=[*manifest["migrations"], "plans.9999_from_the_future"])
@@ -465,6 +473,7 @@ def _newer_plantrack(folder: Path) -> None:
         (_other_vendor, 'it holds a "postgresql" database and this site uses sqlite'),
         (_future_format, "its format version is 2; this Plantrack reads version 1"),
         (_newer_plantrack, "it was made by a newer Plantrack"),
+        (_false_head, "the history head in database.sqlite3 (event"),
     ],
 )
 def test_a_spoilt_backup_is_refused_with_what_is_wrong(  # type: ignore[no-untyped-def]

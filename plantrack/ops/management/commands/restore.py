@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from plantrack.ops.backup import BackupError, backup_check, backup_restore
+from plantrack.ops.backup import BackupError, backup_check, backup_restore, events_after
 
 
 class Command(BaseCommand):
@@ -41,6 +43,21 @@ class Command(BaseCommand):
                 _("The backup is complete and unaltered: %(backup)s.") % {"backup": described}
             )
             return
+        lost = self._events_lost(manifest)
+        if lost:
+            # The site may be running: say what a restore takes away, even with --yes.
+            self.stderr.write(
+                ngettext(
+                    "Warning: the current history has %(count)s event after the backup's "
+                    "head; the restore takes it away, and its receipt will no longer verify. "
+                    "Stop the site before restoring.",
+                    "Warning: the current history has %(count)s events after the backup's "
+                    "head; the restore takes them away, and their receipts will no longer "
+                    "verify. Stop the site before restoring.",
+                    lost,
+                )
+                % {"count": lost}
+            )
         if not options["yes"]:
             self._confirm(described)
         try:
@@ -75,6 +92,12 @@ class Command(BaseCommand):
             _("History verified: %(events)s events, %(checkpoints)s checkpoints.")
             % {"events": report.events, "checkpoints": report.checkpoints}
         )
+
+    def _events_lost(self, manifest: dict[str, Any]) -> int:
+        try:
+            return events_after(manifest)
+        except DatabaseError:  # no database here yet (a new machine): nothing to lose
+            return 0
 
     def _confirm(self, described: str) -> None:
         question = _(
