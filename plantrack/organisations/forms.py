@@ -224,6 +224,8 @@ class RoleForm(forms.Form):
 
 
 class RetireForm(forms.Form):
+    # The version the administrator saw; the service refuses the change if it moved since.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     reason = forms.CharField(
         label=_("Why is the organisation retired?"),
         max_length=300,

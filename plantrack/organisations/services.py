@@ -680,13 +680,29 @@ def organisation_unverify(*, organisation: Organisation, by: User) -> Organisati
 
 
 @transaction.atomic
-def organisation_retire(*, organisation: Organisation, reason: str, by: User) -> Organisation:
+def _fresh_for_retirement(organisation: Organisation, version: int | None) -> Organisation:
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if version is not None and current.version != version:
+        raise ValidationError(
+            _(
+                "Someone else changed %(name)s while you were looking at it. Reload the page "
+                "to see their changes, then try again."
+            )
+            % {"name": current.name},
+            code="stale",
+        )
+    return current
+
+
+def organisation_retire(
+    *, organisation: Organisation, reason: str, by: User, version: int | None = None
+) -> Organisation:
     """Retire an organisation that closed, merged or should not be listed: it keeps its page
     and history, is shown as retired and reports no more. Imports still find it by its name
     (it is the same body), so a plan that names it shows it as retired."""
     require(by, "organisations.retire", organisation)
     reason = clean_reason(reason)
-    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    current = _fresh_for_retirement(organisation, version)
     if current.retired_at is not None:
         raise ValidationError(
             _("%(name)s is already retired.") % {"name": current.name}, code="retired"
@@ -700,9 +716,11 @@ def organisation_retire(*, organisation: Organisation, reason: str, by: User) ->
 
 
 @transaction.atomic
-def organisation_restore(*, organisation: Organisation, by: User) -> Organisation:
+def organisation_restore(
+    *, organisation: Organisation, by: User, version: int | None = None
+) -> Organisation:
     require(by, "organisations.retire", organisation)
-    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    current = _fresh_for_retirement(organisation, version)
     if current.retired_at is None:
         raise ValidationError(
             _("%(name)s is not retired.") % {"name": current.name}, code="not_retired"

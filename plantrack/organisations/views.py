@@ -223,13 +223,14 @@ def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_retire(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, action="organisations.retire")
-    form = RetireForm(request.POST or None)
+    form = RetireForm(request.POST or None, initial={"version": organisation.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_retire(
                 organisation=organisation,
                 reason=form.cleaned_data["reason"],
                 by=request.user,  # type: ignore[arg-type]
+                version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -249,7 +250,16 @@ def organisation_retire(request: HttpRequest, slug: str) -> HttpResponse:
 def organisation_restore(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, action="organisations.retire")
     try:
-        services.organisation_restore(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, _("This page is out of date. Reload it and try again."))
+        return redirect(organisation)
+    try:
+        services.organisation_restore(
+            organisation=organisation,
+            by=request.user,  # type: ignore[arg-type]
+            version=version,
+        )
     except ValidationError as exc:
         _error(request, exc)
     else:

@@ -17,7 +17,7 @@ from plantrack.history.checkpoints import (
     head_document,
     proof_document,
 )
-from plantrack.history.models import Event
+from plantrack.history.models import Checkpoint, Event
 from plantrack.history.verify import verify_all, verify_head
 
 from .conftest import add_events, triggers_dropped
@@ -153,3 +153,20 @@ def test_a_saved_head_signed_with_an_unknown_key_is_refused(vision, monkeypatch)
     monkeypatch.setenv(keys.ENV, keys.new_key_text())
     problem = verify_head(head)
     assert problem is not None and "does not trust" in problem.message
+
+
+def test_verify_says_when_it_cannot_judge_who_signed(vision, monkeypatch, settings, tmp_path):  # type: ignore[no-untyped-def]
+    """On a machine without the site's key (an auditor's copy, a restore elsewhere), verify
+    warns that it checked the signatures but not whose they are."""
+    monkeypatch.setenv(keys.ENV, keys.new_key_text())
+    add_events(vision, 1)
+    checkpoint_create()
+    monkeypatch.delenv(keys.ENV)
+    settings.DATA_DIR = tmp_path  # no key file here either
+    err = StringIO()
+    call_command("history", "verify", stdout=StringIO(), stderr=err)
+    assert "no signing key is known here" in err.getvalue()
+    monkeypatch.setenv(keys.PREVIOUS_ENV, head_document(Checkpoint.objects.get()).get("public_key"))
+    err = StringIO()
+    call_command("history", "verify", stdout=StringIO(), stderr=err)
+    assert err.getvalue() == ""

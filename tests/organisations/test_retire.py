@@ -63,10 +63,21 @@ def test_the_page_retires_and_shows_it(client, sign_in, police, site_admin, char
     )
     client.logout()
     sign_in(client, site_admin)
-    answer = client.post(f"/en/organisations/{police.slug}/retire/", {"reason": ""})
+    version = Organisation.objects.get(pk=police.pk).version
+    answer = client.post(
+        f"/en/organisations/{police.slug}/retire/", {"reason": "", "version": version}
+    )
     assert answer.status_code == 200
     assert Organisation.objects.get(pk=police.pk).retired_at is None
-    answer = client.post(f"/en/organisations/{police.slug}/retire/", {"reason": "Merged in 2024"})
+    # A form from before someone else's change is refused, nothing retired.
+    answer = client.post(
+        f"/en/organisations/{police.slug}/retire/", {"reason": "Stale", "version": version + 5}
+    )
+    assert answer.status_code == 200 and b"Someone else changed" in answer.content
+    assert Organisation.objects.get(pk=police.pk).retired_at is None
+    answer = client.post(
+        f"/en/organisations/{police.slug}/retire/", {"reason": "Merged in 2024", "version": version}
+    )
     assert answer.status_code == 302
     client.logout()
     page = client.get(f"/en/organisations/{police.slug}/").content.decode()

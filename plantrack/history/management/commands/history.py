@@ -103,6 +103,16 @@ class Command(BaseCommand):
                     % {"count": told}
                 )
             raise SystemExit(1)
+        if report.checkpoints and keys.trusted_public_keys() is None:
+            self.stderr.write(
+                _(
+                    "Warning: no signing key is known here (%(key)s, or public keys in "
+                    "%(previous)s), so the checkpoints' signatures were checked but not that "
+                    "this site made them. Give the site's public key from "
+                    "/transparency/head.json in %(previous)s to check that too."
+                )
+                % {"key": keys.ENV, "previous": keys.PREVIOUS_ENV}
+            )
         counts = {"events": report.events, "checkpoints": report.checkpoints}
         if against:
             self.stdout.write(
