@@ -67,6 +67,7 @@ def _development_key() -> str:
     if not key_file.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)  # it signs sessions: for this account's eyes only
     return key_file.read_text().strip()
 
 

@@ -62,6 +62,17 @@ def test_the_development_key_is_made_in_the_data_folder_on_first_use_and_then_ke
     assert len(key) >= 50
     assert first.stdout.splitlines() == second.stdout.splitlines()
     assert first.stdout.splitlines()[1] == key
+    assert (data / "secret_key").stat().st_mode & 0o777 == 0o600  # signs sessions
+
+
+def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path):
+    data = tmp_path / "data"
+    made = _run(
+        ["-m", "plantrack.cli", "migrate", "-v", "0"], cwd=tmp_path, PLANTRACK_DATA_DIR=str(data)
+    )
+    assert made.returncode == 0, made.stderr
+    databases = list(data.glob("*.sqlite3"))
+    assert databases and all(db.stat().st_mode & 0o777 == 0o600 for db in databases)
 
 
 def test_no_file_in_the_package_is_named_secret_key():

@@ -22,8 +22,13 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         name = str(conn_params.get("database", ""))
+        made = False
         if name and not self.is_in_memory_db() and not name.startswith("file:"):
             Path(name).parent.mkdir(parents=True, exist_ok=True)
+            made = not Path(name).exists()
         conn = super().get_new_connection(conn_params)
+        if made and Path(name).exists():
+            # It holds password hashes and unpublished drafts: readable by this account only.
+            Path(name).chmod(0o600)
         conn.create_function("plantrack_history_unlocked", 0, lambda: int(self.history_unlocked))
         return conn
