@@ -170,3 +170,27 @@ def test_verify_says_when_it_cannot_judge_who_signed(vision, monkeypatch, settin
     err = StringIO()
     call_command("history", "verify", stdout=StringIO(), stderr=err)
     assert err.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    ("spoil", "field"),
+    [
+        ({"seq": True}, "seq"),
+        ({"seq": -1}, "seq"),
+        ({"signature": None}, "signature"),
+        ({"head_hash": 7}, "head_hash"),
+    ],
+)
+def test_a_damaged_head_json_is_called_damaged_not_a_broken_history(  # type: ignore[no-untyped-def]
+    vision, history_key, tmp_path, spoil, field
+):
+    add_events(vision, 1)
+    head = {**head_document(checkpoint_create()), **spoil}
+    saved = tmp_path / "head.json"
+    saved.write_text(json.dumps(head))
+    with pytest.raises(
+        CommandError, match=f"not a head.json saved from /transparency/: check {field}"
+    ):
+        call_command("history", "verify", "--against", str(saved), stdout=StringIO())
+    with pytest.raises(CommandError, match="is a folder"):
+        call_command("history", "verify", "--against", str(tmp_path), stdout=StringIO())

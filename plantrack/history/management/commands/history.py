@@ -25,6 +25,17 @@ from plantrack.history.checkpoints import NothingToSign, checkpoint_create
 from plantrack.history.verify import verify_all, verify_head
 
 MAX_HEAD_BYTES = 64 * 1024
+# The fields of /transparency/head.json and their types.
+HEAD_FIELDS: dict[str, type] = {
+    "site": str,
+    "seq": int,
+    "first_seq": int,
+    "head_hash": str,
+    "merkle_root": str,
+    "signed_at": str,
+    "public_key": str,
+    "signature": str,
+}
 
 
 class Command(BaseCommand):
@@ -129,6 +140,8 @@ class Command(BaseCommand):
 
     def _read_head(self, name: str) -> dict[str, Any]:
         path = Path(name)
+        if path.is_dir():
+            raise CommandError(_("%(file)s is a folder; give a saved head.json") % {"file": name})
         if not path.is_file():
             raise CommandError(_("%(file)s: no such file") % {"file": name})
         if path.stat().st_size > MAX_HEAD_BYTES:
@@ -144,4 +157,17 @@ class Command(BaseCommand):
             ) from exc
         if not isinstance(data, dict):
             raise CommandError(_("%(file)s: not a head.json object") % {"file": name})
+        wrong = [
+            field
+            for field, kind in HEAD_FIELDS.items()
+            if not isinstance(data.get(field), kind)
+            or isinstance(data.get(field), bool)
+            or (kind is int and data[field] < 1)
+        ]
+        if wrong:
+            # A damaged or foreign file, not a broken history: say so, and which fields.
+            raise CommandError(
+                _("%(file)s is not a head.json saved from /transparency/: check %(fields)s")
+                % {"file": name, "fields": ", ".join(wrong)}
+            )
         return data
