@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plantrack.accounts.models import User
@@ -168,17 +169,26 @@ def demo_accounts() -> list[DemoAccount]:
     moderator = _account("moderator@plantrack.local", "Жишээ зохицуулагч", groups=(MODERATORS,))
     citizen = _account("citizen@plantrack.local", "Жишээ иргэн")
     return [
-        DemoAccount("site administrator", admin.email, DEMO_PASSWORD),
+        DemoAccount(_("site administrator"), admin.email, DEMO_PASSWORD),
         DemoAccount(
-            "plan manager (Vision 2050, 2015 recommendations)", manager.email, DEMO_PASSWORD
+            _("plan manager (%(plans)s)")
+            % {"plans": ", ".join(plan.short_title for plan in manager.managed_plans.all())},
+            manager.email,
+            DEMO_PASSWORD,
         ),
-        DemoAccount("agency reporter (National Police Agency)", reporter.email, DEMO_PASSWORD),
         DemoAccount(
-            f"CSO member ({organisations[DEMO_CSO].name})", cso_member.email, DEMO_PASSWORD
+            _("agency reporter (%(organisation)s)") % {"organisation": police.name},
+            reporter.email,
+            DEMO_PASSWORD,
         ),
-        DemoAccount("assessor", assessor.email, DEMO_PASSWORD),
-        DemoAccount("moderator", moderator.email, DEMO_PASSWORD),
-        DemoAccount("citizen", citizen.email, DEMO_PASSWORD),
+        DemoAccount(
+            _("CSO member (%(organisation)s)") % {"organisation": organisations[DEMO_CSO].name},
+            cso_member.email,
+            DEMO_PASSWORD,
+        ),
+        DemoAccount(_("assessor"), assessor.email, DEMO_PASSWORD),
+        DemoAccount(_("moderator"), moderator.email, DEMO_PASSWORD),
+        DemoAccount(_("citizen"), citizen.email, DEMO_PASSWORD),
     ]
 
 
