@@ -210,7 +210,7 @@ def test_rebuild_fills_the_sqlite_table_afresh(db, english) -> None:  # type: ig
 
 
 @pytest.mark.postgres
-def test_rebuild_has_nothing_to_do_on_postgresql(db) -> None:  # type: ignore[no-untyped-def]
+def test_rebuild_has_nothing_to_do_on_postgresql(db, english) -> None:  # type: ignore[no-untyped-def]
     out = StringIO()
     call_command("search", "rebuild", stdout=out)
     assert "Nothing to rebuild" in out.getvalue()
