@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from plantrack.accounts.models import User
 from plantrack.accounts.permissions import is_site_admin
 from plantrack.history.services import diff, record
+from plantrack.lib.retirement import set_retired
 from plantrack.lib.rules import require
 from plantrack.plans.validation import clean_reason
 
@@ -707,12 +708,7 @@ def organisation_retire(
         raise ValidationError(
             _("%(name)s is already retired.") % {"name": current.name}, code="retired"
         )
-    current.retired_at = timezone.now()
-    current.retired_reason = reason
-    current.version += 1
-    current.save(update_fields=["retired_at", "retired_reason", "version", "updated_at"])
-    record(current, "retired", by=by, changes={"retired": [False, True]}, reason=reason)
-    return current
+    return set_retired(current, reason=reason, by=by)
 
 
 @transaction.atomic
@@ -725,12 +721,7 @@ def organisation_restore(
         raise ValidationError(
             _("%(name)s is not retired.") % {"name": current.name}, code="not_retired"
         )
-    current.retired_at = None
-    current.retired_reason = ""
-    current.version += 1
-    current.save(update_fields=["retired_at", "retired_reason", "version", "updated_at"])
-    record(current, "restored", by=by, changes={"retired": [True, False]})
-    return current
+    return set_retired(current, reason=None, by=by)
 
 
 # -- Memberships ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 import plantrack.plans.permissions  # noqa: F401  (registers the plans.* rules used below)
 from plantrack.accounts.models import User
 from plantrack.history.services import Action, Entry, record
+from plantrack.lib.retirement import set_retired
 from plantrack.lib.rules import has
 from plantrack.organisations.matching import OrganisationIndex
 from plantrack.organisations.services import organisation_get_or_create
@@ -1030,20 +1031,9 @@ def plan_retire(*, plan: Plan, reason: str, version: int | None, by: User | None
     current = _plan_retirement(plan, version, by)
     if current.retired_at is not None:
         raise ValidationError(_("This plan is already retired."), code="retired")
-    current.retired_at = timezone.now()
-    current.retired_reason = reason
-    current.version += 1
-    current.save(update_fields=["retired_at", "retired_reason", "version", "updated_at"])
-    record(
-        current,
-        Action.RETIRED,
-        by=by,
-        plan_id=current.pk,
-        changes={"retired": [False, True]},
-        reason=reason,
-        public=current.published_at is not None,
+    return set_retired(
+        current, reason=reason, by=by, plan_id=current.pk, public=current.published_at is not None
     )
-    return current
 
 
 @transaction.atomic
@@ -1051,19 +1041,9 @@ def plan_restore(*, plan: Plan, version: int | None, by: User | None) -> Plan:
     current = _plan_retirement(plan, version, by)
     if current.retired_at is None:
         raise ValidationError(_("This plan is not retired."), code="not_retired")
-    current.retired_at = None
-    current.retired_reason = ""
-    current.version += 1
-    current.save(update_fields=["retired_at", "retired_reason", "version", "updated_at"])
-    record(
-        current,
-        Action.RESTORED,
-        by=by,
-        plan_id=current.pk,
-        changes={"retired": [True, False]},
-        public=current.published_at is not None,
+    return set_retired(
+        current, reason=None, by=by, plan_id=current.pk, public=current.published_at is not None
     )
-    return current
 
 
 @transaction.atomic
