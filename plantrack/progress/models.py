@@ -203,6 +203,9 @@ class IndicatorTarget(models.Model):
             models.UniqueConstraint(fields=["indicator", "period"], name="target_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.period_id}: {self.value}"
+
 
 class ProgressUpdate(models.Model):
     """A reporter's account of an item's status and progress for a period; public once
@@ -314,6 +317,9 @@ class Measurement(models.Model):
             models.Index(fields=["indicator", "approved", "period"], name="measurement_rollup")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.period_id}: {self.value}"
+
 
 class IndicatorActual(models.Model):
     """The stored roll-up of approved measurements: per indicator and period (and per
@@ -344,6 +350,9 @@ class IndicatorActual(models.Model):
             )
         ]
         indexes = [models.Index(fields=["indicator", "period"], name="actual_indicator_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.period_id}: {self.value}"
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
