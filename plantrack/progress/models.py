@@ -303,10 +303,17 @@ class Measurement(models.Model):
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
         constraints = [
+            # One total and one value per dimension value, for each indicator of an update
+            # (two conditional constraints: SQLite has no NULLS NOT DISTINCT).
+            models.UniqueConstraint(
+                fields=["update", "indicator"],
+                condition=Q(dimension_value__isnull=True),
+                name="measurement_total_unique",
+            ),
             models.UniqueConstraint(
                 fields=["update", "indicator", "dimension_value"],
-                name="measurement_unique",
-                nulls_distinct=False,
+                condition=Q(dimension_value__isnull=False),
+                name="measurement_value_unique",
             ),
             models.CheckConstraint(
                 condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
@@ -343,11 +350,27 @@ class IndicatorActual(models.Model):
 
     class Meta:
         constraints = [
+            # period null = the indicator's overall actual; dimension_value null = the total.
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=Q(period__isnull=True, dimension_value__isnull=True),
+                name="actual_overall_total_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "dimension_value"],
+                condition=Q(period__isnull=True, dimension_value__isnull=False),
+                name="actual_overall_value_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                condition=Q(period__isnull=False, dimension_value__isnull=True),
+                name="actual_period_total_unique",
+            ),
             models.UniqueConstraint(
                 fields=["indicator", "period", "dimension_value"],
-                name="actual_unique",
-                nulls_distinct=False,
-            )
+                condition=Q(period__isnull=False, dimension_value__isnull=False),
+                name="actual_period_value_unique",
+            ),
         ]
         indexes = [models.Index(fields=["indicator", "period"], name="actual_indicator_period")]
 
