@@ -678,9 +678,15 @@ def report(target: str) -> Action:
         "other plan": ("progress report (other plan)", "other"),
         "unverified": ("progress report (item of an unverified organisation)", "own"),
     }[target]
-    return Action(
-        name[0], name[1], only("agency_reporter") if target == "own" else NOBODY, run, probe
-    )
+    # The agency's reporters report on its items; the plan's managers (site administrators
+    # manage every plan) may report on any item of their plan, never on another plan's.
+    allowed = {
+        "own": MANAGERS | {"agency_reporter"},
+        "other": MANAGERS,
+        "other plan": only("site_admin"),
+        "unverified": MANAGERS,
+    }[target]
+    return Action(name[0], name[1], allowed, run, probe)
 
 
 def review(decision: str, target: str) -> Action:

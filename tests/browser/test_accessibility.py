@@ -63,6 +63,19 @@ def _progress_over_100(page: Page, lang: str) -> None:
     submit_main_form(page)
 
 
+def _report_over_100(page: Page, lang: str) -> None:
+    """Save the report form as a draft with a progress over 100 %."""
+    page.fill("#id_progress", "150")
+    with page.expect_navigation():
+        page.locator("main form button[value=draft]").click()
+
+
+def _generate_nothing(page: Page, lang: str) -> None:
+    """Send the reporting periods' generate form with its dates left empty."""
+    with page.expect_navigation():
+        page.locator("form[aria-labelledby=generate-heading] button[type=submit]").click()
+
+
 def _upload_empty_file(page: Page, lang: str) -> None:
     page.set_input_files(
         "#id_file", files=[{"name": "empty.txt", "mimeType": "text/plain", "buffer": b""}]
@@ -432,6 +445,21 @@ CASES = [
     # Progress reporting
     PageCase("report-progress", f"{VISION}items/7.3.13/report/", user=REPORTER),
     PageCase("item-with-report-button", f"{VISION}items/7.3.13/", user=REPORTER),
+    PageCase(
+        "report-progress-errors",
+        f"{VISION}items/7.3.13/report/",
+        user=REPORTER,
+        then=_report_over_100,
+        expect="#error-summary",
+    ),
+    PageCase("reporting-periods", f"{VISION}periods/", manager=True),
+    PageCase(
+        "reporting-periods-errors",
+        f"{VISION}periods/",
+        manager=True,
+        then=_generate_nothing,
+        expect="#error-summary",
+    ),
 ]
 
 
