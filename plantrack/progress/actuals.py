@@ -89,12 +89,11 @@ def _sum(rows: Iterable[Figure | _Row], kind: str, sources: list[int]) -> Figure
     """Add figures (or rows): values, or numerators and denominators separately."""
     rows = list(rows)
     if kind == Kind.PERCENTAGE:
-        parts = [(r.numerator, r.denominator) for r in rows]
-        parts = [(n, d) for n, d in parts if n is not None and d is not None]
-        if not parts:
+        whole = [r for r in rows if r.numerator is not None and r.denominator is not None]
+        if not whole:
             return None
-        numerator = math.fsum(n for n, _ in parts)
-        denominator = math.fsum(d for _, d in parts)
+        numerator = math.fsum(r.numerator or 0 for r in whole)
+        denominator = math.fsum(r.denominator or 0 for r in whole)
         return Figure(_ratio(numerator, denominator), numerator, denominator, sources)
     values = [r.value for r in rows if r.value is not None]
     if not values:
@@ -122,7 +121,7 @@ def _period_total(rows: list[_Row], kind: str, dimensions: list[int]) -> Figure 
     if not broken:
         return None
     first = min(
-        broken, key=lambda r: (rank.get(r.dimension_id, len(rank)), r.dimension_order)
+        broken, key=lambda r: (rank.get(r.dimension_id or 0, len(rank)), r.dimension_order)
     ).dimension_id
     return _sum([r for r in broken if r.dimension_id == first], kind, [broken[0].update_id])
 
