@@ -107,6 +107,8 @@ def _fill(route: str, w: SimpleNamespace) -> tuple[str, object]:
             values["pk"] = w.responsibility.pk
         elif "/updates/" in route:
             values["pk"] = w.update.pk
+        elif "/indicators/<int:pk>/" in route:
+            values["pk"] = w.item.indicators.order_by("pk").first().pk
         elif "/translate/export" in route:
             values["fmt"] = "xlsx"
     elif "organisations/<slug:slug>/" in route:

@@ -7,8 +7,6 @@ fields they concern; every rule lives in ``indicators.py``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -35,8 +33,9 @@ SETUP_PER_PAGE = 50
 INDICATOR = "progress.indicator"
 
 
-def _indicator(user: Any, plan: Plan, pk: int, *, write: bool = False) -> Indicator:
-    """An indicator of ``plan`` (a 404 for another plan's, whatever its number)."""
+def _indicator(plan: Plan, pk: int) -> Indicator:
+    """An indicator of ``plan`` (a 404 for another plan's, whatever its number). Who may
+    change it is who may change the plan, checked when the plan is loaded."""
     indicator = (
         Indicator.objects.select_related("item", "item__plan")
         .filter(pk=pk, item__plan=plan)
@@ -44,8 +43,6 @@ def _indicator(user: Any, plan: Plan, pk: int, *, write: bool = False) -> Indica
     )
     if indicator is None:
         raise Http404("No such indicator in this plan.")
-    if write:
-        get_item_for_user(user, plan, indicator.item.code, write=True)
     return indicator
 
 
@@ -61,7 +58,7 @@ def _show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 @public
 def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
-    indicator = _indicator(request.user, plan, pk)
+    indicator = _indicator(plan, pk)
     events = history.Event.objects.filter(object_type=INDICATOR, object_id=str(indicator.pk))
     context = {
         "plan": plan,
@@ -101,7 +98,7 @@ def indicator_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
-    indicator = _indicator(request.user, plan, pk, write=True)
+    indicator = _indicator(plan, pk)
     form = IndicatorForm.for_indicator(indicator, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,7 +138,7 @@ def _refused(request: HttpRequest, exc: ValidationError) -> None:
 @require_POST
 def indicator_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
-    indicator = _indicator(request.user, plan, pk, write=True)
+    indicator = _indicator(plan, pk)
     try:
         with receipt(request):
             services.indicator_retire(
@@ -161,7 +158,7 @@ def indicator_retire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def indicator_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
-    indicator = _indicator(request.user, plan, pk, write=True)
+    indicator = _indicator(plan, pk)
     try:
         with receipt(request):
             services.indicator_restore(
@@ -178,7 +175,7 @@ def indicator_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def indicator_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
-    indicator = _indicator(request.user, plan, pk, write=True)
+    indicator = _indicator(plan, pk)
     item = indicator.item
     try:
         with receipt(request):
@@ -194,7 +191,7 @@ def indicator_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def indicator_targets(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug, write=True)
-    indicator = _indicator(request.user, plan, pk, write=True)
+    indicator = _indicator(plan, pk)
     form = TargetsForm(
         request.POST or None,
         periods=plan_periods(plan.pk),
