@@ -19,7 +19,7 @@ MAX_LEVEL_CHARS = 200
 MAX_TITLE_CHARS = 2000
 MAX_FIGURE = 1e12  # the largest baseline or target, either sign
 MIN_YEAR, MAX_YEAR = 1900, 2100
-MAX_SETUP_ROWS = 100  # rows of the "set up indicators" table saved at once
+MAX_SETUP_ROWS = 150  # rows of the "set up indicators" table saved at once
 MAX_TARGETS = 500  # periods whose targets one call sets
 
 Kind = Indicator.Kind

@@ -7,6 +7,8 @@ fields they concern; every rule lives in ``indicators.py``."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plantrack.history import selectors as history
+from plantrack.history.models import Event
 from plantrack.history.receipts import receipt
 from plantrack.lib.params import page_param
 from plantrack.lib.rules import allowed_if, public
@@ -26,10 +29,15 @@ from plantrack.plans.permissions import get_item_for_user, get_plan_for_user
 from . import indicators as services
 from .actuals import targets_for
 from .forms_indicators import IndicatorForm, SetupRowForm, TargetsForm
+from .indicator_checks import MAX_SETUP_ROWS
 from .models import Indicator, Measurement
 from .selectors_indicators import indicator_page, plan_periods
 
-SETUP_PER_PAGE = 50
+# A row posts at most six fields (``SetupRowForm``): 150 rows stay under Django's cap of
+# 1,000 fields a request (DATA_UPLOAD_MAX_NUMBER_FIELDS), so a plan's whole list of text-only
+# indicators (the DICE roadmap has 122) is usually one table.
+SETUP_PER_PAGE = MAX_SETUP_ROWS
+VERSION_FIELD = re.compile(r"^ind-(\d{1,9})-version$")
 INDICATOR = "progress.indicator"
 
 
@@ -59,7 +67,7 @@ def _show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
     indicator = _indicator(plan, pk)
-    events = history.Event.objects.filter(object_type=INDICATOR, object_id=str(indicator.pk))
+    events = Event.objects.filter(object_type=INDICATOR, object_id=str(indicator.pk))
     context = {
         "plan": plan,
         "item": indicator.item,
@@ -237,7 +245,7 @@ def _setup_rows(forms_: list[SetupRowForm]) -> list[services.SetupRow]:
 def _posted_setup_forms(request: HttpRequest, plan: Plan) -> list[SetupRowForm]:
     """The rows the page showed (their ids are posted), as they are stored now; a row no
     longer text-only is refused by the service with its own message."""
-    ids = [int(raw) for raw in request.POST.getlist("rows")[:SETUP_PER_PAGE] if raw.isdigit()]
+    ids = [int(m[1]) for m in map(VERSION_FIELD.match, request.POST) if m][:SETUP_PER_PAGE]
     found = Indicator.objects.filter(item__plan=plan, pk__in=ids).select_related("item")
     by_pk = {indicator.pk: indicator for indicator in found}
     return [SetupRowForm(request.POST, indicator=by_pk[pk]) for pk in ids if pk in by_pk]

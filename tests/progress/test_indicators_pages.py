@@ -212,7 +212,6 @@ def test_setting_up_text_indicators_through_the_page(activity, people, sign_in, 
     response = client.post(
         f"{VISION}/indicators/setup/",
         {
-            "rows": [str(text.pk)],
             f"{prefix}-kind": "quantitative",
             f"{prefix}-unit": "cameras",
             f"{prefix}-direction": "increase",
@@ -246,7 +245,6 @@ def test_a_manager_cannot_reach_another_plans_indicator_through_any_page(  # typ
     client.post(
         f"{VISION}/indicators/setup/",
         {
-            "rows": [str(theirs.pk)],
             f"{prefix}-kind": "quantitative",
             f"{prefix}-direction": "increase",
             f"{prefix}-version": "1",
@@ -312,7 +310,7 @@ def test_a_stale_edit_form_is_refused_with_a_message(activity, alice, sign_in, e
 
 def test_a_set_up_with_a_wrong_row_saves_nothing_and_names_the_row(dice, people, sign_in, english):  # type: ignore[no-untyped-def]
     a, b = Indicator.objects.filter(item__plan=dice).order_by("item__path", "position")[:2]
-    data: dict[str, object] = {"rows": [str(a.pk), str(b.pk)]}
+    data: dict[str, object] = {}
     for ind, kind, target in ((a, "quantitative", "10"), (b, "yes_no", "5")):
         prefix = f"ind-{ind.pk}"
         data |= {
@@ -417,3 +415,10 @@ def test_the_managers_pages_query_counts_do_not_grow(activity, alice, dice, sign
         )
     ]
     assert again == counts
+
+
+def test_the_dice_roadmaps_text_indicators_fit_one_table(dice, people, sign_in):  # type: ignore[no-untyped-def]
+    total = Indicator.objects.filter(item__plan=dice, measured=False).count()
+    html = _client(sign_in, people["other_manager"]).get(f"{DICE}/indicators/setup/").content
+    assert html.decode().count('<tr id="row-') == total > 100
+    assert b'rel="next"' not in html
