@@ -73,8 +73,13 @@ class ResetForm(PasswordResetForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name"]
+        fields = ["display_name", "language"]
         labels = {"display_name": _("Your name as others will see it")}
+        help_texts = {
+            "language": _(
+                "Notices on this site and the emails we send you are written in this language."
+            )
+        }
 
 
 class TokenForm(forms.Form):
