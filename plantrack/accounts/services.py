@@ -107,9 +107,7 @@ def _create_unverified(
     *, email: str, display_name: str, password_hash: str, language: str
 ) -> User | None:
     """Insert the account; None when another request registered the address first."""
-    user = User(
-        email=email, display_name=display_name, password=password_hash, language=language
-    )
+    user = User(email=email, display_name=display_name, password=password_hash, language=language)
     # The unique constraint, not a query beforehand, decides who wins a race.
     user.full_clean(exclude=["password"], validate_unique=False)
     try:
