@@ -26,7 +26,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "display_name", "is_staff", "is_active"]
     search_fields = ["email", "display_name"]
     fieldsets = (
-        (None, {"fields": ("email", "display_name", "language", "password")}),
+        (None, {"fields": ("email", "display_name", "password")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

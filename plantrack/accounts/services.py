@@ -25,6 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plantrack.history.services import record
+from plantrack.lib.language import site_language
 
 from .models import AccountEvent, User
 from .permissions import is_site_admin
@@ -97,12 +98,6 @@ def verification_link(request: HttpRequest, user: User) -> str:
     return _absolute(request, reverse("accounts:verify_email", args=[token]))
 
 
-def user_language(language: str | None) -> str:
-    """One of the site's languages for ``language`` ("en-gb" → "en"); else the default."""
-    code = (language or "").split("-")[0].lower()
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def _create_unverified(
     *, email: str, display_name: str, password_hash: str, language: str
 ) -> User | None:
@@ -140,7 +135,7 @@ def account_sign_up(
             email=email,
             display_name=display_name,
             password_hash=password_hash,
-            language=user_language(language or translation.get_language()),
+            language=site_language(language or translation.get_language()),
         )
         if user is not None:
             link = verification_link(request, user)

@@ -18,6 +18,7 @@ from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 
 from plantrack.accounts.models import User
+from plantrack.lib.language import site_language
 
 from .kinds import write
 from .models import Notice
@@ -119,11 +120,6 @@ def notices_mark_all_read(*, user: User) -> int:
     )
 
 
-def _email_language(user: User) -> str:
-    language = getattr(user, "language", "") or ""
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def notice_email_send(*, notice_id: int) -> bool:
     """Email a notice to its recipient in the recipient's language, at most once: the
     notice is claimed with ``UPDATE … SET emailed_at WHERE emailed_at IS NULL`` before the
@@ -138,7 +134,7 @@ def notice_email_send(*, notice_id: int) -> bool:
     if not recipient.is_active or recipient.deleted_at is not None or not recipient.email:
         return False
     try:
-        subject, body = _email(notice, _email_language(recipient))
+        subject, body = _email(notice, site_language(recipient.language))
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
     except Exception:
         Notice.objects.filter(pk=notice_id, emailed_at=now).update(emailed_at=None)

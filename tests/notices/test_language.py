@@ -1,0 +1,47 @@
+"""A person's language for notices and emails: taken from the sign-up page, changed on the
+profile page, and the one their emails are written in."""
+
+from __future__ import annotations
+
+import pytest
+
+from plantrack.accounts.models import User
+from plantrack.lib.language import site_language
+
+from .helpers import person
+
+
+@pytest.mark.parametrize("language", ["en", "mn"])
+def test_signing_up_keeps_the_language_of_the_sign_up_page(client, db, language):  # type: ignore[no-untyped-def]
+    data = {"email": "new@example.org", "display_name": "New", "password": "a-long-passphrase-42"}
+    client.post(f"/{language}/accounts/sign-up/", data)
+    assert User.objects.get(email="new@example.org").language == language
+
+
+def test_the_profile_page_changes_the_language(client, db):  # type: ignore[no-untyped-def]
+    user = person("ann@example.org", "Ann")
+    assert user.language == "mn"
+    client.force_login(user)
+    page = client.get("/en/accounts/profile/").content.decode()
+    assert 'name="language"' in page and "Notices on this site and the emails" in page
+    response = client.post("/en/accounts/profile/", {"display_name": "Ann", "language": "en"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_a_language_the_site_does_not_have_is_refused_on_the_profile(client, db):  # type: ignore[no-untyped-def]
+    user = person("ann@example.org", "Ann")
+    client.force_login(user)
+    response = client.post("/en/accounts/profile/", {"display_name": "Ann", "language": "fr"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    user.refresh_from_db()
+    assert user.language == "mn"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"), [("en", "en"), ("en-gb", "en"), ("mn", "mn"), ("fr", "mn"), (None, "mn")]
+)
+def test_a_kept_language_is_one_of_the_sites(given, kept):  # type: ignore[no-untyped-def]
+    assert site_language(given) == kept
