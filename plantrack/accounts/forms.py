@@ -81,6 +81,14 @@ class ProfileForm(forms.ModelForm):
             )
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A form sent without it (an older page, a script) keeps the language as it is.
+        self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(

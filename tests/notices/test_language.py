@@ -45,3 +45,11 @@ def test_a_language_the_site_does_not_have_is_refused_on_the_profile(client, db)
 )
 def test_a_kept_language_is_one_of_the_sites(given, kept):  # type: ignore[no-untyped-def]
     assert site_language(given) == kept
+
+
+def test_a_profile_form_sent_without_the_language_keeps_it(client, db):  # type: ignore[no-untyped-def]
+    user = person("ann@example.org", "Ann", language="en")
+    client.force_login(user)
+    assert client.post("/en/accounts/profile/", {"display_name": "Annie"}).status_code == 302
+    user.refresh_from_db()
+    assert (user.display_name, user.language) == ("Annie", "en")
