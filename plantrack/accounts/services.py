@@ -196,6 +196,8 @@ def account_delete(*, user: User) -> None:
     StaticDevice.objects.filter(user=user).delete()
     user.groups.clear()
     user.managed_plans.clear()
+    # Notices are the person's own mail box: nobody reads them once the account is gone.
+    user.notices.all().delete()
     user.email = f"deleted-{user.pk}@deleted.invalid"
     user.display_name = ""
     user.is_active = False
@@ -237,6 +239,17 @@ def account_export(*, user: User) -> dict[str, Any]:
             for m in memberships
         ],
         "managed_plans": sorted(user.managed_plans.values_list("slug", flat=True)),
+        "notices": [
+            {
+                "kind": n.kind,
+                "about": f"{n.subject_type}:{n.subject_id}",
+                "link": n.url,
+                "created": n.created_at.isoformat(),
+                "read": n.read_at.isoformat() if n.read_at else None,
+                "emailed": n.emailed_at.isoformat() if n.emailed_at else None,
+            }
+            for n in user.notices.order_by("created_at", "pk")
+        ],
         "progress_updates": [
             {
                 "plan": u.item.plan.slug,

@@ -53,3 +53,19 @@ def test_a_profile_form_sent_without_the_language_keeps_it(client, db):  # type:
     assert client.post("/en/accounts/profile/", {"display_name": "Annie"}).status_code == 302
     user.refresh_from_db()
     assert (user.display_name, user.language) == ("Annie", "en")
+
+
+def test_a_persons_notices_are_in_their_data_and_go_with_their_account(client, db):  # type: ignore[no-untyped-def]
+    from plantrack.accounts.services import account_delete, account_export
+    from plantrack.notices.models import Notice
+
+    user, other = person("ann@example.org", "Ann"), person("bea@example.org", "Bea")
+    for owner in (user, other):
+        Notice.objects.create(
+            recipient=owner, kind="progress.approved", subject_type="t", subject_id=1, key="k"
+        )
+    data = account_export(user=user)
+    assert data["account"]["language"] == "mn"
+    assert [n["kind"] for n in data["notices"]] == ["progress.approved"]
+    account_delete(user=user)
+    assert list(Notice.objects.values_list("recipient__email", flat=True)) == ["bea@example.org"]
