@@ -22,7 +22,7 @@ from plantrack.accounts.permissions import PLAN_MANAGERS, in_group
 from plantrack.lib.rules import signed_in
 from plantrack.organisations.models import Organisation
 from plantrack.organisations.permissions import reporting_organisation_ids
-from plantrack.plans.models import Item, Plan, Responsibility
+from plantrack.plans.models import Item, Responsibility
 from plantrack.plans.permissions import hidden_plans, managed_plans
 
 from .models import ProgressUpdate, ReportingPeriod
@@ -248,10 +248,6 @@ def to_review(*, user: Any, page: int) -> Page[Any]:
         "item", "item__plan", "organisation", "period", "author"
     )
     return Paginator(updates, REVIEW_PER_PAGE).get_page(page)
-
-
-def reviewer_plans(user: Any) -> QuerySet[Plan]:
-    return Plan.objects.filter(pk__in=managed_plans(user))
 
 
 # The work queues of the header and the sign-in landing -------------------------------------

@@ -191,8 +191,16 @@ def test_to_review_lists_the_submitted_reports_of_the_managers_plans_oldest_firs
     assert f"#pending-{older.pk}" in page and f"#pending-{elsewhere.pk}" not in page
     assert page.index(f"#pending-{older.pk}") < page.index(f"#pending-{newest.pk}")
     assert re.search(r'href="/en/my/review/"[^>]*>To review <span class="nav-count">3<', page)
-    # Dora manages DICE only
+    # Dora manages DICE only; Erin, a reporter, manages nothing
     assert list(review_queue(world.dora)) == [elsewhere]
+    client.logout()
+    sign_in(client, world.dora)
+    page = client.get(REVIEW).content.decode()
+    assert f"#pending-{elsewhere.pk}" in page and f"#pending-{older.pk}" not in page
+    client.logout()
+    client.force_login(world.erin)
+    page = client.get(REVIEW).content.decode()
+    assert "You do not manage any plan" in page and "#pending-" not in page
 
 
 def test_a_manager_does_not_see_their_own_report_to_review(world):  # type: ignore[no-untyped-def]
