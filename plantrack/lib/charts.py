@@ -91,6 +91,9 @@ class Series:
     values: Sequence[float | None]
     kind: str = "actual"  # "actual": solid line, round marks; "target": dashed, square marks
     texts: Sequence[str] = field(default_factory=tuple)  # values as shown; default number()
+    # What is written at each point of an actual line (short: the unit is on the axis);
+    # default number(). A qualitative indicator writes its level names here.
+    marks: Sequence[str] = field(default_factory=tuple)
 
 
 def number(value: float | None) -> str:
@@ -233,6 +236,7 @@ def line_chart(
     empty = empty or _("No data yet.")
     values = [v for s in series for v in s.values if v is not None]
     texts = [list(s.texts) or [number(v) for v in s.values] for s in series]
+    marks = [list(s.marks) or [number(v) for v in s.values] for s in series]
     pairs = [
         (label, ", ".join(f"{s.name} {texts[k][i]}" for k, s in enumerate(series)))
         for i, label in enumerate(labels)
@@ -250,11 +254,13 @@ def line_chart(
     low = min(0.0, min(values))
     high = _nice_top(max(values)) if max(values) > 0 else 1.0
     span = high - low or 1.0
+    # The first and last points stand in from the axes, so their figures are not cut.
+    inset = 28
     plot_w = WIDTH - left - right
-    step = plot_w / max(len(labels) - 1, 1)
+    step = (plot_w - 2 * inset) / max(len(labels) - 1, 1)
 
     def x(i: int) -> float:
-        return round(left + (i * step if len(labels) > 1 else plot_w / 2), 1)
+        return round(left + (inset + i * step if len(labels) > 1 else plot_w / 2), 1)
 
     def y(v: float) -> float:
         return round(top + plot_h - (v - low) / span * plot_h, 1)
@@ -281,12 +287,12 @@ def line_chart(
         colour = TARGET_COLOUR if target else ACTUAL_COLOUR
         dash = ' stroke-dasharray="6 4"' if target else ""
         runs, run = [], []  # a missing value breaks the line
-        for i, v in enumerate(s.values):
-            if v is None:
+        for i, value in enumerate(s.values):
+            if value is None:
                 runs.append(run)
                 run = []
             else:
-                run.append((x(i), y(v)))
+                run.append((x(i), y(value)))
         runs.append(run)
         for points in runs:
             if len(points) > 1:
@@ -295,20 +301,29 @@ def line_chart(
                     f'<path d="{d}" fill="none" stroke="{colour}" '
                     f'stroke-width="{2 if target else 3}"{dash}/>'
                 )
-        for i, v in enumerate(s.values):
-            if v is None:
+        for i, value in enumerate(s.values):
+            if value is None:
                 continue
-            px, py = x(i), y(v)
+            px, py = x(i), y(value)
             if target:
                 parts.append(
                     f'<rect x="{px - 4}" y="{py - 4}" width="8" height="8" fill="#fff" '
                     f'stroke="{colour}" stroke-width="2"/>'
                 )
             else:
+                # The figure goes above its point, or below when another line's mark is
+                # just above it.
+                above = [
+                    y(o.values[i])  # type: ignore[arg-type]
+                    for o in series
+                    if o is not s and o.values[i] is not None
+                ]
+                crowded = any(py - 20 < oy <= py for oy in above)
+                ty = py + 17 if crowded else py - 9
                 parts.append(
                     f'<circle cx="{px}" cy="{py}" r="4.5" fill="{colour}"/>'
-                    f'<text x="{px}" y="{py - 9}" font-size="11" fill="{INK}" '
-                    f'text-anchor="middle">{escape(texts[k][i])}</text>'
+                    f'<text x="{px}" y="{ty}" font-size="11" fill="{INK}" '
+                    f'text-anchor="middle">{escape(marks[k][i])}</text>'
                 )
         mark = (
             f'<rect x="{legend_x + 10}" y="8" width="8" height="8" fill="#fff" stroke="{colour}" '

@@ -238,7 +238,9 @@ def _indicator_figures(
                 else "—"
             )
         goal = [targets.get((pk, p.pk)) for p in shown]
-        series = [Series(_("Actual"), values, "actual", texts)]
+        # Numbers at the points (the unit is on the axis); a scale's levels by name.
+        named = indicator.kind in (Indicator.Kind.QUALITATIVE, Indicator.Kind.YES_NO)
+        series = [Series(_("Actual"), values, "actual", texts, texts if named else ())]
         if any(v is not None for v in goal):
             series.append(
                 Series(_("Target"), goal, "target", [value_text(indicator, v) for v in goal])
