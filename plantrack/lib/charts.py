@@ -286,7 +286,8 @@ def line_chart(
         target = s.kind == "target"
         colour = TARGET_COLOUR if target else ACTUAL_COLOUR
         dash = ' stroke-dasharray="6 4"' if target else ""
-        runs, run = [], []  # a missing value breaks the line
+        runs: list[list[tuple[float, float]]] = []
+        run: list[tuple[float, float]] = []  # a missing value breaks the line
         for i, value in enumerate(s.values):
             if value is None:
                 runs.append(run)
