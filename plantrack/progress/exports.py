@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.db.models import F
+
 from plantrack.lib.bilingual import pick
 from plantrack.plans.models import Plan
 
@@ -70,7 +72,7 @@ def _update_rows(plan: Plan) -> Iterator[list[Cell]]:
     updates = (
         ProgressUpdate.objects.filter(item__plan=plan, state=ProgressUpdate.State.APPROVED)
         .select_related("item", "period", "organisation")
-        .order_by("item__path", "period__starts_on", "reviewed_at", "pk")
+        .order_by("item__path", F("period__starts_on").asc(nulls_first=True), "reviewed_at", "pk")
     )
     for update in updates.iterator(chunk_size=CHUNK):
         period = update.period
@@ -104,9 +106,10 @@ def _actual_rows(plan: Plan) -> Iterator[list[Cell]]:
             "indicator__item__path",
             "indicator__position",
             "indicator_id",
-            "period__starts_on",
-            "dimension_value__dimension__position",
-            "dimension_value__position",
+            # Each period's total, then its breakdown; the overall figures last.
+            F("period__starts_on").asc(nulls_last=True),
+            F("dimension_value__dimension__position").asc(nulls_first=True),
+            F("dimension_value__position").asc(nulls_first=True),
             "pk",
         )
     )
