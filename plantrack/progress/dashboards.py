@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from plantrack.lib.bilingual import pick
@@ -44,6 +44,16 @@ LATEST_LIMIT = 10  # latest approved updates on the organisation dashboard
 TIMELINE_LIMIT = 20  # approved updates on an item's timeline
 EXCERPT_CHARS = 300
 APPROVED = ProgressUpdate.State.APPROVED
+
+
+def totals(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """Only the total rows (no dimension value) of measurements or actuals.
+
+    Written as ``COALESCE(dimension_value_id, 0) = 0`` rather than ``IS NULL``: SQLite,
+    without statistics, answers ``IS NULL`` from the dimension value's index, that is by
+    reading every total row in the table (a million measurements: 0.4 s); this way it
+    stays on the indicator's or the update's index."""
+    return rows.alias(total_key=Coalesce("dimension_value_id", Value(0))).filter(total_key=0)
 
 
 # -- overdue ------------------------------------------------------------------------------
@@ -124,6 +134,24 @@ class IndicatorFigures:
 
 
 @dataclass
+class IndicatorPage:
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass
 class PlanDashboard:
     plan: Plan
     level: str  # the kind of item "per objective" means in this plan ("Objective", "Area" …)
@@ -132,16 +160,16 @@ class PlanDashboard:
     status_chart: Chart
     overdue: list[OverdueRow]
     overdue_count: int
-    indicators: Page
+    indicators: IndicatorPage
     figures: list[IndicatorFigures] = field(default_factory=list)
 
 
 def _objectives(plan: Plan) -> list[Item]:
-    """The plan's objectives; in a plan without that level, its first level with more than
-    one item (DICE's areas, a report's sections). One query."""
+    """The plan's objectives (in the first two levels); in a plan without them, its first
+    level with more than one item (DICE's areas, a report's sections). One query, on the
+    (plan, depth, path) index."""
     rows = list(
-        Item.objects.filter(plan=plan, retired_at__isnull=True)
-        .filter(Q(kind=Item.Kind.OBJECTIVE) | Q(depth__lte=2))
+        Item.objects.filter(plan=plan, retired_at__isnull=True, depth__lte=2)
         .exclude(kind__in=Item.TRACKED_KINDS)
         .only(*ROW_FIELDS)
         .order_by("path")[: OBJECTIVE_LIMIT * 4]
@@ -214,9 +242,9 @@ def _indicator_figures(
     ids = [indicator.pk for indicator in indicators]
     actuals: dict[tuple[int, int | None], IndicatorActual] = {
         (a.indicator_id, a.period_id): a
-        for a in IndicatorActual.objects.filter(
-            indicator_id__in=ids, dimension_value__isnull=True
-        ).only("indicator_id", "period_id", "value", "numerator", "denominator")
+        for a in totals(IndicatorActual.objects.filter(indicator_id__in=ids)).only(
+            "indicator_id", "period_id", "value", "numerator", "denominator"
+        )
     }
     targets = {
         (t.indicator_id, t.period_id): t.value
@@ -287,8 +315,12 @@ def plan_dashboard(*, plan: Plan, page_number: int = 1, on: dt.date | None = Non
         .select_related("item")
         .order_by("item__path", "position", "pk")
     )
-    page = Paginator(measured, INDICATORS_PER_PAGE).get_page(page_number)
-    indicators = list(page.object_list)
+    # Pages without a count: counting a big plan's indicators costs more than the rest of
+    # the page; one row more than a page says whether there is a next one.
+    first = (page_number - 1) * INDICATORS_PER_PAGE
+    indicators = list(measured[first : first + INDICATORS_PER_PAGE + 1])
+    page = IndicatorPage(page_number, len(indicators) > INDICATORS_PER_PAGE)
+    indicators = indicators[:INDICATORS_PER_PAGE]
     periods = (
         list(
             ReportingPeriod.objects.filter(plan=plan, starts_on__lte=on or today()).order_by(
@@ -463,9 +495,7 @@ def _entries(updates: list[ProgressUpdate]) -> list[TimelineEntry]:
         return []
     figures: dict[int, list[tuple[str, str]]] = {}
     for m in (
-        Measurement.objects.filter(
-            update_id__in=[u.pk for u in updates], approved=True, dimension_value__isnull=True
-        )
+        totals(Measurement.objects.filter(update_id__in=[u.pk for u in updates], approved=True))
         .select_related("indicator")
         .order_by("indicator__position", "indicator_id")
     ):
