@@ -18,4 +18,5 @@ urlpatterns = [
     path("plans/<slug:slug>/periods/<int:pk>/lock/", views.period_lock, name="period_lock"),
     path("plans/<slug:slug>/periods/<int:pk>/unlock/", views.period_unlock, name="period_unlock"),
     path("", include("plantrack.progress.urls_indicators")),
+    path("", include("plantrack.progress.urls_dashboards")),
 ]
