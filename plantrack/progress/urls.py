@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("plans/<slug:slug>/items/<str:code>/report/", views.report, name="report"),
     path("plans/<slug:slug>/updates/<int:pk>/", views.update_detail, name="update"),
     path("plans/<slug:slug>/updates/<int:pk>/review/", views.review, name="review"),
+    path("", include("plantrack.progress.urls_bulk")),
 ]
