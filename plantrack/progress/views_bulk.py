@@ -135,15 +135,19 @@ def bulk_upload(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             sheet = bulk.read_upload(data)
         except ImportRefused as exc:
-            form.add_error("file", capfirst(str(exc)))
+            form.add_error("file", refusal_text(exc))
         else:
             check = bulk.bulk_check(plan=plan, by=request.user, sheet=sheet)
             return _preview(request, plan, check, data, upload.name or "")
     return _page(request, plan, form, status=400)
 
 
-def capfirst(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def refusal_text(exc: ImportRefused) -> str:
+    """The refusal as a sentence, naming the spreadsheet row it was found on."""
+    message = str(exc.message)
+    if exc.line:
+        return _("Row %(row)s: %(message)s") % {"row": exc.line, "message": message}
+    return message[:1].upper() + message[1:]
 
 
 def _preview(
@@ -248,6 +252,8 @@ def bulk_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _reason(exc: Exception) -> str:
+    if isinstance(exc, ImportRefused):
+        return refusal_text(exc)
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or _("you may not report on one of the items.")
