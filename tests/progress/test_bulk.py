@@ -495,7 +495,7 @@ def test_the_same_file_sent_twice_is_recorded_once(client, english, world, train
     assert again.status_code == 200
     assert not again.context["token"]
     page = again.content.decode()
-    assert "Already sent with these figures; waiting for review" in page
+    assert "Already sent with these figures; waiting for approval" in page
     assert "This file sends nothing" in page
     assert len(sent()) == 2
 

@@ -16,7 +16,6 @@ from .results import (
     CORRECTION,
     DRAFT,
     NEW,
-    REPLACES,
     RETURNED,
     UNCHANGED,
     WAITING,
@@ -29,7 +28,7 @@ from .results import (
 from .rows import MAX_ID, item_row, measurement_row, read_period
 from .template import open_updates
 from .words import statuses, yes_no_words
-from .workflow import arguments, validate
+from .workflow import arguments, may_change, validate
 
 
 def _ids(sheet: Sheet) -> set[int]:
@@ -107,21 +106,40 @@ def _said(report: BulkReport) -> tuple[Any, ...]:
 
 def _judge(report: BulkReport, ctx: Context) -> None:
     """What sending this report would do, or why it would send nothing."""
-    report.update = ctx.updates.get((report.item.pk, report.period.pk))
-    update = report.update
+    update = ctx.updates.get((report.item.pk, report.period.pk))
+    report.update = update
     changed = _said(report) != _baseline(report)
+    errors = report.row.errors
     if update is not None and update.state == ProgressUpdate.State.DRAFT:
         report.effect = DRAFT
     elif not changed:
-        report.effect = WAITING if update is not None and update.state == "submitted" else UNCHANGED
+        submitted = update is not None and update.state == ProgressUpdate.State.SUBMITTED
+        report.effect = WAITING if submitted else UNCHANGED
+        return
+    elif update is not None and update.state == ProgressUpdate.State.SUBMITTED:
+        errors.append(
+            _(
+                "%(code)s already has a report on %(period)s waiting for approval, with other "
+                "figures; it can be changed once a manager returns it."
+            )
+            % {"code": report.item.code, "period": report.period.label}
+        )
         return
     elif update is not None:
-        report.effect = RETURNED if update.state == ProgressUpdate.State.RETURNED else REPLACES
+        report.effect = RETURNED
     elif (report.item.pk, report.period.pk) in ctx.approved:
         report.effect = CORRECTION
     else:
         report.effect = NEW
-    errors = report.row.errors
+    if update is not None and not may_change(ctx.by, update):
+        errors.append(
+            _(
+                "%(code)s has an unfinished report on %(period)s that you may not change; "
+                "the reporters of the organisation it was written for can."
+            )
+            % {"code": report.item.code, "period": report.period.label}
+        )
+        return
     if not report.status:
         errors.append(
             _("The status is empty; write one of: %(choices)s.")

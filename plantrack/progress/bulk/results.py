@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plantrack.plans.models import Item, Plan, Status
@@ -69,22 +68,18 @@ class BulkReport:
 
 
 # Effects, as the preview says them.
-NEW, DRAFT, RETURNED, REPLACES, CORRECTION = "new", "draft", "returned", "replaces", "correction"
+NEW, DRAFT, RETURNED, CORRECTION = "new", "draft", "returned", "correction"
 UNCHANGED, WAITING = "unchanged", "waiting"
 
 
 def effect_text(report: BulkReport) -> str:
-    update = report.update
-    sent = update.submitted_at if update else None
     texts = {
         NEW: _("A new report"),
         DRAFT: _("Sends your saved draft, with what the file says"),
         RETURNED: _("Sends the returned report again, with what the file says"),
-        REPLACES: _("Replaces the report sent %(when)s, still waiting for review")
-        % {"when": timezone.localtime(sent).strftime("%Y-%m-%d %H:%M") if sent else ""},
         CORRECTION: _("Corrects the approved report of this period"),
         UNCHANGED: _("Left as it is: nothing changed in the file"),
-        WAITING: _("Already sent with these figures; waiting for review"),
+        WAITING: _("Already sent with these figures; waiting for approval"),
     }
     return texts.get(report.effect, "")
 

@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from plantrack.lib.rules import has, rules
+from plantrack.organisations.permissions import reporting_organisation_ids
 from plantrack.plans.models import Status
 
 from .. import services
@@ -56,6 +58,13 @@ class _MeasurementInput:
 
 def measurement_input(**values: Any) -> Any:
     return getattr(services, "MeasurementInput", _MeasurementInput)(**values)
+
+
+def may_change(by: Any, update: ProgressUpdate) -> bool:
+    """Whether ``by`` may change this draft or returned report."""
+    if "progress.edit_update" in rules():
+        return has(by, "progress.edit_update", update)
+    return update.organisation_id in reporting_organisation_ids(by)
 
 
 def validate(**arguments: Any) -> None:
