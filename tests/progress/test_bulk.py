@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
+import plantrack
 from plantrack.accounts.models import User
 from plantrack.history.models import Event
 from plantrack.organisations.models import Membership, Organisation
@@ -29,6 +31,7 @@ from plantrack.progress.models import (
     ProgressUpdate,
     ReportingPeriod,
 )
+from tests.conftest import missing_part
 
 VISION = "vision-2050-goal-7"
 PAGE = f"/en/plans/{VISION}/bulk/"
@@ -571,3 +574,67 @@ def test_caps_on_size_rows_and_cells_are_named(client, english, world, erin, set
     unknown = upload(client, b"code,period,status,progress,note,colour\n7.3.8,a,b,1,c\n", "p.csv")
     assert "Row 1: the column “colour” is not one of the template's" in file_errors(unknown)
     assert not sent()
+
+
+# -- Accessibility --------------------------------------------------------------------------------
+# The upload page (with a refused file too) and the preview (with problems, and ready to send),
+# rendered by the test client and loaded into Debian's Chromium with the site's style sheet.
+
+CHROMIUM = Path("/usr/bin/chromium")
+CSS = Path(plantrack.__file__).resolve().parent / "static" / "plantrack" / "site.css"
+AXE_OPTIONS: dict[str, Any] = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def _pages(client: Any, language: str, trained: Any, share: Any) -> dict[str, str]:
+    page = f"/{language}/plans/vision-2050-goal-7/bulk/"
+    template = client.get(CSV.replace("/en/", f"/{language}/")).content
+    bad = dict(good(trained, share))
+    bad[("7.3.9", "", "")] = {**GOOD[("7.3.9", "", "")], "progress": 150}
+    pages = {
+        "upload": client.get(page),
+        "refused": client.post(page, {"file": SimpleUploadedFile("p.xlsx", b"MZ\x00\x00")}),
+        "problems": client.post(
+            page, {"file": SimpleUploadedFile("p.csv", fill_csv(template, bad))}
+        ),
+        "ready": client.post(
+            page, {"file": SimpleUploadedFile("p.csv", fill_csv(template, good(trained, share)))}
+        ),
+    }
+    assert pages["ready"].context["token"] and pages["problems"].context["check"].problems
+    return {name: response.content.decode() for name, response in pages.items()}
+
+
+@pytest.mark.browser
+def test_the_bulk_pages_pass_axe_in_both_languages(client, world, trained, share, erin):  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        missing_part("Chromium not found at /usr/bin/chromium: browser test")
+    client.force_login(erin)
+    html = {
+        f"{name}-{language}": text
+        for language in ("mn", "en")
+        for name, text in _pages(client, language, trained, share).items()
+    }
+    style = f"<style>{CSS.read_text()}</style></head>"
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"], headless=True
+        )
+        page = browser.new_page()
+        for name, text in html.items():
+            page.set_content(text.replace("</head>", style, 1))
+            violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+            problems += [
+                f"{name}: {v['id']} {v['help']} {[n['target'] for n in v['nodes'][:3]]}"
+                for v in violations
+            ]
+            if page.locator("h1").count() != 1:
+                problems.append(f"{name}: not exactly one <h1>")
+        browser.close()
+    assert not problems, "\n".join(problems)
