@@ -389,6 +389,85 @@ def test_a_period_not_started_or_locked_takes_no_reports(client, english, world,
     assert not sent()
 
 
+def test_levels_and_yes_no_are_read_by_their_names_in_either_language(
+    client, english, world, activity, erin
+):  # type: ignore[no-untyped-def]
+    scale = [
+        {"en": "Low", "mn": "Бага"},
+        {"en": "Medium", "mn": "Дунд"},
+        {"en": "High", "mn": "Их"},
+    ]
+    level = Indicator.objects.create(
+        item=activity,
+        position=5,
+        title_en="Readiness",
+        measured=True,
+        kind="qualitative",
+        scale=scale,
+    )
+    law = Indicator.objects.create(
+        item=activity, position=6, title_en="Law passed", measured=True, kind="yes_no"
+    )
+    client.force_login(erin)
+    data = client.get(CSV).content
+    assert "one of: Low, Medium, High" in data.decode("utf-8-sig")
+    edits = {
+        **GOOD,
+        ("7.3.8", str(level.pk), ""): {"value": "дунд"},
+        ("7.3.8", str(law.pk), ""): {"value": "Yes"},
+    }
+    bad = {**edits, ("7.3.8", str(law.pk), ""): {"value": "perhaps"}}
+    problems = upload(client, fill_csv(data, bad), "p.csv").context["check"].problems
+    assert [e for row in problems for e in row.errors] == ["Write Yes or No, not “perhaps”."]
+    token = upload(client, fill_csv(data, edits), "p.csv").context["token"]
+    client.post(CONFIRM, {"token": token})
+    values = dict(
+        Measurement.objects.filter(update__item=activity).values_list("indicator_id", "value")
+    )
+    assert values == {level.pk: 1.0, law.pk: 1.0}
+
+
+def test_rows_that_repeat_or_stand_alone_are_named(client, english, world, trained, share, erin):  # type: ignore[no-untyped-def]
+    client.force_login(erin)
+    data = client.get(CSV).content
+    period = f"{world.starts_on.isoformat()}/{world.ends_on.isoformat()}"
+    extra = [
+        {"code": "7.3.8", "period": period, "status": "Delayed", "progress": 5, "note": "Again."},
+        {"code": "7.3.8", "period": period, "indicator_id": trained.pk, "value": 7},
+    ]
+    # 7.3.8 twice, and a value for 7.3.9
+    other = Indicator.objects.create(
+        item=Item.objects.get(code="7.3.9", plan=world.plan), measured=True
+    )
+    extra.append({"code": "7.3.9", "period": period, "indicator_id": other.pk, "value": 3})
+    edits = {
+        ("7.3.8", "", ""): GOOD[("7.3.8", "", "")],
+        ("7.3.8", str(trained.pk), ""): {"value": 30},
+    }
+    problems = upload(client, fill_csv(data, edits, extra), "p.csv").context["check"].problems
+    errors = " ".join(e for row in problems for e in row.errors)
+    assert "7.3.8 already has a row for this period (row 2); keep one." in errors
+    assert "already has a value on row" in errors
+    # 7.3.9's row, left as it was, now reports a value: it needs what was done too
+    assert "Write what was done in the period" in errors
+    assert len(problems) == 3
+    assert not sent()
+
+
+def test_a_changed_row_on_a_report_waiting_for_approval_is_not_sent(
+    client, english, world, erin, activity
+):  # type: ignore[no-untyped-def]
+    client.force_login(erin)
+    data = client.get(CSV).content
+    token = upload(client, fill_csv(data, GOOD), "p.csv").context["token"]
+    client.post(CONFIRM, {"token": token})
+    edits = {**GOOD, ("7.3.8", "", ""): {**GOOD[("7.3.8", "", "")], "progress": 45}}
+    preview = upload(client, fill_csv(data, edits), "p.csv")
+    assert preview.status_code == 400
+    assert "7.3.8 already has a report on" in str(preview.context["check"].problems[0].errors)
+    assert [u.progress for u in sent()] == [40, 10]
+
+
 # -- Whose items ----------------------------------------------------------------------------------
 
 
