@@ -23,6 +23,7 @@ from plantrack.accounts.models import User
 from plantrack.history.models import Event
 from plantrack.organisations.models import Membership, Organisation
 from plantrack.plans.models import Item, Plan, Responsibility
+from plantrack.progress import services as progress_services
 from plantrack.progress.bulk.sheet import header_names
 from plantrack.progress.models import (
     Dimension,
@@ -653,6 +654,136 @@ def test_caps_on_size_rows_and_cells_are_named(client, english, world, erin, set
     unknown = upload(client, b"code,period,status,progress,note,colour\n7.3.8,a,b,1,c\n", "p.csv")
     assert "Row 1: the column “colour” is not one of the template's" in file_errors(unknown)
     assert not sent()
+
+
+# -- With the workflow's services: drafts, returns, corrections, managers ------------------------
+# Part B's services (progress_update_save, reviews that return) land on main in parallel; these
+# run once they are there.
+
+NEEDS_WORKFLOW = pytest.mark.skipif(
+    not hasattr(progress_services, "progress_update_save"),
+    reason="needs the workflow services of issue 11 part B (progress_update_save)",
+)
+
+
+@NEEDS_WORKFLOW
+def test_a_plan_manager_sends_a_file_for_any_organisations_items(
+    client, sign_in, english, world, alice, foreign, activity, police
+):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
+    edits = {
+        ("7.1.1", "", ""): {"status": "In progress", "progress": 5, "note": "Surveyed."},
+        ("7.3.8", "", ""): GOOD[("7.3.8", "", "")],
+    }
+    preview = upload(client, fill_csv(client.get(CSV).content, edits), "p.csv")
+    assert preview.status_code == 200, preview.context["check"].problems
+    client.post(CONFIRM, {"token": preview.context["token"]})
+    updates = {u.item.code: u for u in sent()}
+    assert set(updates) == {"7.1.1", "7.3.8"}
+    assert updates["7.3.8"].organisation == police
+    assert updates["7.1.1"].author == alice and updates["7.1.1"].state == "submitted"
+
+
+@NEEDS_WORKFLOW
+def test_a_returned_report_is_corrected_and_sent_again(
+    client, sign_in, english, world, trained, share, erin, alice, activity
+):  # type: ignore[no-untyped-def]
+    client.force_login(erin)
+    token = upload(client, fill_xlsx(client.get(XLSX).content, good(trained, share))).context[
+        "token"
+    ]
+    client.post(CONFIRM, {"token": token})
+    first = ProgressUpdate.objects.get(item=activity)
+    returned = progress_services.progress_update_review(
+        update=first, by=alice, approve=False, note="Count again."
+    )
+    # The template comes back with the returned report's figures
+    data = client.get(CSV).content
+    assert "Cameras installed." in data.decode("utf-8-sig")
+    edits = {
+        ("7.3.8", str(trained.pk), ""): {"value": 31},
+        ("7.3.8", str(trained.pk), "sex/female"): {"value": 19},
+    }
+    preview = upload(client, fill_csv(data, edits), "p.csv")
+    assert preview.status_code == 200, preview.context["check"].problems
+    assert "Sends the returned report again" in preview.content.decode()
+    client.post(CONFIRM, {"token": preview.context["token"]})
+    first.refresh_from_db()
+    assert first.state == "submitted" and first.version == returned.version + 1
+    assert ProgressUpdate.objects.filter(item=activity).count() == 1
+    female = Measurement.objects.get(
+        update=first, indicator=trained, dimension_value__slug="female"
+    )
+    assert female.value == 19
+
+
+@NEEDS_WORKFLOW
+def test_an_unchanged_draft_is_sent_as_it_is(client, english, world, erin, activity):  # type: ignore[no-untyped-def]
+    draft = progress_services.progress_update_save(
+        item=activity,
+        by=erin,
+        period=world,
+        status="in_progress",
+        progress=20,
+        note="Half the cameras.",
+        submit=False,
+    )
+    client.force_login(erin)
+    preview = upload(client, client.get(CSV).content, "p.csv")
+    assert "Sends your saved draft" in preview.content.decode()
+    client.post(CONFIRM, {"token": preview.context["token"]})
+    draft.refresh_from_db()
+    assert draft.state == "submitted"
+
+
+@NEEDS_WORKFLOW
+def test_a_manager_cannot_change_a_reporters_draft_by_file(
+    client, sign_in, english, world, erin, alice, activity
+):  # type: ignore[no-untyped-def]
+    progress_services.progress_update_save(
+        item=activity,
+        by=erin,
+        period=world,
+        status="in_progress",
+        progress=20,
+        note="Half the cameras.",
+        submit=False,
+    )
+    sign_in(client, alice)
+    edits = {("7.3.8", "", ""): {"progress": 25}}
+    preview = upload(client, fill_csv(client.get(CSV).content, edits), "p.csv")
+    assert preview.status_code == 400
+    assert "that you may not change" in str(preview.context["check"].problems[0].errors)
+    assert ProgressUpdate.objects.get(item=activity).state == "draft"
+
+
+@NEEDS_WORKFLOW
+def test_the_workflows_rules_are_shown_per_row(client, english, world, trained, share, erin):  # type: ignore[no-untyped-def]
+    client.force_login(erin)
+    edits = good(trained, share)
+    edits[("7.3.8", str(trained.pk), "sex/female")] = {"value": 10}  # 10 + 12 is not 30
+    edits[("7.3.9", "", "")] = {"status": "Completed", "progress": 80, "note": "Done."}
+    preview = upload(client, fill_csv(client.get(CSV).content, edits), "p.csv")
+    errors = {row.code: " ".join(row.errors) for row in preview.context["check"].problems}
+    assert "add up to 22, not the total 30" in errors["7.3.8"]
+    assert "A completed item is at 100 %" in errors["7.3.9"]
+    assert not sent()
+
+
+@NEEDS_WORKFLOW
+def test_a_report_on_an_approved_period_is_a_correction(
+    client, english, world, erin, alice, activity
+):  # type: ignore[no-untyped-def]
+    client.force_login(erin)
+    data = client.get(CSV).content
+    client.post(CONFIRM, {"token": upload(client, fill_csv(data, GOOD), "p.csv").context["token"]})
+    for update in sent():
+        progress_services.progress_update_review(update=update, by=alice, approve=True)
+    edits = {("7.3.8", "", ""): {"status": "In progress", "progress": 60, "note": "More cameras."}}
+    preview = upload(client, fill_csv(client.get(CSV).content, edits), "p.csv")
+    assert "Corrects the approved report of this period" in preview.content.decode()
+    client.post(CONFIRM, {"token": preview.context["token"]})
+    assert [u.state for u in sent()] == ["approved", "approved", "submitted"]
 
 
 # -- Accessibility --------------------------------------------------------------------------------

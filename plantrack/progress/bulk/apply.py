@@ -24,4 +24,11 @@ def progress_bulk_apply(*, plan: Plan, by: Any, sheet: Sheet) -> list[ProgressUp
     if not check.can_confirm:
         raise BulkRefused(check)
     with transaction.atomic():
-        return [save(**arguments(report, by), submit=True) for report in check.reports]
+        return [
+            save(
+                **arguments(report, by),
+                version=report.update.version if report.update else None,
+                submit=True,
+            )
+            for report in check.reports
+        ]

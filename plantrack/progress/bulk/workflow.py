@@ -19,7 +19,7 @@ from .results import BulkReport
 
 
 def arguments(report: BulkReport, by: Any) -> dict[str, Any]:
-    update = report.update
+    """What ``progress_update_validate`` takes; saving adds the version and ``submit``."""
     return {
         "item": report.item,
         "by": by,
@@ -38,8 +38,8 @@ def arguments(report: BulkReport, by: Any) -> dict[str, Any]:
             )
             for v in report.values
         ],
-        "update": update,
-    } | ({"version": update.version} if update is not None else {})
+        "update": report.update,
+    }
 
 
 # Until progress_update_validate / progress_update_save / MeasurementInput land on main,
