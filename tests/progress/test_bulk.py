@@ -346,6 +346,7 @@ def test_a_file_with_one_bad_row_is_refused_whole_with_that_rows_error(
         ({("7.3.8", "", ""): {"progress": "lots"}}, "The progress “lots” is not a number"),
         ({("7.3.8", "", ""): {"period": "1999-01-01/1999-03-31"}}, "is not a reporting period"),
         ({("7.3.8", "", ""): {"code": "9.9.9"}}, "There is no item with the code 9.9.9"),
+        ({("7.3.8", "", ""): {"code": "7.3.9"}}, "is not the title of 7.3.9, so its code"),
         ({("7.3.8", "", ""): {"note": ""}}, "Write what was done in the period"),
         ({("7.3.8", "", ""): {"plan": "another-plan"}}, "This row is for the plan “another-plan”"),
         ({("7.3.8", "TRAINED", ""): {"value": "many"}}, "“many” is not a number"),

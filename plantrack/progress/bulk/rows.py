@@ -12,6 +12,7 @@ from ..models import Indicator, ReportingPeriod
 from .reading import SheetRow
 from .results import BulkReport, BulkRow, BulkValue, Context
 from .scope import today
+from .sheet import norm
 from .words import level_name, levels, number, period_key, period_names, squash
 
 NOTE_LIMIT = 4000  # ProgressUpdate.note
@@ -74,6 +75,15 @@ def read_item(code: str, row: SheetRow, ctx: Context, errors: list[str]) -> Item
             )
             % {"code": code[:40]}
         )
+    elif not _same_title(row.get("item"), item):
+        errors.append(
+            _(
+                "The item title in this row is not the title of %(code)s, so its code may have "
+                "changed (Excel turns a code like 1.10 into 1.1 in a CSV file). Keep the code "
+                "the template gave, or use the XLSX template."
+            )
+            % {"code": code}
+        )
     elif not item.is_tracked:
         errors.append(
             _("%(code)s is not an activity or a recommendation, so it takes no reports.")
@@ -90,6 +100,11 @@ def read_item(code: str, row: SheetRow, ctx: Context, errors: list[str]) -> Item
     else:
         return item
     return None
+
+
+def _same_title(title: str, item: Item) -> bool:
+    """An empty title says nothing; a given one must be the item's, in either language."""
+    return not title or norm(title) in {norm(item.title_en), norm(item.title_mn)}
 
 
 def item_row(row: SheetRow, ctx: Context) -> tuple[BulkRow, BulkReport | None]:

@@ -191,6 +191,7 @@ def _instructions(
         ),
         _(
             "You may save the file as CSV (UTF-8) instead of XLSX; keep the header row and "
-            "the columns as they are."
+            "the columns as they are. Excel changes codes like 1.10 into 1.1 in CSV files: "
+            "the item's title shows when that happened, but XLSX is safer."
         ),
     ]
