@@ -314,6 +314,24 @@ def test_headers_are_read_in_either_language_and_as_keys(client, world, trained,
         assert preview.context["token"]
 
 
+def test_a_csv_saved_by_excel_with_semicolons_in_windows_1251_is_read(
+    client, english, world, erin, activity
+):  # type: ignore[no-untyped-def]
+    client.force_login(erin)
+    rows = list(
+        csv.reader(io.StringIO(fill_csv(client.get(CSV).content, GOOD).decode("utf-8-sig")))
+    )
+    rows[1][5] = "Камер суурилуулсан."  # Cyrillic that Windows-1251 holds
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(rows)
+    preview = upload(client, buffer.getvalue().encode("cp1251"), "progress.csv")
+    assert preview.status_code == 200, preview.context["check"].problems
+    assert preview.context["check"].format_name == "CSV, semicolon-separated"
+    assert "read as Windows-1251" in preview.content.decode()
+    client.post(CONFIRM, {"token": preview.context["token"]})
+    assert ProgressUpdate.objects.get(item=activity).note == "Камер суурилуулсан."
+
+
 # -- One bad row: nothing goes in ----------------------------------------------------------------
 
 
