@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -73,7 +74,14 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["period"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(p.pk, f"{p.label} ({bulk.period_key(p)})") for p in reversed(periods)]
+        field.choices = [
+            (
+                p.pk,
+                _("%(period)s, report due %(due)s")
+                % {"period": p.label, "due": date_format(p.due_on)},
+            )
+            for p in reversed(periods)
+        ]
 
 
 def _plan(request: HttpRequest, slug: str) -> Plan | HttpResponse:
