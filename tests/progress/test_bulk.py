@@ -223,6 +223,20 @@ def test_the_csv_template_is_utf8_with_a_byte_order_mark_and_the_same_columns(cl
     assert len(rows) == xlsx.max_row
 
 
+def test_each_language_names_every_column_differently():
+    """Reading maps a header to its column in either language: two columns that one language
+    named alike could not be told apart."""
+    from django.utils.translation import override
+
+    from plantrack.progress.bulk.sheet import COLUMNS
+
+    for language in ("en", "mn"):
+        with override(language):
+            names = [" ".join(str(c.header).split()).casefold() for c in COLUMNS]
+        assert len(set(names)) == len(COLUMNS), (language, names)
+    assert len(set(header_names().values())) == len(COLUMNS)
+
+
 def test_a_plan_manager_gets_every_tracked_live_item(client, sign_in, world, alice, vision):  # type: ignore[no-untyped-def]
     sign_in(client, alice)
     content = client.get(CSV).content.decode("utf-8-sig")

@@ -28,29 +28,91 @@ class Column:
     key: str
     header: Promise
     width: int
+    help: Promise  # what the column holds, on the instructions sheet
     editable: bool = False
     required: bool = False  # a file without this column is refused
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("code", _lazy("Code"), 10, required=True),
-    Column("item", _lazy("Item"), 48),
-    Column("period", _lazy("Period"), 24, required=True),
-    Column("status", _lazy("Status"), 16, editable=True, required=True),
-    Column("progress", _lazy("Progress (%)"), 12, editable=True, required=True),
-    Column("note", _lazy("What was done"), 60, editable=True, required=True),
-    Column("indicator_id", _lazy("Indicator ID"), 12),
-    Column("indicator", _lazy("Indicator"), 40),
-    Column("unit", _lazy("Unit"), 12),
-    Column("kind", _lazy("Kind"), 18),
-    Column("breakdown", _lazy("Breakdown"), 22),
-    Column("breakdown_key", _lazy("Breakdown key"), 18),
-    Column("hint", _lazy("What to write"), 30),
-    Column("value", _lazy("Value"), 12, editable=True),
-    Column("numerator", _lazy("Numerator"), 12, editable=True),
-    Column("denominator", _lazy("Denominator"), 12, editable=True),
-    Column("measurement_note", _lazy("Value note"), 30, editable=True),
-    Column("plan", _lazy("Plan"), 18),
+    Column("code", _lazy("Code"), 10, _lazy("The item's code: keep it as it is."), required=True),
+    Column("item", _lazy("Item"), 48, _lazy("The item's title, for reading.")),
+    Column(
+        "period",
+        _lazy("Period"),
+        24,
+        _lazy("The reporting period, as its first and last days: keep it as it is."),
+        required=True,
+    ),
+    Column(
+        "status",
+        _lazy("Status"),
+        16,
+        _lazy("On an item's row: one of the statuses in the list."),
+        editable=True,
+        required=True,
+    ),
+    Column(
+        "progress",
+        _lazy("Progress (%)"),
+        12,
+        _lazy("On an item's row: a number from 0 to 100."),
+        editable=True,
+        required=True,
+    ),
+    Column(
+        "note",
+        _lazy("What was done"),
+        60,
+        _lazy("On an item's row: what was done in the period (at most 4,000 characters)."),
+        editable=True,
+        required=True,
+    ),
+    Column("indicator_id", _lazy("Indicator ID"), 12, _lazy("Which indicator: keep it as it is.")),
+    Column("indicator", _lazy("Indicator"), 40, _lazy("The indicator, for reading.")),
+    Column("unit", _lazy("Unit"), 12, _lazy("The indicator's unit, for reading.")),
+    Column("kind", _lazy("Kind"), 18, _lazy("The indicator's kind, for reading.")),
+    Column(
+        "breakdown",
+        _lazy("Breakdown"),
+        22,
+        _lazy("Total, or the part of the value the row is for (Sex: Female, say)."),
+    ),
+    Column(
+        "breakdown_key",
+        _lazy("Breakdown key"),
+        18,
+        _lazy("Which part (empty for the total): keep it as it is."),
+    ),
+    Column("hint", _lazy("What to write"), 30, _lazy("What the row's value cells take.")),
+    Column(
+        "value",
+        _lazy("Value"),
+        12,
+        _lazy("Quantitative, qualitative and yes/no indicators: the value."),
+        editable=True,
+    ),
+    Column(
+        "numerator",
+        _lazy("Numerator"),
+        12,
+        _lazy("Percentage indicators: the part counted."),
+        editable=True,
+    ),
+    Column(
+        "denominator",
+        _lazy("Denominator"),
+        12,
+        _lazy("Percentage indicators: the whole it is counted of (more than 0)."),
+        editable=True,
+    ),
+    Column(
+        "measurement_note",
+        _lazy("Value note"),
+        30,
+        _lazy("If you like, a note on the value (at most 500 characters)."),
+        editable=True,
+    ),
+    Column("plan", _lazy("Plan"), 18, _lazy("The plan the file is for: keep it as it is.")),
 )
 KEYS = tuple(column.key for column in COLUMNS)
 ITEM_CELLS = ("status", "progress", "note")  # filled on item rows
@@ -243,6 +305,5 @@ def _instructions(sheet: Any, template: Template) -> None:
     sheet.append([_("Columns")])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     for column in COLUMNS:
-        sheet.append(
-            [str(column.header), _("you fill this in") if column.editable else _("read only")]
-        )
+        kind = _("you fill this in") if column.editable else _("read only")
+        sheet.append([str(column.header), f"{column.help} ({kind})"])
