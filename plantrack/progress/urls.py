@@ -19,4 +19,5 @@ urlpatterns = [
     path("plans/<slug:slug>/periods/<int:pk>/unlock/", views.period_unlock, name="period_unlock"),
     path("", include("plantrack.progress.urls_indicators")),
     path("", include("plantrack.progress.urls_dashboards")),
+    path("", include("plantrack.progress.urls_bulk")),
 ]
