@@ -91,19 +91,23 @@ def _set_up_indicators(plan: Plan, manager: User, rng: random.Random) -> list[In
     measured = []
     for number, indicator in enumerate(chosen):
         text = (indicator.title_en or indicator.title_mn).lower()
+        values: dict[str, object]
         if "%" in text or "percent" in text or "share" in text:
             values = {"kind": Indicator.Kind.PERCENTAGE, "unit": "%", "cumulative": False}
+            end_target: float = 80
         elif number % 4 == 3:
             values = {"kind": Indicator.Kind.YES_NO, "unit": "", "cumulative": False}
+            end_target = 1
         else:
             values = {"kind": Indicator.Kind.QUANTITATIVE, "unit": "", "cumulative": True}
+            end_target = 40 + 20 * rng.randint(1, 8)
         values.update(
             {
                 "measured": True,
                 "direction": Indicator.Direction.INCREASE,
                 "baseline_value": 0 if values["kind"] != Indicator.Kind.YES_NO else None,
                 "baseline_year": plan.start_year or 2024,
-                "end_target": {"percentage": 80, "yes_no": 1}.get(values["kind"], 40 + 20 * rng.randint(1, 8)),
+                "end_target": end_target,
             }
         )
         measured.append(
@@ -265,8 +269,11 @@ def build_living_plan(plan: Plan, *, manager: User, seed: int) -> LivingPlanSumm
                 break
     # The first year is closed: its periods are locked.
     for period in due:
-        if period.ends_on.year < today.year and not ProgressUpdate.objects.filter(
-            period=period, state=ProgressUpdate.State.SUBMITTED
-        ).exists():
+        if (
+            period.ends_on.year < today.year
+            and not ProgressUpdate.objects.filter(
+                period=period, state=ProgressUpdate.State.SUBMITTED
+            ).exists()
+        ):
             period_services.period_lock(period=period, by=manager)
     return summary
