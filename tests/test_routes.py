@@ -111,6 +111,8 @@ def _fill(route: str, w: SimpleNamespace) -> tuple[str, object]:
             values["evidence_pk"] = w.evidence.pk
         elif "/periods/" in route:
             values["pk"] = w.period.pk
+        elif "/indicators/<int:pk>/" in route:
+            values["pk"] = w.item.indicators.order_by("pk").first().pk
         elif "/translate/export" in route:
             values["fmt"] = "xlsx"
     elif "organisations/<slug:slug>/" in route:

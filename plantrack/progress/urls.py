@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("plans/<slug:slug>/periods/", views.periods, name="periods"),
     path("plans/<slug:slug>/periods/<int:pk>/lock/", views.period_lock, name="period_lock"),
     path("plans/<slug:slug>/periods/<int:pk>/unlock/", views.period_unlock, name="period_unlock"),
+    path("", include("plantrack.progress.urls_indicators")),
+    path("", include("plantrack.progress.urls_dashboards")),
+    path("", include("plantrack.progress.urls_bulk")),
 ]

@@ -189,6 +189,39 @@ def _open_update(page: Page, lang: str) -> None:
         raise AssertionError(f"the link to the report led to {page.url}")
 
 
+def _add_indicator(page: Page, lang: str, *, measured: bool = True) -> None:
+    """Add an indicator to activity 7.3.14 through its form (one per run: both languages
+    and every case get their own)."""
+    page.goto(f"/{lang}/{VISION}items/7.3.14/indicators/add/")
+    page.fill("#id_title_en", f"Checked by the browser test {uuid.uuid4().hex[:6]}")
+    if not measured:
+        page.uncheck("#id_measured")
+    page.check("#id_dimensions_0")
+    submit_main_form(page)
+
+
+def _open_new_indicator_link(name: str) -> Callable[[Page, str], None]:
+    def then(page: Page, lang: str) -> None:
+        _add_indicator(page, lang)
+        with page.expect_navigation():
+            page.locator(f".manage-links a[href$='/{name}/']").click()
+
+    return then
+
+
+def _setup_table(page: Page, lang: str) -> None:
+    _add_indicator(page, lang, measured=False)
+    page.goto(f"/{lang}/{VISION}indicators/setup/")
+
+
+def _setup_with_a_wrong_row(page: Page, lang: str) -> None:
+    _setup_table(page, lang)
+    row = page.locator("table.setup-table tbody tr").last
+    row.locator("select[name$='-kind']").select_option("yes_no")
+    row.locator("input[name$='-end_target']").fill("5")
+    submit_main_form(page)
+
+
 @dataclass(frozen=True)
 class PageCase:
     id: str
@@ -458,6 +491,49 @@ CASES = [
         f"{VISION}periods/",
         manager=True,
         then=_generate_nothing,
+        expect="#error-summary",
+    ),
+    # Indicators (issue 11)
+    PageCase("indicator-add", f"{VISION}items/7.3.14/indicators/add/", manager=True),
+    PageCase(
+        "indicator-add-invalid",
+        f"{VISION}items/7.3.14/indicators/add/",
+        manager=True,
+        then=_submit_empty,
+        expect="#error-summary",
+    ),
+    PageCase(
+        "indicator-page",
+        f"{VISION}items/7.3.14/",
+        manager=True,
+        then=_add_indicator,
+        expect="#definition-heading",
+    ),
+    PageCase(
+        "indicator-edit",
+        f"{VISION}items/7.3.14/",
+        manager=True,
+        then=_open_new_indicator_link("edit"),
+        expect="#delete-heading",
+    ),
+    PageCase(
+        "indicator-targets",
+        f"{VISION}items/7.3.14/",
+        manager=True,
+        then=_open_new_indicator_link("targets"),
+    ),
+    PageCase(
+        "indicators-setup",
+        f"{VISION}items/7.3.14/",
+        manager=True,
+        then=_setup_table,
+        expect="table.setup-table",
+    ),
+    PageCase(
+        "indicators-setup-invalid",
+        f"{VISION}items/7.3.14/",
+        manager=True,
+        then=_setup_with_a_wrong_row,
         expect="#error-summary",
     ),
 ]
