@@ -33,7 +33,7 @@ from .identity import Identity, framework_title, narrative_summary, read_identit
 from .scale import Scale, definitions, resolve
 from .scorecard import Draft, Reading, read_scorecard
 from .units import units_of
-from .vocabulary import default_maturity_scale, normalise
+from .vocabulary import default_maturity_scale, inline_ratings, normalise
 
 _FRONT_FIELD = re.compile(r"^(?P<key>[A-Za-z_][\w-]{0,30})\s*:\s*(?P<value>.*)$")
 
@@ -61,6 +61,7 @@ def read_lines(lines: list[str], *, hints: dict[str, Any] | None = None) -> Pars
     body, notes = split_footnotes(lines)
     units = units_of(body)
     reading = read_scorecard(units)
+    _check_found(reading, lines)
     if reading.drafts or reading.groups:
         parsed = _from_scorecard(reading, units, notes, front, hints)
     else:
@@ -79,6 +80,24 @@ def read_lines(lines: list[str], *, hints: dict[str, Any] | None = None) -> Pars
 
 
 # --- scorecards ---------------------------------------------------------------------
+
+
+def _check_found(reading: Reading, lines: list[str]) -> None:
+    """Refuse a scorecard whose ratings stand in running text but could not be tied to
+    indicators: a table printed to PDF loses its columns, and a partial reading would pass
+    for the whole."""
+    stated = inline_ratings("\n".join(lines))
+    found = sum(1 for draft in reading.drafts if draft.level and draft.change)
+    if stated >= 3 and found * 2 < stated:
+        raise ImportRefused(
+            _(
+                "the document states %(stated)s ratings with a change (such as “Strong "
+                "Unchanged”), but only %(found)s could be tied to their indicators: its table "
+                "has lost its columns, as happens when a table is printed to PDF. Import the "
+                "DOCX or text version, or copy the table into the assessment template"
+            )
+            % {"stated": stated, "found": found}
+        )
 
 
 def _drafts_from_groups(reading: Reading) -> list[Draft]:

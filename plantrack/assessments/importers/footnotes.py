@@ -75,9 +75,10 @@ def split_footnotes(lines: list[str]) -> tuple[list[tuple[int, str]], dict[str, 
         found = _definition(line)
         if found:
             marker, text = found
-            key = marker
+            key, again = marker, 1
             while key in notes:
-                key = f"{marker}#{len(key)}"
+                again += 1
+                key = f"{marker}#{again}"
             current = notes[key] = Footnote(marker, text.strip(), number)
             blank_since = False
             continue
@@ -85,7 +86,9 @@ def split_footnotes(lines: list[str]) -> tuple[list[tuple[int, str]], dict[str, 
             if not stripped:
                 blank_since = True
                 continue
-            joins = "\t" not in line and (not blank_since or _continues(current.text, line))
+            joins = "\t" not in line and (
+                _continues(current.text, line) if blank_since else _wraps(current.text, line)
+            )
             if joins:
                 current.text = f"{current.text} {stripped}"
                 blank_since = False
@@ -93,6 +96,14 @@ def split_footnotes(lines: list[str]) -> tuple[list[tuple[int, str]], dict[str, 
             current = None
         body.append((number, line))
     return body, notes
+
+
+def _wraps(note: str, line: str) -> bool:
+    """The next line of a footnote wrapped by the page: it runs on unless the footnote has
+    ended a sentence and the line starts a new one (in a PDF the next page follows at once)."""
+    if not note.rstrip().endswith((".", "!", "?")):
+        return True
+    return bool(_LINK_START.match(line) or _LOWER_START.match(line))
 
 
 def _continues(note: str, line: str) -> bool:

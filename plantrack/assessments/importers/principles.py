@@ -80,9 +80,15 @@ def read_sections(text: str) -> list[Section]:
     glyphs: list[str] = []  # bullet glyphs in order of first use: the list levels
     last: Item | Section | None = None
     pending_context = ""
+    bare = ""  # a bullet glyph alone on its line: its text is on the next line
     for raw in _lines(text):
         if not raw.strip() or _PAGE_NUMBER.match(raw):
             continue
+        if raw.strip() in BULLET_GLYPHS:
+            bare = raw.strip()
+            continue
+        if bare:
+            raw, bare = f"{bare} {raw.strip()}", ""
         bullet = _BULLET.match(raw)
         if bullet:
             glyph, body = bullet.groups()
@@ -97,9 +103,9 @@ def read_sections(text: str) -> list[Section]:
         line = raw.strip()
         if line[:1].islower() and last is not None:
             if isinstance(last, Item):
-                last.text = f"{last.text} {line}"
+                last.text = _joined(last.text, line)
             else:
-                last.heading = f"{last.heading} {line}"
+                last.heading = _joined(last.heading, line)
             continue
         if sections and not sections[-1].items:
             pending_context = sections.pop().heading or pending_context
@@ -108,6 +114,13 @@ def read_sections(text: str) -> list[Section]:
         sections.append(section)
         last = section
     return [_tidy(section) for section in sections if section.items]
+
+
+def _joined(text: str, more: str) -> str:
+    """A wrapped line added to the text before it; a line broken after a hyphen
+    ("resource-" / "based") closes up, keeping the hyphen."""
+    text = text.rstrip()
+    return f"{text}{more}" if text.endswith("-") else f"{text} {more}"
 
 
 def _place(section: Section, item: Item) -> None:

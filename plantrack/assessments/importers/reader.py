@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from plantrack.plans.importers import safezip, sandbox
 from plantrack.plans.importers.base import ImportRefused
 from plantrack.plans.importers.detect import decode_text_named, encoding_warning
-from plantrack.plans.importers.document import Document, document_text, normalise_characters
+from plantrack.plans.importers.document import Document, Table, normalise_characters
 from plantrack.plans.importers.limits import (
     Limits,
     check_items,
@@ -82,9 +82,7 @@ def read_untrusted(
     """Decide the format from the bytes and read them; runs inside the sandbox."""
     hints = hints or {}
     if data.startswith(b"%PDF-"):
-        from plantrack.plans.importers.pdf_reader import read_pdf
-
-        parsed = _document(read_pdf(data, limits), hints)
+        parsed = read_lines(_pdf_lines(data, limits), hints=hints)
     elif data.startswith(b"PK\x03\x04"):
         parsed = _office(data, limits, hints)
     else:
@@ -122,6 +120,9 @@ def _office(data: bytes, limits: Limits, hints: dict[str, Any]) -> ParsedAssessm
         from plantrack.plans.importers.docx_reader import read_docx
 
         archive.check()
+        raw = _typed_lines(archive)
+        if raw is not None:
+            return read_lines(raw, hints=hints)
         return _document(read_docx(data, limits, archive), hints)
     raise ImportRefused(
         _(
@@ -131,8 +132,70 @@ def _office(data: bytes, limits: Limits, hints: dict[str, Any]) -> ParsedAssessm
     )
 
 
+def _pdf_lines(data: bytes, limits: Limits) -> list[str]:
+    """A PDF's lines in reading order, running heads and page numbers left out, headings
+    marked by their type size (the plan importers' PDF reading, before it joins lines)."""
+    from plantrack.plans.importers.pdf_reader import extract_pages, page_lines
+
+    pages = extract_pages(data, limits)
+    if not any(page.strip() for page in pages):
+        raise ImportRefused(
+            _(
+                "this PDF is a scanned image with no text; export it from the original "
+                "document, or use the assessment template"
+            )
+        )
+    return normalise_characters("\n".join(page_lines(pages))).split("\n")
+
+
 def _document(document: Document, hints: dict[str, Any]) -> ParsedAssessment:
-    return read_lines(document_text(document).split("\n"), hints=hints)
+    return read_lines(document_lines(document), hints=hints)
+
+
+def document_lines(document: Document) -> list[str]:
+    """A document's blocks as lines: a blank line between paragraphs, a heading as Markdown,
+    a list item with a bullet, a table row with tabs between its cells."""
+    lines: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            rows = [block.header, *block.rows] if block.header else block.rows
+            lines.extend("\t".join(cell.replace("\n", " ") for cell in row) for row in rows)
+        elif block.heading:
+            lines.append(f"{'#' * block.heading} {block.text}")
+        elif block.bullet or block.number:
+            mark = block.number or ("•" if block.indent == 0 else "–")
+            lines.append(f"{'  ' * block.indent}{mark} {block.text}")
+        else:
+            lines.append(block.text)
+        lines.append("")
+    return lines
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _typed_lines(archive: safezip.SafeArchive) -> list[str] | None:
+    """A DOCX that is typed text (no Word tables or lists: a text file saved as DOCX) as its
+    own lines, tabs and list glyphs kept; None for a document with Word structure."""
+    body = archive.xml("word/document.xml").find(f"{_W}body")
+    if (
+        body is None
+        or body.find(f".//{_W}tbl") is not None
+        or body.find(f".//{_W}numPr") is not None
+    ):
+        return None
+    lines: list[str] = []
+    for paragraph in body.iter(f"{_W}p"):
+        parts: list[str] = []
+        for node in paragraph.iter():
+            if node.tag == f"{_W}t" and node.text:
+                parts.append(node.text)
+            elif node.tag == f"{_W}tab":
+                parts.append("\t")
+            elif node.tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+        lines.extend("".join(parts).split("\n"))
+    return [normalise_characters(line) for line in lines]
 
 
 def _text_lines(text: str) -> list[str]:

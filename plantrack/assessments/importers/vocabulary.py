@@ -194,6 +194,22 @@ def rating_pattern(extra_levels: tuple[str, ...] = ()) -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _inline_pattern() -> re.Pattern[str]:
+    levels = "|".join(
+        re.escape(phrase).replace(r"\ ", r"\s+")
+        for phrase in sorted(_phrase_index(), key=len, reverse=True)
+        if " " in phrase or len(phrase) > 4
+    )
+    return re.compile(rf"\b(?:{levels})\s+(?:{_change_alternation()})\b", re.I)
+
+
+def inline_ratings(text: str) -> int:
+    """How many "level change" pairs ("Strong Unchanged") a text holds anywhere in its lines:
+    the ratings a reader should have found."""
+    return sum(1 for _match in _inline_pattern().finditer(text))
+
+
 @dataclass(frozen=True)
 class Rating:
     level: str  # as written, "" when the phrase is only a change
