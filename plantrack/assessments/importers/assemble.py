@@ -153,6 +153,8 @@ def _from_scorecard(
         identity.title = title_case(front["title"])
     parsed.round = _round(identity, reading, hints)
     parsed.framework_title_en = _framework_title(identity, reading, parsed.round, hints)
+    if not parsed.framework_title_en:
+        parsed.warnings.append(_("the document names no title; give the framework one"))
     parsed.areas, parsed.round.ratings = _areas_and_ratings(
         reading.drafts, scale, notes, parsed.warnings, parsed.framework_title_en
     )

@@ -187,7 +187,16 @@ def _subject(paras: list[Para | Heading], fields: dict[str, str], scores: list[s
         and "." not in unit.text
     )
     repeated = [text for text, count in standalone.most_common() if count >= 2]
-    return title_case(repeated[0]) if repeated else ""
+    if repeated:
+        return title_case(repeated[0])
+    # A cover names its subject on a line of its own beside the title.
+    for index, unit in enumerate(paras[:_TOP]):
+        if _TITLE_WORDS.search(unit.text):
+            for near in paras[max(index - 1, 0) : index + 2]:
+                if near is not unit and near.text.strip() in standalone:
+                    return title_case(near.text.strip())
+            break
+    return ""
 
 
 def _body(paras: list[Para | Heading], fields: dict[str, str]) -> str:

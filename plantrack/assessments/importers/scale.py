@@ -69,7 +69,7 @@ def _definition(text: str) -> Definition | None:
         if match:
             value = match.group("value") or match.groupdict().get("value2")
             label = match.group("label").strip()
-            if known(label) or len(label.split()) <= 4:
+            if len(label.split()) <= 4:
                 number = float(value.replace(",", ".")) if value else None
                 return Definition(label, number, (match.group("text") or "").strip())
     term = _TERM.match(text)
@@ -79,8 +79,8 @@ def _definition(text: str) -> Definition | None:
 
 
 def definitions(units: list[Unit], used: set[str]) -> list[Definition]:
-    """Levels the document defines: a run of two or more definitions whose labels are
-    rating phrases or are used as ratings."""
+    """Levels the document defines: the longest run of two or more consecutive definitions,
+    most of whose labels are rating phrases or are used as ratings."""
     runs: list[list[Definition]] = [[]]
     for unit in units:
         if isinstance(unit, Para):
@@ -91,13 +91,17 @@ def definitions(units: list[Unit], used: set[str]) -> list[Definition]:
         else:
             texts = []
         found = [d for d in (_definition(t) for t in texts) if d is not None]
-        found = [d for d in found if known(d.label) or stem(d.label) in used]
         if found:
             runs[-1].extend(found)
         elif runs[-1]:
             runs.append([])
-    best = max(runs, key=len)
-    return best if len(best) >= 2 else []
+
+    def recognised(run: list[Definition]) -> bool:
+        hits = sum(1 for d in run if known(d.label) or stem(d.label) in used)
+        return len(run) >= 2 and hits * 2 >= len(run) and hits >= 1
+
+    good = [run for run in runs if recognised(run)]
+    return max(good, key=len) if good else []
 
 
 def _ranks(labels: list[str]) -> list[int | None]:

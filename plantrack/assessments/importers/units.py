@@ -53,6 +53,13 @@ Unit = Row | Heading | Para | RatingLine
 
 _HEADING = re.compile(r"^(#{1,6})\s*(\S.*?)\s*#*\s*$")
 _BULLET = re.compile(rf"^([{re.escape(BULLET_GLYPHS)}])\s+(\S.*)$")
+_PIPE_ROW = re.compile(r"^\|.*\|$")
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+# "3 = Good", "Level 2: Fair": an entry of a scale, never part of a wrapped paragraph.
+_ENTRY = re.compile(r"^(?:level\s+)?\d{1,3}(?:[.,]\d{1,2})?\s*(?:=|:|–|—|\))\s*\S", re.I)
+# "Prepared by: …", "**Country:** …", "Overall score (2019): 58": a field of the cover page,
+# on a line of its own however the lines around it run.
+_FIELD_LINE = re.compile(r"^\**[A-Z][\w ()/'’-]{1,40}:\**\s+\S.{0,200}$")
 _RATING_THEN_TEXT = re.compile(r"^(\S.{0,58}?)\s+[-–—:]\s+(\S.*)$")
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _PARAGRAPH_BREAK = re.compile(
@@ -133,6 +140,12 @@ def units_of(body: list[tuple[int, str]]) -> list[Unit]:
             close()
             units.append(Row([cell.strip() for cell in raw.rstrip().split("\t")], number))
             continue
+        if _PIPE_ROW.match(stripped):
+            close()
+            if not _PIPE_RULE.match(stripped):
+                cells = re.split(r"(?<!\\)\|", stripped.strip("|"))
+                units.append(Row([cell.strip().replace("\\|", "|") for cell in cells], number))
+            continue
         heading = _HEADING.match(stripped)
         if heading:
             close()
@@ -152,6 +165,10 @@ def units_of(body: list[tuple[int, str]]) -> list[Unit]:
                 units[-1] = _merged(units[-1], rated)
             else:
                 units.append(rated)
+            continue
+        if _ENTRY.match(stripped) or _FIELD_LINE.match(stripped):
+            close()
+            units.append(Para(stripped, number, "", _indent(raw), [stripped]))
             continue
         if open_para is None:
             open_para = Para("", number, "", _indent(raw), [])
