@@ -50,7 +50,7 @@ def as_superscript(digits: str) -> str:
     return digits.translate(_TO_SUPERSCRIPTS)
 
 
-def _definition(line: str) -> tuple[str, str] | None:
+def footnote_definition(line: str) -> tuple[str, str] | None:
     if "\t" in line:
         return None
     match = _DEFINITION.match(line)
@@ -72,7 +72,7 @@ def split_footnotes(lines: list[str]) -> tuple[list[tuple[int, str]], dict[str, 
     blank_since = False
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
-        found = _definition(line)
+        found = footnote_definition(line)
         if found:
             marker, text = found
             key, again = marker, 1

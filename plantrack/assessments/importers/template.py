@@ -36,7 +36,7 @@ from ..parsed import (
     ParsedRound,
     ParsedSource,
 )
-from .footnotes import Footnote, source_of
+from .footnotes import Footnote, as_superscript, footnote_definition, source_of
 from .vocabulary import CHECKLIST, change_of, default_maturity_scale, is_not_assessed
 
 COLUMNS = (
@@ -59,18 +59,17 @@ _MAX_PROBLEMS = 20
 
 class _Problems:
     def __init__(self) -> None:
-        self.found: list[str] = []
+        self.found: list[tuple[int, str]] = []
 
     def add(self, row: int, column: str, message: str) -> None:
-        self.found.append(
-            _("row %(row)s, column “%(column)s”: %(message)s")
-            % {"row": row, "column": column, "message": message}
-        )
+        where = _("row %(row)s, column “%(column)s”: %(message)s")
+        self.found.append((row, where % {"row": row, "column": column, "message": message}))
 
     def raise_any(self) -> None:
         if not self.found:
             return
-        shown = self.found[:_MAX_PROBLEMS]
+        shown = [text for _row, text in sorted(self.found, key=lambda found: found[0])]
+        shown = shown[:_MAX_PROBLEMS]
         more = len(self.found) - len(shown)
         text = "; ".join(shown)
         if more:
@@ -317,7 +316,12 @@ class _TemplateReader:
                 if rating is not None:
                     self.parsed.round.ratings.append(rating)
         if not self.parsed.areas and not self.problems.found:
-            self.problems.add(1, "record", _("the file has no area and no indicator rows"))
+            raise ImportRefused(
+                _(
+                    "the template has no area and no indicator rows; add at least one row with "
+                    "record “area” and one with record “indicator”"
+                )
+            )
         self.problems.raise_any()
         if not self.parsed.scale and any(i.kind == "rated" for i, _row in self.indicators.values()):
             self.parsed.scale = default_maturity_scale()
@@ -440,7 +444,10 @@ def _number(text: str) -> float | None:
 
 
 def _source(entry: str) -> ParsedSource:
-    return source_of(Footnote("", entry.strip(), 0))
+    """ "text https://…", or "¹⁴ text …" keeping the footnote mark the document gave it."""
+    found = footnote_definition(entry)
+    marker, text = found if found else ("", entry.strip())
+    return source_of(Footnote(marker, text.strip(), 0))
 
 
 def with_hints(parsed: ParsedAssessment, hints: dict[str, Any]) -> ParsedAssessment:
@@ -519,7 +526,10 @@ def write_rows(parsed: ParsedAssessment) -> list[list[str]]:
                 row["level"] = "not assessed" if rating.not_assessed else rating.level_label
                 row["change"] = rating.change
                 row["justification"] = rating.justification
-                row["sources"] = "\n".join(source.text for source in rating.sources)
+                row["sources"] = "\n".join(
+                    f"{as_superscript(source.marker)} {source.text}".strip()
+                    for source in rating.sources
+                )
             rows.append(row)
     if parsed.round is not None:
         round_ = parsed.round
