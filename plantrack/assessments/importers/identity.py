@@ -6,7 +6,7 @@
   document an assessment, scorecard, report, review, evaluation, audit or index; a
   line in capitals is given title case.
 - The subject: a subject field, else the name before a year in a score line
-  ("Mongolia 2022 Score: 54"), else a short name the cover repeats on lines of its own.
+  ("Northvale 2021 Score: 61"), else a short name the cover repeats on lines of its own.
 - The year: the title's, else the latest year of a reported score, else the date's.
 - The assessing body: a "prepared by" field, else an organisation's name on the cover.
 - Reported scores: "2022 Score: 54", "Overall score (2019): 58", "Total Score 84/100".
@@ -92,8 +92,8 @@ class Identity:
 
 
 def title_case(text: str) -> str:
-    """A line in capitals as a title ("ASSESSMENT OF R2P IMPLEMENTATION" → "Assessment of
-    R2P Implementation"); other text is kept as written."""
+    """A line in capitals as a title ("REVIEW OF SDG16 PROGRESS" → "Review of
+    SDG16 Progress"); other text is kept as written."""
     if text != text.upper():
         return text
     words = []

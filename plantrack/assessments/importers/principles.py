@@ -145,7 +145,7 @@ def _tidy(section: Section) -> Section:
 
 
 def area_title(heading: str) -> str:
-    """ "Ideal security sector has:" → "Ideal security sector"."""
+    """ "A good public service has:" → "A good public service"."""
     return _LEAD_VERB.sub("", heading).rstrip(" :")
 
 
