@@ -52,6 +52,7 @@ class Item:
     text: str
     level: int
     children: list[Item] = field(default_factory=list)
+    more: list[str] = field(default_factory=list)  # wrapped lines, joined by ``_tidy``
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Section:
     heading: str
     context: str = ""  # a heading with no list of its own just above, e.g. "Focus 3: Integrity"
     items: list[Item] = field(default_factory=list)
+    more: list[str] = field(default_factory=list)  # wrapped lines, joined by ``_tidy``
 
     @property
     def kind(self) -> str:
@@ -102,13 +104,11 @@ def read_sections(text: str) -> list[Section]:
             continue
         line = raw.strip()
         if line[:1].islower() and last is not None:
-            if isinstance(last, Item):
-                last.text = _joined(last.text, line)
-            else:
-                last.heading = _joined(last.heading, line)
+            last.more.append(line)
             continue
         if sections and not sections[-1].items:
-            pending_context = sections.pop().heading or pending_context
+            empty = sections.pop()
+            pending_context = _joined(empty.heading, empty.more) or pending_context
         section = Section(line, context=pending_context)
         pending_context = ""
         sections.append(section)
@@ -116,11 +116,13 @@ def read_sections(text: str) -> list[Section]:
     return [_tidy(section) for section in sections if section.items]
 
 
-def _joined(text: str, more: str) -> str:
-    """A wrapped line added to the text before it; a line broken after a hyphen
+def _joined(text: str, more: list[str]) -> str:
+    """Wrapped lines added to the text before them; a line broken after a hyphen
     ("resource-" / "based") closes up, keeping the hyphen."""
-    text = text.rstrip()
-    return f"{text}{more}" if text.endswith("-") else f"{text} {more}"
+    parts = [text.rstrip()]
+    for line in more:
+        parts.append(line if parts[-1].endswith("-") else f" {line}")
+    return "".join(parts)
 
 
 def _place(section: Section, item: Item) -> None:
@@ -132,12 +134,13 @@ def _place(section: Section, item: Item) -> None:
 
 
 def _tidy(section: Section) -> Section:
-    section.heading = title_case(inline_text(" ".join(section.heading.split())))
+    heading = _joined(section.heading, section.more)
+    section.heading = title_case(inline_text(" ".join(heading.split())))
     section.context = title_case(inline_text(" ".join(section.context.split())))
 
     def clean(items: list[Item]) -> None:
         for item in items:
-            item.text = inline_text(" ".join(item.text.split()))
+            item.text = inline_text(" ".join(_joined(item.text, item.more).split()))
             clean(item.children)
 
     clean(section.items)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from plantrack.plans.importers.document import BULLET_GLYPHS
 from plantrack.plans.importers.textclean import join_wrapped
 
-from .vocabulary import Rating, read_rating
+from .vocabulary import MAX_RATING_CHARS, Rating, read_rating
 
 
 @dataclass
@@ -73,9 +73,12 @@ _EMPHASIS = re.compile(r"\*{1,3}(?=\S)([^*\n]{1,500}?)(?<=\S)\*{1,3}")
 def inline_text(text: str) -> str:
     """One piece of text as plain words: Markdown emphasis and HTML tags gone, links kept
     as their text with the address after it."""
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _MD_LINK.sub(lambda m: _link(m.group(1), m.group(2).strip("<>")), text)
-    text = _EMPHASIS.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\1", text)
+    if "](" in text:
+        text = _MD_LINK.sub(lambda m: _link(m.group(1), m.group(2).strip("<>")), text)
+    if "*" in text:
+        text = _EMPHASIS.sub(r"\1", text)
     if "<" in text or "&" in text:
         text = html.unescape(_TAG.sub(" ", text))
     return " ".join(text.split())
@@ -109,6 +112,8 @@ def _indent(raw: str) -> int:
 
 def rating_line(text: str) -> RatingLine | None:
     """A line that is only a rating, or a rating then " - " and a remark."""
+    if len(text) > 2 * MAX_RATING_CHARS and not _RATING_THEN_TEXT.match(text):
+        return None
     rating = read_rating(text)
     if rating is not None:
         return RatingLine(rating, "", 0)
@@ -157,7 +162,7 @@ def units_of(body: list[tuple[int, str]]) -> list[Unit]:
             open_para = Para("", number, bullet.group(1), _indent(raw), [bullet.group(2)])
             units.append(open_para)
             continue
-        rated = rating_line(inline_text(stripped))
+        rated = rating_line(inline_text(stripped) if len(stripped) < 4000 else stripped)
         if rated is not None and (open_para is None or not open_para.bullet):
             close()
             rated.line = number

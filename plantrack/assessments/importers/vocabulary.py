@@ -120,9 +120,13 @@ class Known:
     rank: int
 
 
+_TAG = re.compile(r"<[^<>]{0,40}>")
+
+
 def normalise(text: str) -> str:
     """Lower case, HTML tags, emphasis marks and edge punctuation gone, single spaces."""
-    text = re.sub(r"<[^<>]{0,40}>", " ", text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
     text = text.replace("*", " ").replace("_", " ").replace("\u2011", "-")
     text = " ".join(text.lower().split())
     return text.strip(" .,;:!–—-")
@@ -195,19 +199,31 @@ def rating_pattern(extra_levels: tuple[str, ...] = ()) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _inline_pattern() -> re.Pattern[str]:
+def _level_before() -> re.Pattern[str]:
     levels = "|".join(
         re.escape(phrase).replace(r"\ ", r"\s+")
         for phrase in sorted(_phrase_index(), key=len, reverse=True)
         if " " in phrase or len(phrase) > 4
     )
-    return re.compile(rf"\b(?:{levels})\s+(?:{_change_alternation()})\b", re.I)
+    return re.compile(rf"\b(?:{levels})\s+$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _change_word() -> re.Pattern[str]:
+    words = sorted({p for s in CHANGES.values() for p in s if p.isalpha()}, key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(words)})\b", re.I)
 
 
 def inline_ratings(text: str) -> int:
     """How many "level change" pairs ("Strong Unchanged") a text holds anywhere in its lines:
-    the ratings a reader should have found."""
-    return sum(1 for _match in _inline_pattern().finditer(text))
+    the ratings a reader should have found. Change words are rare, so they are found first
+    and only the words before each are tried as a level."""
+    level = _level_before()
+    return sum(
+        1
+        for change in _change_word().finditer(text)
+        if level.search(text, max(change.start() - 40, 0), change.start())
+    )
 
 
 @dataclass(frozen=True)
@@ -220,13 +236,27 @@ class Rating:
 MAX_RATING_CHARS = 60
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    phrases = [*_phrase_index(), *NOT_ASSESSED, *(p for s in CHANGES.values() for p in s)]
+    return frozenset(phrase.split()[0] for phrase in phrases)
+
+
 def read_rating(text: str, extra_levels: tuple[str, ...] = ()) -> Rating | None:
     """The rating a cell or line states, or None when it is not a rating phrase."""
     if len(text) > MAX_RATING_CHARS * 2:
         return None
+    if not extra_levels and "<" not in text:
+        words = text.split(maxsplit=1)
+        first = words[0].strip("*_.,;:!–—-").lower() if words else ""
+        if first and first not in _first_words():
+            return None  # the quick answer for most lines and cells
     cleaned = normalise(text)
     if not cleaned or len(cleaned) > MAX_RATING_CHARS:
         return None
+    first = cleaned.split(maxsplit=1)[0]
+    if first not in _first_words() and not extra_levels:
+        return None  # most lines: not one rating phrase starts with this word
     match = rating_pattern(extra_levels).match(cleaned)
     if not match:
         return None
