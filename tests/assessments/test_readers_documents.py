@@ -161,6 +161,6 @@ def test_a_reading_is_deterministic():  # type: ignore[no-untyped-def]
 
 
 def test_a_document_with_nothing_to_rate_is_refused_saying_what_is_missing(english):  # type: ignore[no-untyped-def]
-    text = b"# Annual report\n\nWe did many things this year.\n\n- Built a road\n- Opened a school\n"
+    text = b"# Annual report\n\nWe did many things.\n\n- Built a road\n- Opened a school\n"
     with pytest.raises(ImportRefused, match="no rated indicators were found"):
         read_assessment(text, name="report.md")

@@ -15,29 +15,55 @@ from plantrack.plans.importers.base import ImportRefused
 
 SEED = Path(__file__).resolve().parents[2] / "plantrack" / "plans" / "seeds"
 
-HEADER = "record,area,code,title_en,title_mn,value,description_en,kind,level,change,justification,sources"
-EXAMPLE = f"""\
-# A small made-up framework, written for these tests.
-{HEADER}
-framework,,,Open contracting check,Нээлттэй гэрээний шалгалт,,How open a buyer's contracting is.,,,,,
-guidance,,,,,,Rate from published evidence only.,,,,,
-level,,,Good,Сайн,2,Fully in place.,,,,,
-level,,,Fair,Дунд,1,Partly in place.,,,,,
-level,,,Poor,Муу,0,Not in place.,,,,,
-area,,1,Publication,Нийтлэл,,,,,,,
-indicator,1,1.1,Contracts are published,Гэрээ нийтлэгддэг,,Within 30 days.,rated,Good,increase,All 2023 contracts are online.,"Register 2023 https://example.org/register
-¹ Annual report, p. 4"
-indicator,1,1.2,Amendments are published,,,,rated,not assessed,,,
-area,,2,Risks,,,,,,,,
-indicator,2,2.1,Single-bidder tenders,,,,checklist,Partly present,,A third of tenders had one bidder.,
-round,,title,Buyer X 2023,,,,,,,,
-round,,subject,Buyer X,,,,,,,,
-round,,year,2023,,,,,,,,
-round,,assessed_on,2023-11-30,,,,,,,,
-round,,assessing_body,Open Contracting Watch,,,,,,,,
-round,,official,no,,,,,,,,
-round,,reported_score,2022,,71,,,,,,
-"""
+COLUMNS = [
+    "record",
+    "area",
+    "code",
+    "title_en",
+    "title_mn",
+    "value",
+    "description_en",
+    "kind",
+    "level",
+    "change",
+    "justification",
+    "sources",
+]
+HEADER = ",".join(COLUMNS)
+SOURCES = "Register 2023 https://example.org/register\n¹ Annual report, p. 4"
+# A small made-up framework, written for these tests: (record, area, code, title_en, …).
+ROWS = [
+    ["framework", "", "", "Open contracting check", "Нээлттэй гэрээний шалгалт", "",
+     "How open a buyer's contracting is."],
+    ["guidance", "", "", "", "", "", "Rate from published evidence only."],
+    ["level", "", "", "Good", "Сайн", "2", "Fully in place."],
+    ["level", "", "", "Fair", "Дунд", "1", "Partly in place."],
+    ["level", "", "", "Poor", "Муу", "0", "Not in place."],
+    ["area", "", "1", "Publication", "Нийтлэл"],
+    ["indicator", "1", "1.1", "Contracts are published", "Гэрээ нийтлэгддэг", "",
+     "Within 30 days.", "rated", "Good", "increase", "All 2023 contracts are online.", SOURCES],
+    ["indicator", "1", "1.2", "Amendments are published", "", "", "", "rated", "not assessed"],
+    ["area", "", "2", "Risks"],
+    ["indicator", "2", "2.1", "Single-bidder tenders", "", "", "", "checklist",
+     "Partly present", "", "A third of tenders had one bidder."],
+    ["round", "", "title", "Buyer X 2023"],
+    ["round", "", "subject", "Buyer X"],
+    ["round", "", "year", "2023"],
+    ["round", "", "assessed_on", "2023-11-30"],
+    ["round", "", "assessing_body", "Open Contracting Watch"],
+    ["round", "", "official", "no"],
+    ["round", "", "reported_score", "2022", "", "71"],
+]  # fmt: skip
+
+
+def _csv(rows: list[list[str]], delimiter: str = ",") -> str:
+    out = io.StringIO()
+    out.write("# Rows starting with # are notes.\n")
+    csv.writer(out, delimiter=delimiter).writerows([COLUMNS, *rows])
+    return out.getvalue()
+
+
+EXAMPLE = _csv(ROWS)
 
 
 def _read(data: bytes, name: str = "assessment.csv"):  # type: ignore[no-untyped-def]
@@ -73,19 +99,17 @@ def test_a_filled_template_gives_its_framework_and_round():  # type: ignore[no-u
 
 
 def test_the_template_is_recognised_with_semicolons_and_in_xlsx():  # type: ignore[no-untyped-def]
-    rows = list(csv.reader(io.StringIO(EXAMPLE)))
-    semicolons = io.StringIO()
-    csv.writer(semicolons, delimiter=";").writerows(rows)
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
-    for row in rows:
+    for row in [COLUMNS, *ROWS]:
         sheet.append(row)
     xlsx = io.BytesIO()
     workbook.save(xlsx)
     expected = asdict(_read(EXAMPLE.encode()))
-    for data, name in ((semicolons.getvalue().encode(), "a.txt"), (xlsx.getvalue(), "a.bin")):
+    semicolons = _csv(ROWS, ";").encode()
+    for data, name in ((semicolons, "a.txt"), (xlsx.getvalue(), "a.bin")):
         parsed = asdict(_read(data, name))
         parsed["source_name"] = expected["source_name"]
         assert parsed == expected
