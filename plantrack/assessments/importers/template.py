@@ -433,7 +433,8 @@ def _checklist_answer(written: str) -> str:
     for label, mn, _value, _text in CHECKLIST:
         if lowered in (label.lower(), mn.lower()):
             return label
-    return {"partly": "Partly present", "partial": "Partly present"}.get(lowered, "")
+    synonyms = {"partly present": "Partly", "partial": "Partly", "partially present": "Partly"}
+    return synonyms.get(lowered, "")
 
 
 def _number(text: str) -> float | None:

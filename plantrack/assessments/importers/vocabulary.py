@@ -298,10 +298,11 @@ DEFAULT_MATURITY = (
     ("Not in place", "Байхгүй", 0, "Absent."),
 )
 
-# The answers of a checklist indicator (kind "checklist").
+# The answers of a checklist indicator (kind "checklist"), as the assessments app stores
+# them (its ``content.CHECKLIST``): the labels the readers give a checklist rating.
 CHECKLIST = (
     ("Present", "Байгаа", 2, "The risk or deficit is present."),
-    ("Partly present", "Хэсэгчлэн байгаа", 1, "The risk or deficit is partly present."),
+    ("Partly", "Хэсэгчлэн", 1, "The risk or deficit is partly present."),
     ("Absent", "Байхгүй", 0, "The risk or deficit is absent."),
 )
 
