@@ -67,6 +67,23 @@ def test_a_scale_stated_with_values_and_one_field_per_line_blocks():  # type: ig
     assert parsed.framework_title_en == "Civic Space Scorecard"
 
 
+def test_ratings_in_the_documents_own_level_names_are_read():  # type: ignore[no-untyped-def]
+    """Levels no vocabulary knows ("Exemplary", "Needs work") are ratings once the document
+    defines them."""
+    parsed = _read("own-scale.txt")
+    assert [(lv.label_en, lv.value) for lv in parsed.scale] == [
+        ("Exemplary", 3),
+        ("Adequate", 2),
+        ("Needs work", 1),
+        ("Missing", 0),
+    ]
+    assert [(r.level_label, r.justification) for r in parsed.round.ratings] == [
+        ("Exemplary", "The library opens until nine on weekdays."),
+        ("Needs work", "Only renewals work online."),
+    ]
+    assert (parsed.round.subject, parsed.round.year) == ("Eastbrook", 2024)
+
+
 def test_markdown_pipe_tables_a_terms_table_and_markdown_footnotes():  # type: ignore[no-untyped-def]
     parsed = _read("pipe-table-review.md")
     assert [lv.label_en for lv in parsed.scale] == [

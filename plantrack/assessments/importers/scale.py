@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from ..parsed import ParsedLevel
 from .units import Para, Row, Unit, cell_text
-from .vocabulary import Known, known, normalise, read_rating, stem
+from .vocabulary import Known, known, normalise, stem
 
 _NUMBER = r"(?P<value>-?\d{1,3}(?:[.,]\d{1,2})?)"
 _LABEL = r"(?P<label>[^\W\d_][\w/' -]{0,48}?)"
@@ -97,8 +97,13 @@ def definitions(units: list[Unit], used: set[str]) -> list[Definition]:
             runs.append([])
 
     def recognised(run: list[Definition]) -> bool:
+        if len(run) < 2:
+            return False
+        values = sorted(d.value for d in run if d.value is not None)
+        if len(values) == len(run) >= 3 and len(set(values)) == len(values):
+            return True  # "3 = …", "2 = …", "1 = …": a scale whatever its words
         hits = sum(1 for d in run if known(d.label) or stem(d.label) in used)
-        return len(run) >= 2 and hits * 2 >= len(run) and hits >= 1
+        return hits * 2 >= len(run) and hits >= 1
 
     good = [run for run in runs if recognised(run)]
     return max(good, key=len) if good else []
@@ -164,6 +169,12 @@ def _order_note(levels: list[ParsedLevel]) -> str:
     ) % {"levels": listed}
 
 
+def own_levels(units: list[Unit]) -> tuple[str, ...]:
+    """The labels of levels the document defines that the vocabulary does not know, so
+    that ratings written with them are read as ratings."""
+    return tuple(d.label for d in definitions(units, set()) if not known(d.label))
+
+
 def resolve(units: list[Unit], written: list[str], groups: list[str]) -> Scale:
     """The scale of a document whose ratings use the level names ``written`` (in document
     order, one entry per rating) and whose grouping table, if any, has labels ``groups``."""
@@ -204,8 +215,3 @@ def resolve(units: list[Unit], written: list[str], groups: list[str]) -> Scale:
                 % {"level": label}
             )
     return scale
-
-
-def is_level(text: str) -> bool:
-    rating = read_rating(text)
-    return rating is not None and bool(rating.level)

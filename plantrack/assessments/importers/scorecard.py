@@ -92,9 +92,9 @@ def _role(cell: str) -> str:
     return ""
 
 
-def header_roles(texts: list[str]) -> dict[int, str] | None:
+def header_roles(texts: list[str], levels: tuple[str, ...] = ()) -> dict[int, str] | None:
     """Column roles when the row names them (Indicator, Assessment, Notes…), else None."""
-    if any(read_rating(text) for text in texts if text):
+    if any(read_rating(text, levels) for text in texts if text):
         return None
     roles = {index: _role(text) for index, text in enumerate(texts) if text}
     named = {role for role in roles.values() if role}
@@ -118,8 +118,9 @@ def title_of(text: str) -> str:
 
 
 class _Reader:
-    def __init__(self, units: list[Unit]) -> None:
+    def __init__(self, units: list[Unit], levels: tuple[str, ...]) -> None:
         self.units = units
+        self.levels = levels
         self.reading = Reading()
         self.header: dict[int, str] | None = None
         self.header_width = 0
@@ -203,7 +204,7 @@ class _Reader:
         texts = [cell_text(cell) for cell in row.cells]
         if not any(texts):
             return
-        roles = header_roles(texts)
+        roles = header_roles(texts, self.levels)
         if roles is not None:
             self.header, self.header_width = roles, len(texts)
             self.mode, self.current = "", None
@@ -212,7 +213,7 @@ class _Reader:
         if at is None:
             self._plain_row(row, texts)
             return
-        rating = read_rating(texts[at])
+        rating = read_rating(texts[at], self.levels)
         assert rating is not None
         before = [text for text in texts[:at] if text]
         after = [cell for cell in row.cells[at + 1 :] if cell.strip()]
@@ -228,7 +229,7 @@ class _Reader:
             self.area = before[-2]
         paragraphs = [p for cell in after for p in cell_paragraphs(cell)]
         change = rating.change
-        stated = read_rating(paragraphs[0]) if paragraphs and not change else None
+        stated = read_rating(paragraphs[0], self.levels) if paragraphs and not change else None
         if stated is not None and not stated.level and stated.change:
             change = stated.change  # a change column of its own
             paragraphs = paragraphs[1:]
@@ -251,10 +252,10 @@ class _Reader:
         else the first cell that reads as a level."""
         if self.header and len(texts) == self.header_width:
             for index, role in self.header.items():
-                if role == "rating" and read_rating(texts[index]):
+                if role == "rating" and read_rating(texts[index], self.levels):
                     return index
         for index, text in enumerate(texts):
-            rating = read_rating(text) if text else None
+            rating = read_rating(text, self.levels) if text else None
             if rating is not None and rating.level:
                 return index
         return None
@@ -306,8 +307,9 @@ class _Reader:
                 draft.paragraphs.append(paragraph)
 
 
-def read_scorecard(units: list[Unit]) -> Reading:
-    reading = _Reader(units).read()
+def read_scorecard(units: list[Unit], levels: tuple[str, ...] = ()) -> Reading:
+    """The rated indicators in ``units``; ``levels`` are the document's own level labels."""
+    reading = _Reader(units, levels).read()
     _drop_summaries_of_areas(reading)
     return reading
 

@@ -110,23 +110,24 @@ def _indent(raw: str) -> int:
     return (len(expanded) - len(expanded.lstrip(" "))) // 2
 
 
-def rating_line(text: str) -> RatingLine | None:
-    """A line that is only a rating, or a rating then " - " and a remark."""
+def rating_line(text: str, levels: tuple[str, ...] = ()) -> RatingLine | None:
+    """A line that is only a rating, or a rating then " - " and a remark. ``levels`` are
+    the document's own level labels, besides the vocabulary's."""
     if len(text) > 2 * MAX_RATING_CHARS and not _RATING_THEN_TEXT.match(text):
         return None
-    rating = read_rating(text)
+    rating = read_rating(text, levels)
     if rating is not None:
         return RatingLine(rating, "", 0)
     split = _RATING_THEN_TEXT.match(text)
     if split:
-        rating = read_rating(split.group(1))
+        rating = read_rating(split.group(1), levels)
         if rating is not None and rating.level:
             return RatingLine(rating, split.group(2), 0)
     return None
 
 
-def units_of(body: list[tuple[int, str]]) -> list[Unit]:
-    """The units of the body lines, in order."""
+def units_of(body: list[tuple[int, str]], levels: tuple[str, ...] = ()) -> list[Unit]:
+    """The units of the body lines, in order (``levels``: as for ``rating_line``)."""
     units: list[Unit] = []
     open_para: Para | None = None  # a paragraph the next line may continue
 
@@ -162,7 +163,7 @@ def units_of(body: list[tuple[int, str]]) -> list[Unit]:
             open_para = Para("", number, bullet.group(1), _indent(raw), [bullet.group(2)])
             units.append(open_para)
             continue
-        rated = rating_line(inline_text(stripped) if len(stripped) < 4000 else stripped)
+        rated = rating_line(inline_text(stripped) if len(stripped) < 4000 else stripped, levels)
         if rated is not None and (open_para is None or not open_para.bullet):
             close()
             rated.line = number
