@@ -106,3 +106,11 @@ def test_pathological_text_is_read_or_refused_quickly_never_crashed(build, engli
         message = str(refused)
         assert "takes more than" not in message
         assert "could not be read (" not in message  # an unexpected exception in a reader
+
+
+def test_every_refusal_of_the_readers_is_translatable():  # type: ignore[no-untyped-def]
+    from tests.plans.test_import_help import untranslatable_refusals
+
+    folder = Path(__file__).resolve().parents[2] / "plantrack" / "assessments" / "importers"
+    for path in sorted(folder.glob("*.py")):
+        assert untranslatable_refusals(path.read_text(encoding="utf-8")) == [], path.name
