@@ -217,7 +217,11 @@ def _areas_and_ratings(
         key = normalise(draft.area)
         if key not in areas:
             code = str(len(areas) + 1)
-            areas[key] = ParsedArea(code=code, title_en=draft.area or framework or _("Indicators"))
+            # Data, not interface text: stored in both languages whatever the reader speaks.
+            title = draft.area or framework or "Indicators"
+            areas[key] = ParsedArea(
+                code=code, title_en=title, title_mn="" if draft.area or framework else "Үзүүлэлтүүд"
+            )
         area = areas[key]
         code = f"{area.code}.{len(area.indicators) + 1}"
         title = superscript_markers(draft.title)
@@ -337,7 +341,7 @@ def _from_principles(
     title = str(hints.get("framework_title") or front.get("title") or identity.title)
     if not title:
         benchmark = next((a.title_en for a in parsed.areas), "")
-        title = _("Self-assessment: %(benchmark)s") % {"benchmark": benchmark}
+        title = f"Self-assessment: {benchmark}"  # data in English; the warning says so
         parsed.warnings.append(
             _("the document names no title; “%(title)s” was made from its benchmark; change it")
             % {"title": title}
