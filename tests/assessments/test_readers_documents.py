@@ -181,3 +181,42 @@ def test_a_document_with_nothing_to_rate_is_refused_saying_what_is_missing(engli
     text = b"# Annual report\n\nWe did many things.\n\n- Built a road\n- Opened a school\n"
     with pytest.raises(ImportRefused, match="no rated indicators were found"):
         read_assessment(text, name="report.md")
+
+
+def test_a_word_table_is_read_like_tab_separated_rows():  # type: ignore[no-untyped-def]
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Water Service Scorecard 2023", 1)
+    document.add_paragraph("Prepared by: River Basin Watch")
+    document.add_paragraph("Eastfield 2023 score 61, 2021 score 55")
+    table = document.add_table(rows=1, cols=4)
+    for cell, text in zip(
+        table.rows[0].cells, ["Area", "Indicator", "Rating", "Notes"], strict=True
+    ):
+        cell.text = text
+    for row in [
+        ("Supply", "Water runs every day", "Good", "Pipes were renewed in 2022."),
+        ("", "Water is safe to drink", "Fair", "Tests failed twice in the year."),
+        ("Billing", "Bills are clear", "Poor", "Bills show no tariff."),
+    ]:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    data = io.BytesIO()
+    document.save(data)
+    parsed = read_assessment(data.getvalue(), name="scorecard.docx")
+    assert [(a.title_en, len(a.indicators)) for a in parsed.areas] == [
+        ("Supply", 2),
+        ("Billing", 1),
+    ]
+    assert [(r.level_label, r.justification) for r in parsed.round.ratings] == [
+        ("Good", "Pipes were renewed in 2022."),
+        ("Fair", "Tests failed twice in the year."),
+        ("Poor", "Bills show no tariff."),
+    ]
+    round_ = parsed.round
+    assert (round_.title, round_.assessing_body) == ("Eastfield 2023", "River Basin Watch")
+    assert round_.reported_scores == {"2023": 61, "2021": 55}
+    assert parsed.framework_title_en == "Water Service Scorecard"

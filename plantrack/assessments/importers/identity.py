@@ -222,13 +222,15 @@ def _scores(paras: list[Para | Heading]) -> tuple[dict[str, float], list[str]]:
         text = unit.text.strip()
         if len(text) > 200:
             continue
-        match = _SCORE.match(text) or _SCORE_LABELLED.match(text)
-        if not match:
-            continue
-        key = match.group("year") or "overall"
-        scores.setdefault(key, float(match.group("value").replace(",", ".")))
-        if "who" in match.groupdict():
-            who.append(match.group("who").strip(" :-–"))
+        # "2022 score 54, 2019 score 58": several scores in one line
+        for piece in re.split(r"[;,]\s+", text):
+            match = _SCORE.match(piece) or _SCORE_LABELLED.match(piece)
+            if not match:
+                continue
+            key = match.group("year") or "overall"
+            scores.setdefault(key, float(match.group("value").replace(",", ".")))
+            if "who" in match.groupdict():
+                who.append(match.group("who").strip(" :-–"))
     return scores, who
 
 
