@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plantrack.assessments.importers import template
+from plantrack.assessments.importers import template_writer
 from plantrack.assessments.importers.reader import read_assessment
 
 importing = pytest.importorskip("plantrack.assessments.importing")
@@ -32,6 +32,6 @@ def test_a_reading_is_stored_and_a_second_import_changes_nothing(path):  # type:
     assert first.framework_created
     again = importing.assessment_import(parsed=read_assessment(path, name=path.name), system=True)
     assert not (again.version_created or again.round_changed or again.framework_changed)
-    written = template.template_csv(read_assessment(path, name=path.name))
+    written = template_writer.template_csv(read_assessment(path, name=path.name))
     third = importing.assessment_import(parsed=read_assessment(written, name="x.csv"), system=True)
     assert not (third.version_created or third.round_changed or third.framework_changed)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plantrack.assessments.importers import template
+from plantrack.assessments.importers import template, template_writer
 from plantrack.assessments.importers.reader import read_assessment
 from plantrack.plans.importers.base import ImportRefused
 
@@ -118,7 +118,7 @@ def test_the_template_is_recognised_with_semicolons_and_in_xlsx():  # type: igno
 def test_a_document_written_as_the_template_reads_back_the_same():  # type: ignore[no-untyped-def]
     """Any reading can be downloaded as the template, corrected and imported again."""
     original = read_assessment(SEED / "003_8a0f78df4ed7b134.txt", name="003.txt")
-    for data in (template.template_csv(original), template.template_xlsx(original)):
+    for data in (template_writer.template_csv(original), template_writer.template_xlsx(original)):
         again = read_assessment(data, name="003.txt")
         assert again.areas == original.areas
         assert again.scale == original.scale
@@ -126,14 +126,14 @@ def test_a_document_written_as_the_template_reads_back_the_same():  # type: igno
 
 
 def test_the_blank_template_names_every_column_and_is_refused_until_filled(english):  # type: ignore[no-untyped-def]
-    blank = template.template_csv()
+    blank = template_writer.template_csv()
     rows = [row for row in csv.reader(io.StringIO(blank.decode("utf-8-sig")))]
     header = next(row for row in rows if not row[0].startswith("#"))
     assert tuple(header) == template.COLUMNS
     with pytest.raises(ImportRefused, match="no area and no indicator rows"):
         _read(blank)
     with pytest.raises(ImportRefused, match="no area and no indicator rows"):
-        _read(template.template_xlsx(), "blank.xlsx")
+        _read(template_writer.template_xlsx(), "blank.xlsx")
 
 
 def test_every_problem_is_named_with_its_row_and_column(english):  # type: ignore[no-untyped-def]
