@@ -220,3 +220,12 @@ def test_a_word_table_is_read_like_tab_separated_rows():  # type: ignore[no-unty
     assert (round_.title, round_.assessing_body) == ("Eastfield 2023", "River Basin Watch")
     assert round_.reported_scores == {"2023": 61, "2021": 55}
     assert parsed.framework_title_en == "Water Service Scorecard"
+
+
+def test_prose_that_sounds_like_ratings_does_not_refuse_a_scorecard():  # type: ignore[no-untyped-def]
+    text = (DATA / "pipe-table-review.md").read_text(encoding="utf-8") + (
+        "\nThe city showed strong improvement in 2022, a good improvement on 2021 and a fair "
+        "improvement in licensing; support was strong, unchanged from the year before.\n"
+    )
+    parsed = read_assessment(text.encode(), name="review.md")
+    assert len(parsed.round.ratings) == 5

@@ -222,7 +222,9 @@ def inline_ratings(text: str) -> int:
     return sum(
         1
         for change in _change_word().finditer(text)
-        if level.search(text, max(change.start() - 40, 0), change.start())
+        # written as a rating ("Strong Unchanged"), not in a sentence ("strong improvement")
+        if change.group(0)[0].isupper()
+        and level.search(text, max(change.start() - 40, 0), change.start())
     )
 
 
