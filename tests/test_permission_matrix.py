@@ -679,6 +679,8 @@ def report(target: str) -> Action:
     def run(c, w, u, r):  # type: ignore[no-untyped-def]
         item = w.item[key]
         data = {"status": "in_progress", "progress": 55, "note": "Matrix report."}
+        # The plan has a reporting period, so a report names it (the form's default).
+        data["period"] = w.period[key[0]].pk
         return _post(c, f"/en/plans/{item.plan.slug}/items/{item.code}/report/", data)
 
     def probe(w, r):  # type: ignore[no-untyped-def]

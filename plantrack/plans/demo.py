@@ -21,6 +21,7 @@ from plantrack.accounts.models import User
 from plantrack.accounts.permissions import ASSESSORS, MODERATORS, PLAN_MANAGERS
 from plantrack.organisations.models import Membership, Organisation
 from plantrack.organisations.services import organisation_get_or_create, public_bodies_apply
+from plantrack.progress.demo import LIVING_PLANS, LivingPlanSummary, build_living_plan
 
 from .models import Item, Plan, Responsibility, Status
 from .rollup import plan_rollup
@@ -43,7 +44,11 @@ VISION_LEADS = {
     ),
 }
 DEMO_PASSWORD = "plantrack-demo-2050"
-MANAGED_PLANS = ("vision-2050-goal-7", "law-enforcement-cooperation-2015")
+MANAGED_PLANS = (
+    "vision-2050-goal-7",
+    "law-enforcement-cooperation-2015",
+    "dice-inclusive-digitalization-roadmap",
+)
 DEMO_CSO = "disability-federation"
 
 
@@ -210,3 +215,13 @@ def build_demo() -> tuple[list[ImportResult], list[DemoAccount]]:
     accounts = demo_accounts()
     apply_mongolian(results)
     return results, accounts
+
+
+def build_living_plans() -> list[LivingPlanSummary]:
+    """Several quarters of reports on the plans that have reporting agencies (issue 11)."""
+    manager = User.objects.get(email="manager@plantrack.local")
+    return [
+        build_living_plan(plan, manager=manager, seed=2050 + index)
+        for index, plan in enumerate(Plan.objects.filter(slug__in=LIVING_PLANS).order_by("pk"))
+        if not plan.reporting_periods.exists()  # once: running the demo again adds nothing
+    ]

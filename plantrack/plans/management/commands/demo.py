@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from plantrack.plans.demo import build_demo, demo_totp_secret
+from plantrack.plans.demo import build_demo, build_living_plans, demo_totp_secret
 
 from .serve import serve
 
@@ -39,6 +39,21 @@ class Command(BaseCommand):
         results, accounts = build_demo()
         for result in results:
             self.stdout.write(f"  {result.plan.slug}: {result.summary()}")
+        for living in build_living_plans():
+            self.stdout.write(
+                _(
+                    "  %(slug)s: %(periods)s reporting periods; reports approved %(approved)s, "
+                    "waiting for review %(waiting)s, returned %(returned)s, overdue %(overdue)s"
+                )
+                % {
+                    "slug": living.plan.slug,
+                    "periods": living.periods,
+                    "approved": living.approved,
+                    "waiting": living.waiting,
+                    "returned": living.returned,
+                    "overdue": living.overdue,
+                }
+            )
         self._sign_history()
         self.stdout.write(_("Demo sign-in (change these before any real use):"))
         for account in accounts:
