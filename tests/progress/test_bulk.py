@@ -619,6 +619,37 @@ def test_the_same_file_sent_twice_is_recorded_once(client, english, world, train
     assert len(sent()) == 2
 
 
+def test_a_refusal_while_sending_rolls_back_every_report(
+    client, english, world, trained, share, erin, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    from plantrack.progress.bulk import apply
+
+    client.force_login(erin)
+    events = Event.objects.count()
+    data = fill_csv(client.get(CSV).content, good(trained, share))
+    token = upload(client, data, "p.csv").context["token"]
+    real_save = apply.save
+
+    def refuse_the_second(**arguments: Any) -> ProgressUpdate:
+        if arguments["item"].code == "7.3.9":
+            raise ValidationError("The period was locked a moment ago.")
+        return real_save(**arguments)
+
+    monkeypatch.setattr(apply, "save", refuse_the_second)
+    response = client.post(CONFIRM, {"token": token})
+    # Then the first report, already written, is rolled back with its values and history
+    assert not sent() and not Measurement.objects.exists()
+    assert Event.objects.count() == events
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing was sent: The period was locked a moment ago." in page
+    # and the same preview can be confirmed once the problem is gone
+    monkeypatch.setattr(apply, "save", real_save)
+    client.post(CONFIRM, {"token": token})
+    assert len(sent()) == 2
+
+
 def test_what_changed_since_the_preview_is_checked_again(
     client, english, world, trained, share, erin
 ):  # type: ignore[no-untyped-def]
