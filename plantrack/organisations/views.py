@@ -19,6 +19,7 @@ from plantrack.lib.bilingual import picked_language
 from plantrack.lib.params import page_param
 from plantrack.lib.rules import allowed_if, has, public
 from plantrack.plans.selectors import organisation_responsibilities
+from plantrack.progress.dashboards import overdue_since
 
 from . import selectors, services
 from .forms import DecisionForm, DirectoryFilterForm, InviteForm, OrganisationForm, RetireForm
@@ -78,6 +79,10 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = organisation_responsibilities(
         organisation=organisation, page_number=page_param(request), user=request.user
     )
+    page.object_list = list(page.object_list)
+    overdue = overdue_since(r.item_id for r in page.object_list if r.item.is_tracked)
+    for responsibility in page.object_list:
+        responsibility.overdue_since = overdue.get(responsibility.item_id, "")  # type: ignore[attr-defined]
     user = request.user
     other_lang = "en" if picked_language(organisation, "name") == "mn" else "mn"
     can_change = has(user, "organisations.change", organisation)

@@ -50,8 +50,13 @@ def progress_html(
 class Renderer:
     """Renders rows of one plan; URL patterns and labels are looked up once per page."""
 
-    def __init__(self, plan: Plan, expand: bool = False) -> None:
+    def __init__(
+        self, plan: Plan, expand: bool = False, overdue: dict[int, str] | None = None
+    ) -> None:
         self.plan = plan
+        # {item id: period label}: rows whose report is late get "Overdue since <period>".
+        self.overdue = overdue or {}
+        self.overdue_text = _("Overdue since %(period)s")
         # Sections below the objective level, and the activity lists, start closed unless
         # the reader asked for everything (``?expand=all``, no JavaScript needed).
         self.expand = expand
@@ -108,8 +113,15 @@ class Renderer:
             f'<span class="visually-hidden">{self.activity_word} </span>{escape(item.code)}</a> '
             f'<span class="activity-title" lang="{lang}">{title}</span>'
             f'<span class="activity-meta">{self.status(item.status)} '
-            f"{self.progress(item.progress, item.status)} {self.organisations(item)}</span></li>"
+            f"{self.progress(item.progress, item.status)}{self.overdue_mark(item)} "
+            f"{self.organisations(item)}</span></li>"
         )
+
+    def overdue_mark(self, item: Item) -> str:
+        period = self.overdue.get(item.pk)
+        if not period:
+            return ""
+        return f' <span class="overdue">{escape(self.overdue_text % {"period": period})}</span>'
 
     def activity_list(self, items: list[Item]) -> str:
         rows = "".join(self.activity(item) for item in items)
@@ -237,6 +249,7 @@ class Renderer:
         return f'<p class="note unofficial-note">{escape(text)}</p>'
 
     def tree(self, tree: PlanTree, labelled_by: str) -> SafeString:
+        self.overdue = tree.overdue
         inner = self.nodes(tree.roots, tree.inline)
         return mark_safe(
             f'{self.unofficial_note()}<ul class="tree" aria-labelledby="{labelled_by}">{inner}</ul>'

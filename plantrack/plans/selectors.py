@@ -39,6 +39,8 @@ class PlanTree:
     attention: list[Item]  # delayed or unknown items, for plans too big to list inline
     structure_truncated: bool
     structure: list[Item] = field(default_factory=list)
+    # {item id: "2026 Q2"}: the rows shown whose report is late, and since which period.
+    overdue: dict[int, str] = field(default_factory=dict)
 
 
 # The columns a tree or list row shows; bodies and timestamps stay in the database.
@@ -152,7 +154,10 @@ def plan_tree(*, plan: Plan) -> PlanTree:
             parent.activities.append(item)
         else:
             roots.append(Node(item))
-    return PlanTree(plan, roots, inline, attention, truncated, structure)
+    from plantrack.progress.dashboards import overdue_since
+
+    overdue = overdue_since(item.pk for item in (tracked or attention))
+    return PlanTree(plan, roots, inline, attention, truncated, structure, overdue)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from plantrack.history.receipts import receipt
 from plantrack.lib.params import int_param, page_param
 from plantrack.lib.rules import allowed_if, public
 from plantrack.organisations.models import Organisation
+from plantrack.progress.dashboards import item_timeline
 from plantrack.progress.forms import ReviewForm
 from plantrack.progress.selectors import item_updates
 
@@ -135,6 +136,7 @@ def item_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "page": selectors.item_page(item=item, page_number=page_param(request)),
         "can_manage": can_manage_plan(request.user, plan),
         "updates": item_updates(item=item, user=request.user),
+        "timeline": item_timeline(item=item) if item.is_tracked else None,
         "review_form": ReviewForm(),
     }
     context.update(_history(request, item.updated_at, history.item_events(item)))

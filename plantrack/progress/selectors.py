@@ -11,12 +11,10 @@ from plantrack.plans.models import Item
 from .forms import ReviewForm
 from .models import ProgressUpdate
 
-PUBLIC_LIMIT = 20
-
 
 @dataclass
 class ItemUpdates:
-    approved: list[ProgressUpdate]
+    # The approved ones are the item's timeline (dashboards.item_timeline).
     pending: list[ProgressUpdate] = field(default_factory=list)  # for the plan's managers
     mine: list[ProgressUpdate] = field(default_factory=list)  # the reporter's own, not approved
     can_report: bool = False
@@ -35,9 +33,7 @@ class ItemUpdates:
 
 def item_updates(*, item: Item, user: Any) -> ItemUpdates:
     base = ProgressUpdate.objects.filter(item=item).select_related("author", "organisation")
-    result = ItemUpdates(
-        approved=list(base.filter(state=ProgressUpdate.State.APPROVED)[:PUBLIC_LIMIT])
-    )
+    result = ItemUpdates()
     if not signed_in(user) or not item.is_tracked:
         return result
     result.user_id = user.pk

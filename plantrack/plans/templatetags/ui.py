@@ -96,5 +96,5 @@ def plan_tree(tree: PlanTree, labelled_by: str, expand: bool = False) -> str:
 
 
 @register.simple_tag
-def activity_list(plan: Plan, items: Iterable[Item]) -> str:
-    return Renderer(plan).activities(list(items))
+def activity_list(plan: Plan, items: Iterable[Item], overdue: dict[int, str] | None = None) -> str:
+    return Renderer(plan, overdue=overdue).activities(list(items))

@@ -55,7 +55,8 @@ TARGET_LOCK_S = 2.0
 TARGET_VERIFY_S = 30.0  # ``plantrack history verify`` over a million events
 HISTORY_BATCH = 10_000
 _WRITES = ("insert", "update", "delete", "replace")
-PARTS = ("imports", "pages", "history")
+PARTS = ("imports", "pages", "history", "progress")
+TARGET_DASHBOARD_MS = 100.0  # a dashboard page's p95, with a million approved measurements
 
 
 def _nothing() -> None:
@@ -214,10 +215,22 @@ class Command(BaseCommand):
             help="history events appended before verifying (1000000 measures the goal directly)",
         )
         parser.add_argument(
+            "--measurements",
+            type=int,
+            default=1_000_000,
+            help="approved measurements generated for the progress table",
+        )
+        parser.add_argument(
+            "--progress-scale",
+            type=int,
+            default=100,
+            help="the progress table compares a plan at scale 1 with one at this scale",
+        )
+        parser.add_argument(
             "--only",
             choices=PARTS,
             action="append",
-            help="run only these tables (repeatable): imports, pages, history",
+            help="run only these tables (repeatable): imports, pages, history, progress",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -238,6 +251,10 @@ class Command(BaseCommand):
             self._print_pages(scale, options["runs"])
         if "history" in parts:
             self._print_history(options["events"])
+        if "progress" in parts:
+            self._print_progress(
+                options["measurements"], max(2, options["progress_scale"]), options["runs"]
+            )
 
     # -- imports ------------------------------------------------------------------------
 
@@ -492,6 +509,136 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nThe CPU time leaves out waiting: on a busy machine the clock time is longer. "
             "PostgreSQL's own work is in its server process and is not in it."
+        )
+
+    # -- progress -------------------------------------------------------------------------
+
+    def _progress_plans(self, big_scale: int) -> list[tuple[Any, Organisation]]:
+        """Vision 2050 generated at scale 1 and at ``big_scale``, each with statuses and an
+        agency leading the activities of objective 7.3."""
+        from plantrack.plans.models import Item, Responsibility
+
+        made = []
+        for scale in (1, big_scale):
+            name = f"bench-progress-x{scale}"
+            plan = plan_import(parsed=scaled_vision(scale, short_name=name), system=True).plan
+            generate_statuses(plan, seed=scale)
+            agency = Organisation.objects.create(
+                slug=f"{name}-agency", name_en=f"Bench agency ×{scale}", kind="government"
+            )
+            objective = Item.objects.get(plan=plan, code="7.3")
+            Responsibility.objects.bulk_create(
+                Responsibility(item=item, organisation=agency, role=Responsibility.Role.LEAD)
+                for item in Item.objects.filter(
+                    plan=plan, kind=Item.Kind.ACTIVITY, path__startswith=objective.path + "."
+                )
+            )
+            made.append((plan, agency))
+        return made
+
+    @staticmethod
+    def _progress_pages(plan: Any, agency: Organisation) -> list[tuple[str, str, float]]:
+        from plantrack.plans.models import Item
+        from plantrack.plans.rollup import plan_rollup
+        from plantrack.progress.overdue import CLOSED_STATUSES
+
+        plan_rollup(plan=plan)
+        item = (
+            Item.objects.filter(plan=plan, kind=Item.Kind.ACTIVITY, indicators__measured=True)
+            .exclude(status__in=CLOSED_STATUSES)
+            .order_by("path")
+            .first()
+        )
+        assert item is not None
+        base = f"/en/plans/{plan.slug}"
+        org = f"/en/organisations/{agency.slug}"
+        return [
+            ("plan page", f"{base}/", TARGET_PAGE_MS),
+            ("plan dashboard", f"{base}/dashboard/", TARGET_DASHBOARD_MS),
+            ("plan dashboard, indicators page 2", f"{base}/dashboard/?page=2", TARGET_DASHBOARD_MS),
+            ("item page with its timeline", f"{base}/items/{quote(item.code)}/", TARGET_PAGE_MS),
+            ("organisation page", f"{org}/", TARGET_PAGE_MS),
+            ("organisation dashboard", f"{org}/dashboard/", TARGET_DASHBOARD_MS),
+        ]
+
+    @staticmethod
+    def _measure(client: Client, url: str, runs: int) -> tuple[int, float, float, float]:
+        """Queries of one request, then the p50 and p95 of ``runs`` more (ms), and the p95 of
+        this process's CPU time for them (SQLite works in this process; on a busy machine
+        the clock time includes waiting for a core, the CPU time does not)."""
+        for _ in range(3):
+            client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        count = len(queries.captured_queries)
+        times, cpu = [], []
+        for _ in range(runs):
+            started = time.process_time()
+            times.append(_timed(partial(client.get, url)) * 1000)
+            cpu.append((time.process_time() - started) * 1000)
+        return count, statistics.median(times), _percentile(times, 95), _percentile(cpu, 95)
+
+    def _print_progress(self, measurements: int, big_scale: int, runs: int) -> None:
+        """Dashboards over a million approved measurements, and the query counts of the plan
+        page and the dashboards, the same at scale 1 and at ``big_scale``."""
+        from plantrack.progress import bench_data
+        from plantrack.progress.models import IndicatorActual, Measurement, ProgressUpdate
+
+        made: list[tuple[Any, Organisation]] = []
+        built = _timed(lambda: made.extend(self._progress_plans(big_scale)))
+        generated = bench_data.generate(plans=[plan for plan, _ in made], measurements=measurements)
+        self.stdout.write(
+            f"\nProgress data: 2 plans (Vision 2050 ×1 and ×{big_scale}, imported with statuses "
+            f"in {built:.1f} s), then in {generated.seconds:.1f} s by bulk inserts: "
+            f"{generated.measurements:,} approved measurements, {generated.updates:,} approved "
+            f"updates, {generated.indicators:,} measured indicators, {generated.actuals:,} stored "
+            f"actuals, {generated.targets:,} targets. In the database: "
+            f"{Measurement.objects.filter(approved=True).count():,} approved measurements, "
+            f"{ProgressUpdate.objects.count():,} updates, {IndicatorActual.objects.count():,} "
+            "actuals.\n"
+        )
+        client = Client()
+        small, big = (self._progress_pages(plan, agency) for plan, agency in made)
+        rows = []
+        for (name, small_url, goal), (_, big_url, _) in zip(small, big, strict=True):
+            small_count, _, small_p95, _ = self._measure(client, small_url, runs)
+            big_count, big_p50, big_p95, big_cpu = self._measure(client, big_url, runs)
+            ok = big_p95 <= goal and small_p95 <= goal and small_count == big_count
+            rows.append(
+                [
+                    name,
+                    str(small_count),
+                    str(big_count),
+                    "yes" if small_count == big_count else "NO",
+                    f"{small_p95:.1f}",
+                    f"{big_p50:.1f}",
+                    f"{big_p95:.1f}",
+                    f"{big_cpu:.1f}",
+                    f"≤ {goal:.0f}",
+                    "yes" if ok else "NO",
+                ]
+            )
+        self._table(
+            [
+                "page",
+                "queries ×1",
+                f"queries ×{big_scale}",
+                "same",
+                "p95 ms ×1",
+                f"p50 ms ×{big_scale}",
+                f"p95 ms ×{big_scale}",
+                "  CPU p95",
+                "goal ms",
+                "meets goal",
+            ],
+            rows,
+        )
+        self.stdout.write(
+            f"\nGoals: dashboards p95 ≤ {TARGET_DASHBOARD_MS:.0f} ms, other pages ≤ "
+            f"{TARGET_PAGE_MS:.0f} ms, with every approved measurement in the database; the same "
+            "number of queries at both scales. Pages read the stored roll-up and actuals, never "
+            "the measurements."
         )
 
     @staticmethod
