@@ -630,14 +630,14 @@ def test_a_refusal_while_sending_rolls_back_every_report(
     events = Event.objects.count()
     data = fill_csv(client.get(CSV).content, good(trained, share))
     token = upload(client, data, "p.csv").context["token"]
-    real_save = apply.save
+    real_save = apply.progress_update_save
 
     def refuse_the_second(**arguments: Any) -> ProgressUpdate:
         if arguments["item"].code == "7.3.9":
             raise ValidationError("The period was locked a moment ago.")
         return real_save(**arguments)
 
-    monkeypatch.setattr(apply, "save", refuse_the_second)
+    monkeypatch.setattr(apply, "progress_update_save", refuse_the_second)
     response = client.post(CONFIRM, {"token": token})
     # Then the first report, already written, is rolled back with its values and history
     assert not sent() and not Measurement.objects.exists()
@@ -645,7 +645,7 @@ def test_a_refusal_while_sending_rolls_back_every_report(
     page = client.get(response["Location"]).content.decode()
     assert "Nothing was sent: The period was locked a moment ago." in page
     # and the same preview can be confirmed once the problem is gone
-    monkeypatch.setattr(apply, "save", real_save)
+    monkeypatch.setattr(apply, "progress_update_save", real_save)
     client.post(CONFIRM, {"token": token})
     assert len(sent()) == 2
 
@@ -723,17 +723,9 @@ def test_caps_on_size_rows_and_cells_are_named(client, english, world, erin, set
     assert not sent()
 
 
-# -- With the workflow's services: drafts, returns, corrections, managers ------------------------
-# Part B's services (progress_update_save, reviews that return) land on main in parallel; these
-# run once they are there.
-
-NEEDS_WORKFLOW = pytest.mark.skipif(
-    not hasattr(progress_services, "progress_update_save"),
-    reason="needs the workflow services of issue 11 part B (progress_update_save)",
-)
+# -- Drafts, returns, corrections, managers ---------------------------------------------------
 
 
-@NEEDS_WORKFLOW
 def test_a_plan_manager_sends_a_file_for_any_organisations_items(
     client, sign_in, english, world, alice, foreign, activity, police
 ):  # type: ignore[no-untyped-def]
@@ -751,7 +743,6 @@ def test_a_plan_manager_sends_a_file_for_any_organisations_items(
     assert updates["7.1.1"].author == alice and updates["7.1.1"].state == "submitted"
 
 
-@NEEDS_WORKFLOW
 def test_a_returned_report_is_corrected_and_sent_again(
     client, sign_in, english, world, trained, share, erin, alice, activity
 ):  # type: ignore[no-untyped-def]
@@ -784,7 +775,6 @@ def test_a_returned_report_is_corrected_and_sent_again(
     assert female.value == 19
 
 
-@NEEDS_WORKFLOW
 def test_an_unchanged_draft_is_sent_as_it_is(client, english, world, erin, activity):  # type: ignore[no-untyped-def]
     draft = progress_services.progress_update_save(
         item=activity,
@@ -803,7 +793,6 @@ def test_an_unchanged_draft_is_sent_as_it_is(client, english, world, erin, activ
     assert draft.state == "submitted"
 
 
-@NEEDS_WORKFLOW
 def test_a_manager_cannot_change_a_reporters_draft_by_file(
     client, sign_in, english, world, erin, alice, activity
 ):  # type: ignore[no-untyped-def]
@@ -824,7 +813,6 @@ def test_a_manager_cannot_change_a_reporters_draft_by_file(
     assert ProgressUpdate.objects.get(item=activity).state == "draft"
 
 
-@NEEDS_WORKFLOW
 def test_the_workflows_rules_are_shown_per_row(client, english, world, trained, share, erin):  # type: ignore[no-untyped-def]
     client.force_login(erin)
     edits = good(trained, share)
@@ -837,7 +825,6 @@ def test_the_workflows_rules_are_shown_per_row(client, english, world, trained, 
     assert not sent()
 
 
-@NEEDS_WORKFLOW
 def test_a_report_on_an_approved_period_is_a_correction(
     client, english, world, erin, alice, activity
 ):  # type: ignore[no-untyped-def]
