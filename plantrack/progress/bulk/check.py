@@ -26,19 +26,14 @@ from .results import (
     BulkValue,
     Context,
 )
-from .rows import MAX_ID, item_row, measurement_row, read_period
+from .rows import indicator_id, item_row, measurement_row, read_period
 from .template import open_updates
 from .words import statuses, yes_no_words
 from .workflow import arguments, may_change
 
 
 def _ids(sheet: Sheet) -> set[int]:
-    found = set()
-    for row in sheet.rows:
-        text = row.get("indicator_id")
-        if text.isdigit() and 0 < int(text) <= MAX_ID:
-            found.add(int(text))
-    return found
+    return {pk for row in sheet.rows if (pk := indicator_id(row.get("indicator_id")))}
 
 
 def _context(plan: Plan, by: Any, sheet: Sheet) -> Context:
