@@ -508,6 +508,58 @@ def test_a_changed_row_on_a_report_waiting_for_approval_is_not_sent(
     assert [u.progress for u in sent()] == [40, 10]
 
 
+NASTY = [
+    "",
+    " ",
+    "²",
+    "١٢",
+    "1e400",
+    "nan",
+    "-0",
+    "-5",
+    "1,5",
+    "1 000",
+    "=1+1",
+    "None",
+    "/",
+    "sex/",
+    "sex/female/x",
+    "Yes",
+    "тийм",
+    "дунд",
+    "\u202e40",
+    "😀",
+    "7.3.8",
+    "x" * 5000,
+    "2026-01-01",
+    "0x10",
+    "100%",
+    "1.7976931348623157e309",
+]
+
+
+def test_any_cell_anywhere_gets_an_answer_never_an_error(client, world, trained, share, erin):  # type: ignore[no-untyped-def]
+    import random
+
+    client.force_login(erin)
+    rows = list(
+        csv.reader(
+            io.StringIO(fill_csv(client.get(CSV).content, good(trained, share)).decode("utf-8-sig"))
+        )
+    )
+    rng = random.Random(11)
+    for _attempt in range(30):
+        mutated = [list(row) for row in rows]
+        for _cell in range(rng.randint(1, 4)):
+            row = rng.randrange(1, len(mutated))
+            mutated[row][rng.randrange(len(mutated[row]))] = rng.choice(NASTY)
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(mutated)
+        response = upload(client, buffer.getvalue().encode("utf-8-sig"), "p.csv")
+        assert response.status_code in (200, 400), mutated
+    assert not sent()
+
+
 # -- Whose items ----------------------------------------------------------------------------------
 
 
