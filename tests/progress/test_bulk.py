@@ -560,6 +560,17 @@ def test_any_cell_anywhere_gets_an_answer_never_an_error(client, world, trained,
     assert not sent()
 
 
+def test_a_file_that_sends_more_reports_than_the_limit_is_refused_whole(
+    client, english, world, erin, monkeypatch
+):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("plantrack.progress.bulk.results.MAX_REPORTS", 1)
+    client.force_login(erin)
+    preview = upload(client, fill_csv(client.get(CSV).content, GOOD), "p.csv")
+    assert preview.status_code == 400 and not preview.context["token"]
+    assert "The file sends 2 reports; the limit is 1 in one file" in preview.content.decode()
+    assert not sent()
+
+
 # -- Whose items ----------------------------------------------------------------------------------
 
 
