@@ -156,6 +156,20 @@ def _indicators(activities: list[Item], count: int) -> list[tuple[Indicator, Ite
     return [(i, i.item) for i in created]
 
 
+def _interleaved(items: list[Item]) -> list[Item]:
+    """The plans' items taken in turn, each plan at its own pace (a plan 100 times bigger
+    gives 100 items for each of the other's), so indicators go to every plan alike."""
+    by_plan: dict[int, list[Item]] = {}
+    for item in items:
+        by_plan.setdefault(item.plan_id, []).append(item)
+    paced = [
+        (n / len(members), item.plan_id, n, item)
+        for members in by_plan.values()
+        for n, item in enumerate(members)
+    ]
+    return [item for *_key, item in sorted(paced, key=lambda row: row[:3])]
+
+
 def _reported(period: ReportingPeriod, n: int) -> Any:
     """When the ``n``-th activity's report on ``period`` was sent and approved: spread over
     the month after the period, as reports come in."""
@@ -179,10 +193,12 @@ def generate(*, plans: Sequence[Plan], measurements: int) -> Generated:
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(started)
     periods = _periods(plans, timezone.localdate())
-    activities = list(
-        Item.objects.filter(
-            plan__in=plans, kind__in=Item.TRACKED_KINDS, retired_at__isnull=True
-        ).order_by("plan_id", "path")
+    activities = _interleaved(
+        list(
+            Item.objects.filter(
+                plan__in=plans, kind__in=Item.TRACKED_KINDS, retired_at__isnull=True
+            ).order_by("plan_id", "path")
+        )
     )
     values = list(
         DimensionValue.objects.filter(dimension__slug__in=DIMENSIONS).order_by(

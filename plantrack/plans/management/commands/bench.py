@@ -543,13 +543,14 @@ class Command(BaseCommand):
         from plantrack.progress.overdue import CLOSED_STATUSES
 
         plan_rollup(plan=plan)
+        # An open activity with measured indicators, so its page shows them on the timeline.
         item = (
             Item.objects.filter(plan=plan, kind=Item.Kind.ACTIVITY, indicators__measured=True)
             .exclude(status__in=CLOSED_STATUSES)
             .order_by("path")
             .first()
         )
-        assert item is not None
+        assert item is not None, "no open activity has a measured indicator: more measurements"
         base = f"/en/plans/{plan.slug}"
         org = f"/en/organisations/{agency.slug}"
         return [
