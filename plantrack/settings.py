@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "plantrack.plans",
     "plantrack.progress",
     "plantrack.history",
+    "plantrack.notices",
     "plantrack.ops",
 ]
 
@@ -138,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "plantrack.notices.context_processors.my_work",
             ],
         },
     },
@@ -253,6 +255,10 @@ PLANTRACK_NIGHTLY_HOUR = int(env("PLANTRACK_NIGHTLY_HOUR", "3"))
 # Who is emailed when the history does not verify, besides active superusers:
 # PLANTRACK_ADMINS="a@example.org,b@example.org".
 ADMINS = [("", address) for address in env_list("PLANTRACK_ADMINS")]
+
+# The site's address as people reach it, for the links in emails sent by the tasks worker
+# (which has no request to read it from), e.g. PLANTRACK_SITE_URL=https://plantrack.mn.
+PLANTRACK_SITE_URL = env("PLANTRACK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Plantrack <noreply@plantrack.local>")

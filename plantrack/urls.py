@@ -27,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("", include("plantrack.organisations.urls")),
     path("", include("plantrack.progress.urls")),
     path("", include("plantrack.history.urls")),
+    path("", include("plantrack.notices.urls")),
+    path("", include("plantrack.progress.urls_queues")),
     path("accounts/", include("plantrack.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -45,7 +45,7 @@ from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Plan, Responsibility
 from plantrack.plans.services import plan_import
 from plantrack.plans.tree import item_add, item_retire
-from plantrack.progress.models import ProgressUpdate
+from plantrack.progress.models import Indicator, IndicatorTarget, ProgressUpdate, ReportingPeriod
 
 from .conftest import sign_in_verified
 
@@ -117,6 +117,18 @@ def _build_world() -> SimpleNamespace:
         for n in range(1, 5)
     }
     w.item = item
+    # Issue 11: a measured and a text-only indicator on an activity of each plan, a period.
+    w.indicator, w.text_indicator, w.period = {}, {}, {}
+    for p, plan in (("a", w.plan_a), ("b", w.plan_b)):
+        w.indicator[p] = Indicator.objects.create(
+            item=item[p, 2], position=1, title_en="Trained", measured=True
+        )
+        w.text_indicator[p] = Indicator.objects.create(
+            item=item[p, 2], position=2, title_en="Text only"
+        )
+        w.period[p] = ReportingPeriod.objects.create(
+            plan=plan, starts_on="2026-01-01", ends_on="2026-03-31", due_on="2026-04-30"
+        )
     # A retired top-level item in each plan, for the restore cells.
     w.retired = {}
     for p, plan in (("a", w.plan_a), ("b", w.plan_b)):
@@ -667,6 +679,8 @@ def report(target: str) -> Action:
     def run(c, w, u, r):  # type: ignore[no-untyped-def]
         item = w.item[key]
         data = {"status": "in_progress", "progress": 55, "note": "Matrix report."}
+        # The plan has a reporting period, so a report names it (the form's default).
+        data["period"] = w.period[key[0]].pk
         return _post(c, f"/en/plans/{item.plan.slug}/items/{item.code}/report/", data)
 
     def probe(w, r):  # type: ignore[no-untyped-def]
@@ -678,9 +692,15 @@ def report(target: str) -> Action:
         "other plan": ("progress report (other plan)", "other"),
         "unverified": ("progress report (item of an unverified organisation)", "own"),
     }[target]
-    return Action(
-        name[0], name[1], only("agency_reporter") if target == "own" else NOBODY, run, probe
-    )
+    # The agency's reporters report on its items; the plan's managers (site administrators
+    # manage every plan) may report on any item of their plan, never on another plan's.
+    allowed = {
+        "own": MANAGERS | {"agency_reporter"},
+        "other": MANAGERS,
+        "other plan": only("site_admin"),
+        "unverified": MANAGERS,
+    }[target]
+    return Action(name[0], name[1], allowed, run, probe)
 
 
 def review(decision: str, target: str) -> Action:
@@ -1119,7 +1139,57 @@ def translate_import(target: str) -> Action:
     )
 
 
+def indicator_action(verb: str, target: str) -> Action:
+    """Issue 11: a plan's indicators are its managers' to add, edit, target, retire and set
+    up. "mixed" posts another plan's indicator under the persona's own plan: nobody may."""
+    url_plan = "b" if target == "other" else "a"
+    obj = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        base = f"/en/plans/{getattr(w, 'plan_' + url_plan).slug}"
+        ind = Indicator.objects.get(pk=w.indicator[obj].pk)
+        text = Indicator.objects.get(pk=w.text_indicator[obj].pk)
+        form = {"title_en": "Matrix", "kind": "quantitative", "direction": "increase"}
+        posts = {
+            "add": (f"items/{ind.item.code}/indicators/add/", {**form, "measured": "on"}),
+            "edit": (f"indicators/{ind.pk}/edit/", {**form, "measured": "on"}),
+            "targets": (f"indicators/{ind.pk}/targets/", {f"period_{w.period[url_plan].pk}": 9}),
+            "retire": (f"indicators/{ind.pk}/retire/", {"reason": "Matrix"}),
+            "set up": (
+                "indicators/setup/",
+                {
+                    f"ind-{text.pk}-kind": "quantitative",
+                    f"ind-{text.pk}-direction": "increase",
+                    f"ind-{text.pk}-version": text.version,
+                },
+            ),
+        }
+        tail, data = posts[verb]
+        return _post(c, f"{base}/{tail}", {**data, "version": ind.version})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        ind, text = w.indicator[obj], w.text_indicator[obj]
+        if verb == "add":
+            return Indicator.objects.filter(item_id=ind.item_id).count()
+        if verb == "targets":
+            return IndicatorTarget.objects.filter(indicator=ind).count()
+        if verb == "set up":
+            return _row(Indicator, text.pk, "measured", "version")
+        return _row(Indicator, ind.pk, "title_en", "retired_at", "version")
+
+    allowed = {"own": MANAGERS, "other": only("site_admin"), "mixed": NOBODY}[target]
+    # The set-up page saves only its own plan's rows: another plan's is ignored (no effect).
+    soft = target == "mixed" and verb == "set up"
+    return Action(f"indicator {verb}", target, allowed, run, probe, soft_refusal=soft)
+
+
 ACTIONS: list[Action] = [
+    *[
+        indicator_action(verb, target)
+        for verb in ("add", "edit", "targets", "retire", "set up")
+        for target in ("own", "other", "mixed")
+        if not (verb == "add" and target == "mixed")
+    ],
     translate_save("own"),
     translate_save("other"),
     translate_save("mixed"),

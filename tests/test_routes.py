@@ -3,6 +3,7 @@ someone else's object, and a public route changes no data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import re
 from types import SimpleNamespace
@@ -19,7 +20,7 @@ from plantrack.accounts.permissions import PLAN_MANAGERS
 from plantrack.lib.rules import PUBLIC, allowed_if, has, public, rules
 from plantrack.organisations.models import Membership, Organisation
 from plantrack.plans.models import Item, Plan, Responsibility
-from plantrack.progress.models import ProgressUpdate
+from plantrack.progress.models import Evidence, ProgressUpdate, ReportingPeriod
 
 from .conftest import sign_in_verified
 
@@ -107,6 +108,11 @@ def _fill(route: str, w: SimpleNamespace) -> tuple[str, object]:
             values["pk"] = w.responsibility.pk
         elif "/updates/" in route:
             values["pk"] = w.update.pk
+            values["evidence_pk"] = w.evidence.pk
+        elif "/periods/" in route:
+            values["pk"] = w.period.pk
+        elif "/indicators/<int:pk>/" in route:
+            values["pk"] = w.item.indicators.order_by("pk").first().pk
         elif "/translate/export" in route:
             values["fmt"] = "xlsx"
     elif "organisations/<slug:slug>/" in route:
@@ -127,6 +133,8 @@ def _rule_object(rule_name: str, w: SimpleNamespace) -> object:
         return w.update.item
     if rule_name == "progress.report":
         return w.item
+    if rule_name == "progress.edit_update":
+        return w.update
     if app == "plans":
         return w.plan
     if app == "organisations":
@@ -150,9 +158,23 @@ def someone_elses(db, dice) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     responsibility = Responsibility.objects.create(item=item, organisation=agency, role="lead")
     rex = User.objects.create_user("rex@example.org", "pw-route-1", display_name="Rex")
     Membership.objects.create(user=rex, organisation=agency, role="reporter", state="active")
-    update = ProgressUpdate.objects.create(
-        item=item, organisation=agency, author=rex, status="in_progress", progress=5, note="x"
+    period = ReportingPeriod.objects.create(
+        plan=dice,
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2025, 3, 31),
+        due_on=dt.date(2025, 4, 30),
     )
+    update = ProgressUpdate.objects.create(
+        item=item,
+        organisation=agency,
+        author=rex,
+        status="in_progress",
+        progress=5,
+        note="x",
+        period=period,
+        state="draft",
+    )
+    evidence = Evidence.objects.create(update=update, url="https://example.org/x", title="X")
     organisation = Organisation.objects.create(slug="otto-ngo", name_en="Otto NGO", kind="cso")
     otto = User.objects.create_user("otto@example.org", "pw-route-1", display_name="Otto")
     Membership.objects.create(user=otto, organisation=organisation, role="admin", state="active")
@@ -165,6 +187,8 @@ def someone_elses(db, dice) -> SimpleNamespace:  # type: ignore[no-untyped-def]
         item=item,
         responsibility=responsibility,
         update=update,
+        period=period,
+        evidence=evidence,
         organisation=organisation,
         membership=membership,
         mia=mia,
@@ -270,6 +294,7 @@ def _public_url(route: str, plan: Plan, organisation: Organisation) -> str:
         "uidb64": "MQ",
         "seq": "1",
         "pk": "1",
+        "evidence_pk": "1",
     }
     if _LANGUAGE.sub("", route).startswith("organisations/"):
         values["slug"] = organisation.slug

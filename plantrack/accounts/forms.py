@@ -73,8 +73,21 @@ class ResetForm(PasswordResetForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name"]
+        fields = ["display_name", "language"]
         labels = {"display_name": _("Your name as others will see it")}
+        help_texts = {
+            "language": _(
+                "Notices on this site and the emails we send you are written in this language."
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A form sent without it (an older page, a script) keeps the language as it is.
+        self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language
 
 
 class TokenForm(forms.Form):

@@ -36,8 +36,11 @@ class SecondFactorMiddleware:
                 # Staff sessions are shorter: a stolen laptop is a smaller risk for less time.
                 request.session.set_expiry(settings.STAFF_SESSION_AGE)
                 request.session["staff_expiry_set"] = True
-            if not user.is_verified() and not self._exempt(request):  # type: ignore[union-attr]
-                return self._challenge(request)
+            if not user.is_verified():  # type: ignore[union-attr]
+                if not self._exempt(request):
+                    return self._challenge(request)
+                # The pages open before the second step show nothing of the person's work.
+                request.second_step_pending = True  # type: ignore[attr-defined]
         return self.get_response(request)
 
     def _exempt(self, request: HttpRequest) -> bool:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -37,6 +38,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     # Deleted accounts are anonymised, not removed, so their public contributions stay.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The language Plantrack writes to this person in (notices, emails), whatever page they
+    # happen to be on when something happens; set at sign-up, changed on the profile page.
+    language = models.CharField(
+        _("language for emails and notices"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="mn",
+    )
 
     objects = UserManager()
 

@@ -18,13 +18,14 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plantrack.history.services import record
+from plantrack.lib.language import site_language
 
 from .models import AccountEvent, User
 from .permissions import is_site_admin
@@ -97,9 +98,11 @@ def verification_link(request: HttpRequest, user: User) -> str:
     return _absolute(request, reverse("accounts:verify_email", args=[token]))
 
 
-def _create_unverified(*, email: str, display_name: str, password_hash: str) -> User | None:
+def _create_unverified(
+    *, email: str, display_name: str, password_hash: str, language: str
+) -> User | None:
     """Insert the account; None when another request registered the address first."""
-    user = User(email=email, display_name=display_name, password=password_hash)
+    user = User(email=email, display_name=display_name, password=password_hash, language=language)
     # The unique constraint, not a query beforehand, decides who wins a race.
     user.full_clean(exclude=["password"], validate_unique=False)
     try:
@@ -112,9 +115,12 @@ def _create_unverified(*, email: str, display_name: str, password_hash: str) -> 
 
 @transaction.atomic
 def account_sign_up(
-    *, request: HttpRequest, email: str, display_name: str, password: str
+    *, request: HttpRequest, email: str, display_name: str, password: str, language: str = ""
 ) -> User | None:
     """Create an unverified account and mail a confirmation link.
+
+    ``language`` (default: the active one) is the language Plantrack writes to the person
+    in from then on; they can change it on their profile page.
 
     When the address is already registered nothing is created and its owner is told
     by email instead, so the page never reveals which addresses have accounts: both
@@ -126,7 +132,10 @@ def account_sign_up(
     password_hash = make_password(password)
     if user_by_email(email) is None:
         user = _create_unverified(
-            email=email, display_name=display_name, password_hash=password_hash
+            email=email,
+            display_name=display_name,
+            password_hash=password_hash,
+            language=site_language(language or translation.get_language()),
         )
         if user is not None:
             link = verification_link(request, user)
@@ -187,6 +196,8 @@ def account_delete(*, user: User) -> None:
     StaticDevice.objects.filter(user=user).delete()
     user.groups.clear()
     user.managed_plans.clear()
+    # Notices are the person's own mail box: nobody reads them once the account is gone.
+    user.notices.all().delete()
     user.email = f"deleted-{user.pk}@deleted.invalid"
     user.display_name = ""
     user.is_active = False
@@ -209,6 +220,7 @@ def account_export(*, user: User) -> dict[str, Any]:
         "account": {
             "email": user.email,
             "display_name": user.display_name,
+            "language": user.language,
             "joined": user.date_joined.isoformat(),
             "email_verified": user.email_verified_at.isoformat()
             if user.email_verified_at
@@ -227,6 +239,17 @@ def account_export(*, user: User) -> dict[str, Any]:
             for m in memberships
         ],
         "managed_plans": sorted(user.managed_plans.values_list("slug", flat=True)),
+        "notices": [
+            {
+                "kind": n.kind,
+                "about": f"{n.subject_type}:{n.subject_id}",
+                "link": n.url,
+                "created": n.created_at.isoformat(),
+                "read": n.read_at.isoformat() if n.read_at else None,
+                "emailed": n.emailed_at.isoformat() if n.emailed_at else None,
+            }
+            for n in user.notices.order_by("created_at", "pk")
+        ],
         "progress_updates": [
             {
                 "plan": u.item.plan.slug,

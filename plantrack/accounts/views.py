@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plantrack.lib.rules import allowed_if, public
 
-from . import services
+from . import services, work
 from .forms import DeleteAccountForm, ProfileForm, SecondStepForm, SignUpForm, TokenForm
 
 # The authenticator secret being set up lives in the session until it is confirmed.
@@ -83,7 +83,24 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class SignInView(auth_views.LoginView):
-    """Django's sign-in page; after an email confirmation the address is already filled in."""
+    """Django's sign-in page; after an email confirmation the address is already filled in.
+
+    Staff land on their work page (``work.landing_url``) unless the form carries a safe
+    ``next``; the home page counts as none, since the header's sign-in link names the page
+    it was clicked on. The two-step middleware then asks for the second factor and sends
+    them on to the same page."""
+
+    def get_redirect_url(self) -> str:
+        url = super().get_redirect_url()
+        try:
+            is_home = bool(url) and resolve(url.split("?")[0]).view_name == "home"
+        except Resolver404:
+            is_home = False
+        return "" if is_home else url
+
+    def get_default_redirect_url(self) -> str:
+        user = self.request.user
+        return work.landing_url(user) or super().get_default_redirect_url()
 
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()

@@ -1,4 +1,4 @@
-"""Which language a command speaks on the command line.
+"""Which language a command speaks on the command line; the site language for a code.
 
 GNU gettext's order: ``LANGUAGE`` (a list like ``mn:en``), then the first of ``LC_ALL``,
 ``LC_MESSAGES`` and ``LANG`` that is set; the "C" locale says nothing, and then the site's
@@ -27,6 +27,15 @@ def environment_language(environ: Mapping[str, str]) -> str:
         if value:
             return code(value) if code(value) in LANGUAGES else ""
     return ""
+
+
+def site_language(code: str | None) -> str:
+    """One of the site's languages for ``code`` ("en-gb" → "en"); else the site's default.
+    The language Plantrack keeps for a person (sign-up) and writes their emails in."""
+    from django.conf import settings
+
+    short = (code or "").replace("_", "-").split("-")[0].lower()
+    return short if short in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def command_language(environ: Mapping[str, str]) -> str:

@@ -120,6 +120,10 @@ class Indicator(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True, null=True)
+    # An indicator with measurements is never deleted: it is retired with a reason, keeps
+    # its page, figures and history, and takes no more measurements.
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retired_reason = models.CharField(_("why retired"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["item", "position"]
@@ -135,6 +139,15 @@ class Indicator(models.Model):
     @property
     def title(self) -> str:
         return pick(self, "title")
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def takes_measurements(self) -> bool:
+        """Set up for measurement and not retired: reports may carry values for it."""
+        return self.measured and self.retired_at is None
 
 
 class ReportingPeriod(models.Model):

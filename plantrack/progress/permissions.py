@@ -1,4 +1,5 @@
-"""Progress reporting: an agency reporter reports only on items their organisation owns."""
+"""Progress reporting: an agency reporter reports only on items their organisation owns;
+the plan's managers may report too (another manager approves: four eyes)."""
 
 from __future__ import annotations
 
@@ -26,14 +27,52 @@ def reporting_organisations_for(user: Any, item: Item) -> list[int]:
     )
 
 
+def reporting_organisation_for(user: Any, item: Item) -> int | None:
+    """The organisation a new update of ``user`` on ``item`` is sent for: the user's own
+    responsible agency, else (a plan manager reporting on the agency's behalf) the item's
+    first responsible organisation, leads first; None for an item nobody owns."""
+    mine = reporting_organisations_for(user, item)
+    if mine:
+        return mine[0]
+    return (
+        Responsibility.objects.filter(item=item)
+        .order_by("role", "pk")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
 @rule("progress.report")
 def can_report(user: Any, item: Item | None = None) -> bool:
+    """The reporters of a responsible (verified) organisation, and the plan's managers."""
     # A retired item, or an item of a retired plan, is history: nothing more is reported on it.
     if not signed_in(user) or item is None or not item.is_tracked or item.is_retired:
         return False
     if item.plan.is_retired:
         return False
-    return bool(reporting_organisations_for(user, item))
+    if reporting_organisations_for(user, item):
+        return True
+    return has(user, "plans.change_plan", item.plan)
+
+
+def may_change_update(user: Any, update: ProgressUpdate) -> bool:
+    """Whether ``user`` is among those who change ``update`` while it is a draft or returned:
+    the reporters of its organisation (a colleague may finish it), or its author when they
+    report as a plan manager; in both cases only while the item still takes their reports."""
+    if not signed_in(user) or not can_report(user, update.item):
+        return False
+    if update.organisation_id is not None and update.organisation_id in reporting_organisation_ids(
+        user
+    ):
+        return True
+    return update.author_id is not None and update.author_id == user.pk
+
+
+@rule("progress.edit_update")
+def can_edit_update(user: Any, update: ProgressUpdate | None = None) -> bool:
+    """A draft or returned update, by ``may_change_update``; never once submitted or
+    approved."""
+    return update is not None and update.is_editable and may_change_update(user, update)
 
 
 @rule("progress.review")

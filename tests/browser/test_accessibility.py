@@ -63,6 +63,19 @@ def _progress_over_100(page: Page, lang: str) -> None:
     submit_main_form(page)
 
 
+def _report_over_100(page: Page, lang: str) -> None:
+    """Save the report form as a draft with a progress over 100 %."""
+    page.fill("#id_progress", "150")
+    with page.expect_navigation():
+        page.locator("main form button[value=draft]").click()
+
+
+def _generate_nothing(page: Page, lang: str) -> None:
+    """Send the reporting periods' generate form with its dates left empty."""
+    with page.expect_navigation():
+        page.locator("form[aria-labelledby=generate-heading] button[type=submit]").click()
+
+
 def _upload_empty_file(page: Page, lang: str) -> None:
     page.set_input_files(
         "#id_file", files=[{"name": "empty.txt", "mimeType": "text/plain", "buffer": b""}]
@@ -174,6 +187,39 @@ def _open_update(page: Page, lang: str) -> None:
         page.locator("a.update-link").first.click()
     if "/updates/" not in page.url:
         raise AssertionError(f"the link to the report led to {page.url}")
+
+
+def _add_indicator(page: Page, lang: str, *, measured: bool = True) -> None:
+    """Add an indicator to activity 7.3.14 through its form (one per run: both languages
+    and every case get their own)."""
+    page.goto(f"/{lang}/{VISION}items/7.3.14/indicators/add/")
+    page.fill("#id_title_en", f"Checked by the browser test {uuid.uuid4().hex[:6]}")
+    if not measured:
+        page.uncheck("#id_measured")
+    page.check("#id_dimensions_0")
+    submit_main_form(page)
+
+
+def _open_new_indicator_link(name: str) -> Callable[[Page, str], None]:
+    def then(page: Page, lang: str) -> None:
+        _add_indicator(page, lang)
+        with page.expect_navigation():
+            page.locator(f".manage-links a[href$='/{name}/']").click()
+
+    return then
+
+
+def _setup_table(page: Page, lang: str) -> None:
+    _add_indicator(page, lang, measured=False)
+    page.goto(f"/{lang}/{VISION}indicators/setup/")
+
+
+def _setup_with_a_wrong_row(page: Page, lang: str) -> None:
+    _setup_table(page, lang)
+    row = page.locator("table.setup-table tbody tr").last
+    row.locator("select[name$='-kind']").select_option("yes_no")
+    row.locator("input[name$='-end_target']").fill("5")
+    submit_main_form(page)
 
 
 @dataclass(frozen=True)
@@ -432,6 +478,64 @@ CASES = [
     # Progress reporting
     PageCase("report-progress", f"{VISION}items/7.3.13/report/", user=REPORTER),
     PageCase("item-with-report-button", f"{VISION}items/7.3.13/", user=REPORTER),
+    PageCase(
+        "report-progress-errors",
+        f"{VISION}items/7.3.13/report/",
+        user=REPORTER,
+        then=_report_over_100,
+        expect="#error-summary",
+    ),
+    PageCase("reporting-periods", f"{VISION}periods/", manager=True),
+    PageCase(
+        "reporting-periods-errors",
+        f"{VISION}periods/",
+        manager=True,
+        then=_generate_nothing,
+        expect="#error-summary",
+    ),
+    # Indicators (issue 11)
+    PageCase("indicator-add", f"{VISION}items/7.3.14/indicators/add/", manager=True),
+    PageCase(
+        "indicator-add-invalid",
+        f"{VISION}items/7.3.14/indicators/add/",
+        manager=True,
+        then=_submit_empty,
+        expect="#error-summary",
+    ),
+    PageCase(
+        "indicator-page",
+        f"{VISION}items/7.3.14/",
+        manager=True,
+        then=_add_indicator,
+        expect="#definition-heading",
+    ),
+    PageCase(
+        "indicator-edit",
+        f"{VISION}items/7.3.14/",
+        manager=True,
+        then=_open_new_indicator_link("edit"),
+        expect="#delete-heading",
+    ),
+    PageCase(
+        "indicator-targets",
+        f"{VISION}items/7.3.14/",
+        manager=True,
+        then=_open_new_indicator_link("targets"),
+    ),
+    PageCase(
+        "indicators-setup",
+        f"{VISION}items/7.3.14/",
+        manager=True,
+        then=_setup_table,
+        expect="table.setup-table",
+    ),
+    PageCase(
+        "indicators-setup-invalid",
+        f"{VISION}items/7.3.14/",
+        manager=True,
+        then=_setup_with_a_wrong_row,
+        expect="#error-summary",
+    ),
 ]
 
 

@@ -20,6 +20,7 @@ from plantrack.plans import services as plan_services
 from plantrack.plans import tree as plan_tree
 from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Responsibility
+from plantrack.progress import periods as progress_periods
 from plantrack.progress import services as progress_services
 from plantrack.progress.models import ProgressUpdate
 
@@ -63,6 +64,10 @@ COVERED = {
     "responsibility_remove",
     "progress_update_submit",
     "progress_update_review",
+    "progress_update_save",  # tests/progress/test_workflow.py (created, changed, resubmitted)
+    "periods_generate",  # tests/progress/test_periods.py
+    "period_lock",
+    "period_unlock",
     "organisation_get_or_create",
     "public_bodies_apply",  # tests/plans/test_mongolian_first.py
     "organisation_register",
@@ -92,6 +97,13 @@ NOT_PUBLIC = {
     "two_factor_verify",
 }
 READS = {
+    # progress: checks and the reporting calendar's reads
+    "progress_update_validate",
+    "period_label",
+    "open_periods",
+    "default_period",
+    "plan_periods",
+    "today",
     # translations.py / language_import.py / seed_translations.py: reads and helpers
     "after_source_edit",  # computes the states a source edit gives; item_update writes them
     "review_marks",
@@ -137,6 +149,7 @@ def test_every_write_service_is_covered_by_an_event_test():  # type: ignore[no-u
         plan_tree,
         organisation_services,
         progress_services,
+        progress_periods,
         account_services,
         translations,
         language_import,
