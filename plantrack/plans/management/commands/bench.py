@@ -591,7 +591,8 @@ class Command(BaseCommand):
         generated = bench_data.generate(plans=[plan for plan, _ in made], measurements=measurements)
         self.stdout.write(
             f"\nProgress data: 2 plans (Vision 2050 ×1 and ×{big_scale}, imported with statuses "
-            f"in {built:.1f} s), then in {generated.seconds:.1f} s by bulk inserts: "
+            f"in {built:.1f} s), then in {generated.seconds:.1f} s ({generated.cpu_seconds:.1f} s "
+            "of this process's CPU) by bulk inserts: "
             f"{generated.measurements:,} approved measurements, {generated.updates:,} approved "
             f"updates, {generated.indicators:,} measured indicators, {generated.actuals:,} stored "
             f"actuals, {generated.targets:,} targets. In the database: "
