@@ -41,7 +41,7 @@ from .models import (
     Source,
 )
 from .parsed import ParsedAssessment, ParsedRound
-from .selectors import computed_changes, latest_version
+from .selectors import compute_stats, computed_changes, latest_version
 from .services import clean_sources, copy_round, framework_slug, replace_content, store_version
 
 
@@ -500,7 +500,10 @@ def _import_round(
     if publish:
         now = timezone.now()
         Round.objects.filter(pk=round.pk).update(
-            state=Round.State.PUBLISHED, published_by=by, published_at=now
+            state=Round.State.PUBLISHED,
+            published_by=by,
+            published_at=now,
+            stats=compute_stats(round),
         )
         round.refresh_from_db()
     result.round = round

@@ -275,6 +275,9 @@ class Round(models.Model):
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
     # Scores the source document states, kept as stated: {"2022": 54, "2019": 58}.
     reported_scores = models.JSONField(_("reported scores"), default=dict, blank=True)
+    # What its scores and distribution are made of (``selectors.compute_stats``), stored when
+    # the round is published: a published round never changes, so neither do these.
+    stats = models.JSONField(default=dict, blank=True, editable=False)
     # A correction: the published round this one replaces once it is published itself.
     supersedes = models.OneToOneField(
         "self",

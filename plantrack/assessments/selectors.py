@@ -125,29 +125,66 @@ def _sums(ratings: QuerySet[Rating], *keys: str) -> QuerySet[Any]:
     )
 
 
-def area_scores(round: Round, maximum: float) -> dict[int, Score]:
-    """Each area's score (by area id), one query."""
+def compute_stats(round: Round) -> dict[str, Any]:
+    """What a round's scores and distribution are made of, in three queries: the scale's
+    highest value, each area's [Σ values, rated, not assessed] and each level's number of
+    ratings (``"na"``: not assessed). Stored on a round when it is published."""
+    ratings = Rating.objects.filter(round=round)
+    levels = (
+        ratings.filter(indicator__kind=IndicatorKind.RATED)
+        .values("level_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("level_id", "n")
+    )
     return {
-        row["indicator__area_id"]: Score(
-            float(row["total"] or 0), maximum, row["rated"], row["not_assessed"]
-        )
-        for row in _sums(Rating.objects.filter(round=round), "indicator__area_id")
+        "maximum": _maxima([round.version_id]).get(round.version_id, 0.0),
+        "areas": {
+            str(row["indicator__area_id"]): [
+                float(row["total"] or 0),
+                row["rated"],
+                row["not_assessed"],
+            ]
+            for row in _sums(ratings, "indicator__area_id")
+        },
+        "levels": {str(level or "na"): n for level, n in levels},
     }
 
 
-def round_score(round: Round) -> Score:
-    maximum = _maxima([round.version_id]).get(round.version_id, 0.0)
-    total = Score(maximum=maximum)
-    for part in area_scores(round, maximum).values():
+def round_stats(round: Round) -> dict[str, Any]:
+    """Stored for a published round (it never changes after), computed for the others."""
+    if round.state == Round.State.PUBLISHED and round.stats:
+        return round.stats
+    return compute_stats(round)
+
+
+def area_scores(round: Round, stats: dict[str, Any] | None = None) -> dict[int, Score]:
+    """Each area's score, by area id."""
+    stats = stats or round_stats(round)
+    top = float(stats["maximum"] or 0)
+    return {
+        int(pk): Score(float(t), top, int(r), int(n)) for pk, (t, r, n) in stats["areas"].items()
+    }
+
+
+def round_score(round: Round, stats: dict[str, Any] | None = None) -> Score:
+    stats = stats or round_stats(round)
+    total = Score(maximum=float(stats["maximum"] or 0))
+    for part in area_scores(round, stats).values():
         total = total + part
     return total
 
 
 def rounds_scores(rounds: list[Round]) -> dict[int, Score]:
-    """The overall score of each round, two queries for any number of rounds."""
-    maxima = _maxima(r.version_id for r in rounds)
-    version_of = {r.pk: r.version_id for r in rounds}
-    scores = {r.pk: Score(maximum=maxima.get(r.version_id, 0.0)) for r in rounds}
+    """The overall score of each round: stored for published rounds, two queries for the
+    others, however many."""
+    scores = {r.pk: round_score(r) for r in rounds if r.is_published and r.stats}
+    rest = [r for r in rounds if r.pk not in scores]
+    if not rest:
+        return scores
+    maxima = _maxima(r.version_id for r in rest)
+    version_of = {r.pk: r.version_id for r in rest}
+    scores |= {r.pk: Score(maximum=maxima.get(r.version_id, 0.0)) for r in rest}
     for row in _sums(Rating.objects.filter(round_id__in=list(version_of)), "round_id"):
         pk = row["round_id"]
         scores[pk] = Score(
@@ -216,19 +253,15 @@ class RoundPage:
 
 
 def _distribution(
-    round: Round, levels: list[ScaleLevel], expected: int | None
+    levels: list[ScaleLevel], stats: dict[str, Any], expected: int | None
 ) -> tuple[list[Bar], int]:
     """A bar per level and one for "not assessed"; and, with ``expected`` (the number of
     rated indicators), how many have no rating yet."""
-    counts: dict[int | None, int] = dict(
-        Rating.objects.filter(round=round, indicator__kind=IndicatorKind.RATED)
-        .values("level_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("level_id", "n")
-    )
-    bars = [Bar(lv.label, lv.label_lang, f"{lv.value:g}", counts.get(lv.pk, 0)) for lv in levels]
-    bars.append(Bar(_("Not assessed"), "", "", counts.get(None, 0)))
+    counts: dict[str, int] = stats["levels"]
+    bars = [
+        Bar(lv.label, lv.label_lang, f"{lv.value:g}", counts.get(str(lv.pk), 0)) for lv in levels
+    ]
+    bars.append(Bar(_("Not assessed"), "", "", counts.get("na", 0)))
     unrated = max(0, expected - sum(counts.values())) if expected is not None else 0
     top = max((b.count for b in bars), default=0) or 1
     for n, bar in enumerate(bars):
@@ -289,13 +322,12 @@ def _correction(round: Round, user: Any) -> Round | None:
 
 def round_page(*, round: Round, user: Any, page_number: int = 1) -> RoundPage:
     levels = rated_levels(round.version_id)
-    maximum = max((lv.value for lv in levels), default=0.0)
+    stats = round_stats(round)
+    maximum = float(stats["maximum"] or 0)
     areas = list(Area.objects.filter(version_id=round.version_id).order_by("position"))
-    by_area = area_scores(round, maximum)
+    by_area = area_scores(round, stats)
     area_rows = [AreaRow(area, by_area.get(area.pk, Score(maximum=maximum))) for area in areas]
-    overall = Score(maximum=maximum)
-    for row in area_rows:
-        overall = overall + row.score
+    overall = round_score(round, stats)
     indicators = (
         AssessmentIndicator.objects.filter(version_id=round.version_id)
         .select_related("area")
@@ -305,7 +337,7 @@ def round_page(*, round: Round, user: Any, page_number: int = 1) -> RoundPage:
     page = paginator.get_page(page_number)
     # A draft says how many indicators are not rated yet; a published round has none.
     expected = None if round.is_published else _rated_count(round.version_id)
-    bars, unrated = _distribution(round, levels, expected)
+    bars, unrated = _distribution(levels, stats, expected)
     return RoundPage(
         round=round,
         levels=levels,
@@ -336,24 +368,28 @@ def _rated_count(version_id: int) -> int:
 
 @dataclass
 class Side:
-    rating: Rating | None
+    """One round's rating of an indicator, as compared."""
+
+    present: bool = False  # the round's version has the indicator and it is rated
+    level: ScaleLevel | None = None
+    not_assessed: bool = False
 
     @property
     def key(self) -> tuple[Any, ...]:
-        r = self.rating
-        if r is None:
+        if not self.present:
             return ("missing",)
-        if r.not_assessed or r.level is None:
+        if self.level is None:
             return ("not_assessed",)
-        return (r.level.kind, r.level.value)
+        return (self.level.kind, self.level.value)
 
 
 @dataclass
 class ComparisonRow:
     code: str
-    indicator: AssessmentIndicator
+    indicator_id: int
     left: Side
     right: Side
+    indicator: AssessmentIndicator | None = None  # loaded for the rows shown
 
     @property
     def differs(self) -> bool:
@@ -399,56 +435,57 @@ def compare(
     *, left: Round, right: Round, only_different: bool = False, page_number: int = 1
 ) -> Comparison:
     """Two rounds of one framework side by side, indicators matched by code (their versions
-    may differ). Eight queries whatever the number of indicators."""
+    may differ). Six queries whatever the number of indicators: the indicators and ratings
+    are read as plain rows, and only the page's indicators as objects."""
     versions = {left.version_id, right.version_id}
-    indicators = list(
-        AssessmentIndicator.objects.filter(version_id__in=versions)
-        .select_related("area")
-        .order_by("position")
-    )
+    levels = {lv.pk: lv for lv in ScaleLevel.objects.filter(version_id__in=versions)}
     ratings = {
-        (r.round_id, r.indicator_id): r
-        for r in Rating.objects.filter(round_id__in=[left.pk, right.pk]).select_related("level")
+        (round_id, indicator_id): (level_id, not_assessed)
+        for round_id, indicator_id, level_id, not_assessed in Rating.objects.filter(
+            round_id__in=[left.pk, right.pk]
+        ).values_list("round_id", "indicator_id", "level_id", "not_assessed")
     }
-    by_code: dict[str, dict[int, AssessmentIndicator]] = defaultdict(dict)
-    for ind in indicators:
-        by_code[ind.code][ind.version_id] = ind
+
+    def side(round: Round, indicator_id: int | None) -> Side:
+        found = ratings.get((round.pk, indicator_id)) if indicator_id else None
+        if found is None:
+            return Side()
+        level_id, not_assessed = found
+        return Side(True, levels.get(level_id) if level_id else None, not_assessed)
+
+    by_code: dict[str, dict[int, int]] = defaultdict(dict)
+    for pk, version_id, code in (
+        AssessmentIndicator.objects.filter(version_id__in=versions)
+        .order_by("position")
+        .values_list("pk", "version_id", "code")
+    ):
+        by_code[code][version_id] = pk
     rows = []
     for code, found in by_code.items():
         a, b = found.get(left.version_id), found.get(right.version_id)
-        shown = a or b
-        assert shown is not None
-        rows.append(
-            ComparisonRow(
-                code=code,
-                indicator=shown,
-                left=Side(ratings.get((left.pk, a.pk)) if a else None),
-                right=Side(ratings.get((right.pk, b.pk)) if b else None),
-            )
-        )
+        rows.append(ComparisonRow(code, a or b or 0, side(left, a), side(right, b)))
     different = [row for row in rows if row.differs]
-    maxima = _maxima(versions)
-    left_areas = area_scores(left, maxima.get(left.version_id, 0.0))
-    right_areas = area_scores(right, maxima.get(right.version_id, 0.0))
+    page = Paginator(different if only_different else rows, PER_PAGE).get_page(page_number)
+    shown = AssessmentIndicator.objects.in_bulk([row.indicator_id for row in page.object_list])
+    for row in page.object_list:
+        row.indicator = shown.get(row.indicator_id)
+    left_areas, right_areas = area_scores(left), area_scores(right)
     areas: dict[str, list[Any]] = {}
-    for ind in indicators:
-        area = ind.area
+    for area in Area.objects.filter(version_id__in=versions).order_by("position"):
         entry = areas.setdefault(area.code, [area.code, area.title, area.title_lang, None, None])
-        if area.version_id == left.version_id and area.pk in left_areas:
-            entry[3] = left_areas[area.pk]
-        if area.version_id == right.version_id and area.pk in right_areas:
-            entry[4] = right_areas[area.pk]
-    scores = rounds_scores([left, right])
-    paginator = Paginator(different if only_different else rows, PER_PAGE)
+        if area.version_id == left.version_id:
+            entry[3] = left_areas.get(area.pk)
+        if area.version_id == right.version_id:
+            entry[4] = right_areas.get(area.pk)
     return Comparison(
         left=left,
         right=right,
-        left_score=scores[left.pk],
-        right_score=scores[right.pk],
+        left_score=round_score(left),
+        right_score=round_score(right),
         areas=[tuple(entry) for entry in areas.values()],  # type: ignore[misc]
         rows=rows,
         different=different,
-        page=paginator.get_page(page_number),
+        page=page,
         only_different=only_different,
     )
 

@@ -45,7 +45,7 @@ from .models import (
 )
 from .parsed import ParsedArea, ParsedLevel, ParsedSource
 from .permissions import may_assess_for, shadow_only
-from .selectors import computed_changes, latest_version, round_score
+from .selectors import compute_stats, computed_changes, latest_version, round_score
 
 FRAMEWORK_TEXTS = (
     "title_en",
@@ -711,11 +711,12 @@ def round_publish(*, round: Round, by: User | None = None, system: bool = False)
             changed.append(rating)
     Rating.objects.bulk_update(changed, ["change_computed"], batch_size=1000)
     now = timezone.now()
+    stats = compute_stats(locked)
     Round.objects.filter(pk=locked.pk).update(
-        state=Round.State.PUBLISHED, published_by=by, published_at=now, updated_at=now
+        state=Round.State.PUBLISHED, published_by=by, published_at=now, updated_at=now, stats=stats
     )
     locked.refresh_from_db()
-    score = round_score(locked)
+    score = round_score(locked, stats)
     changes: dict[str, Any] = {
         "state": [("draft" if system else "submitted"), "published"],
         "score": [None, score.exact_text],

@@ -45,7 +45,7 @@ def test_area_scores_add_up_to_the_overall_score(db):  # type: ignore[no-untyped
     by_code = {
         area.code: part
         for area in round.version.areas.all()
-        for pk, part in area_scores(round, 4.0).items()
+        for pk, part in area_scores(round).items()
         if pk == area.pk
     }
     assert (by_code["1"].total, by_code["1"].rated, by_code["1"].not_assessed) == (20, 5, 1)
@@ -87,3 +87,14 @@ def test_the_round_page_shows_reported_and_computed_scores_and_the_method(db, cl
     assert "Indicators marked “not assessed” are left out of both sums" in page
     context = round_page(round=round, user=None)
     assert [(r.key, r.differs) for r in context.reported] == [("2022", True), ("2019", False)]
+
+
+def test_the_figures_stored_at_publication_are_those_computed_from_the_ratings(db):  # type: ignore[no-untyped-def]
+    from plantrack.assessments.selectors import compute_stats
+
+    round = assessment_import(
+        parsed=sample_assessment(not_assessed=("3.3",)), system=True, publish=True
+    ).round
+    assert round is not None and round.stats
+    assert round.stats == compute_stats(round)
+    assert round.stats["levels"]["na"] == 1 and sum(round.stats["levels"].values()) == 36
