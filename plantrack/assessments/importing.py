@@ -42,7 +42,7 @@ from .models import (
 )
 from .parsed import ParsedAssessment, ParsedRound
 from .selectors import compute_stats, computed_changes, latest_version
-from .services import clean_sources, copy_round, framework_slug, replace_content, store_version
+from .storage import clean_sources, copy_round, framework_slug, replace_content, store_version
 
 
 @dataclass

@@ -357,6 +357,16 @@ def round_page(*, round: Round, user: Any, page_number: int = 1) -> RoundPage:
     )
 
 
+def missing_ratings(round: Round) -> list[str]:
+    """The codes of the round's indicators that have no rating yet (one query)."""
+    return list(
+        AssessmentIndicator.objects.filter(version_id=round.version_id)
+        .exclude(ratings__round=round)
+        .order_by("position")
+        .values_list("code", flat=True)
+    )
+
+
 def _rated_count(version_id: int) -> int:
     return AssessmentIndicator.objects.filter(
         version_id=version_id, kind=IndicatorKind.RATED

@@ -202,7 +202,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "levels": selectors.rated_levels(round.version_id),
             "previous": selectors.previous_round(round),
-            "missing": services.missing_ratings(round),
+            "missing": selectors.missing_ratings(round),
             "errors": [f for f in forms if f.errors],
         },
     )
