@@ -270,3 +270,44 @@ def test_a_plan_manager_group_alone_gives_no_rating_rights(db, bob, draft):  # t
         services.rating_set(
             round=draft, indicator=indicator, by=bob, level=level, justification="x"
         )  # type: ignore[arg-type]
+
+
+def test_another_rounds_indicators_and_levels_are_refused(db, draft, ada, english):  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    from plantrack.assessments.generate import sample_assessment
+    from plantrack.assessments.importing import assessment_import
+
+    other = assessment_import(parsed=sample_assessment(title="Other card"), system=True).round
+    assert other is not None
+    foreign_indicator = AssessmentIndicator.objects.filter(version=other.version).first()
+    foreign_level = ScaleLevel.objects.filter(version=other.version, kind="rated").first()
+    own_indicator = AssessmentIndicator.objects.filter(version=draft.version).first()
+    with pytest.raises(ValidationError):
+        services.rating_set(
+            round=draft, indicator=foreign_indicator, by=ada, level=foreign_level, justification="x"
+        )  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        services.rating_set(
+            round=draft, indicator=own_indicator, by=ada, level=foreign_level, justification="x"
+        )  # type: ignore[arg-type]
+    assert not Rating.objects.filter(round=draft).exists()
+
+
+def test_the_rating_form_ignores_fields_naming_other_indicators(client, sign_in, draft, ada):  # type: ignore[no-untyped-def]
+    from plantrack.assessments.generate import sample_assessment
+    from plantrack.assessments.importing import assessment_import
+
+    other = assessment_import(parsed=sample_assessment(title="Other card"), system=True).round
+    assert other is not None
+    foreign = AssessmentIndicator.objects.filter(version=other.version).first()
+    level = ScaleLevel.objects.filter(version=other.version, kind="rated").first()
+    sign_in(client, ada)
+    client.post(
+        f"/en/assessments/rounds/{draft.pk}/rate/",
+        {f"i{foreign.pk}-level": str(level.pk), f"i{foreign.pk}-justification": "x"},  # type: ignore[union-attr]
+    )
+    assert (
+        not Rating.objects.exists()
+        or not Rating.objects.filter(round__in=[draft, other], rated_by=ada).exists()
+    )
