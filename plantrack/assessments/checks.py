@@ -5,6 +5,7 @@ Each message says what is wrong, where, and how to fix it; limits are named
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 
 from django.core.exceptions import ValidationError
@@ -22,9 +23,12 @@ SHOWN = 10  # codes named in one message; the rest are counted
 
 
 def subject_key(subject: str) -> str:
-    """The normalised name that groups one subject's rounds: "Mongolia", "MONGOLIA " and
-    "Монгол" each have one (Cyrillic written in Latin letters)."""
-    return (slugify(latin(" ".join(subject.split()))) or "subject")[:120].strip("-") or "subject"
+    """The normalised name that groups one subject's rounds: "Mongolia" and "MONGOLIA " have
+    one, "Монгол" another (Cyrillic written in Latin letters); a name with no letter a slug
+    keeps gets one from its hash."""
+    folded = fold(subject)
+    key = slugify(latin(folded))[:100].strip("-")
+    return key or "subject-" + hashlib.sha256(folded.encode("utf-8")).hexdigest()[:12]
 
 
 def named_codes(codes: list[str]) -> str:

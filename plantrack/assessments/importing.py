@@ -41,6 +41,7 @@ from .models import (
     Source,
 )
 from .parsed import ParsedAssessment, ParsedRound
+from .permissions import on_team
 from .selectors import compute_stats, computed_changes, latest_version
 from .storage import clean_sources, copy_round, framework_slug, replace_content, store_version
 
@@ -459,6 +460,9 @@ def _import_round(
     if existing is not None and _same(existing, version, meta, ratings):
         result.round = existing
         return
+    if existing is not None and by is not None and not on_team(by, existing):
+        # Someone else's round: a page's import does not rewrite or correct it.
+        raise PermissionDenied(_("This round belongs to another team; it cannot be imported over."))
     if existing is None:
         round = Round.objects.create(
             version=version,

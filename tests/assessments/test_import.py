@@ -175,3 +175,26 @@ def test_checklist_indicators_take_present_partly_absent(db):  # type: ignore[no
     result = assessment_import(parsed=parsed, system=True)
     rating = Rating.objects.get(round=result.round, indicator__code="6.1")
     assert rating.level.label_en == "Partly" and rating.level.kind == "checklist"  # type: ignore[union-attr]
+
+
+def test_subject_keys_group_spellings_of_one_subject():
+    from plantrack.assessments.checks import subject_key
+
+    assert subject_key("Mongolia") == subject_key(" MONGOLIA ") == "mongolia"
+    assert subject_key("Монгол Улс") == "mongol-uls"
+    # A name no slug keeps still gets a key of its own.
+    assert subject_key("蒙古") != subject_key("中国")
+    assert subject_key("蒙古").startswith("subject-")
+
+
+def test_an_import_from_a_page_does_not_rewrite_another_teams_round(db, ada, abe):  # type: ignore[no-untyped-def]
+    from plantrack.organisations.models import Membership, Organisation
+
+    watch = Organisation.objects.create(slug="watch", name_en="Watch", kind="cso")
+    Membership.objects.create(user=ada, organisation=watch, role="member", state="active")
+    first = assessment_import(parsed=sample_assessment(), by=ada, assessing_organisation=watch)
+    before = _counts()
+    with pytest.raises(PermissionDenied):
+        assessment_import(parsed=sample_assessment(levels={"1.1": 0}), by=abe)
+    assert _counts() == before
+    assert first.round is not None
