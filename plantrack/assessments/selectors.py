@@ -32,7 +32,7 @@ from .models import (
 from .permissions import visible_rounds
 from .scores import Reported, Score, compare_reported
 
-PER_PAGE = 100  # indicators on a round, framework or comparison page
+PER_PAGE = 50  # indicators on a round, framework or comparison page
 FORM_PER_PAGE = 20  # indicators on one page of the rating form
 
 
