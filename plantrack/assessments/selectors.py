@@ -425,8 +425,8 @@ class Comparison:
     left_score: Score
     right_score: Score
     areas: list[tuple[str, str, str, Score | None, Score | None]]  # code, title, lang, left, right
-    rows: list[ComparisonRow]
-    different: list[ComparisonRow]
+    rows: LazyRows
+    different: LazyRows
     page: Page[Any]
     only_different: bool = False
 
@@ -435,6 +435,28 @@ class Comparison:
         """The page's address parameters, for its pagination links."""
         query = f"a={self.left.pk}&b={self.right.pk}"
         return query + "&show=different" if self.only_different else query
+
+
+def side_of(level_id: Any, levels: dict[int, ScaleLevel], missing: object) -> Side:
+    if level_id is missing:
+        return Side()
+    return Side(True, levels.get(level_id) if level_id else None, level_id is None)
+
+
+class LazyRows:
+    """A comparison's rows, counted without being built; built when iterated."""
+
+    def __init__(self, plain: list[tuple[Any, ...]], build: Any) -> None:
+        self.plain, self.build = plain, build
+
+    def __len__(self) -> int:
+        return len(self.plain)
+
+    def __iter__(self) -> Any:
+        return (self.build(entry) for entry in self.plain)
+
+    def __getitem__(self, index: int) -> ComparisonRow:
+        return self.build(self.plain[index])  # type: ignore[no-any-return]
 
 
 def comparable(left: Round, right: Round) -> bool:
@@ -449,20 +471,17 @@ def compare(
     are read as plain rows, and only the page's indicators as objects."""
     versions = {left.version_id, right.version_id}
     levels = {lv.pk: lv for lv in ScaleLevel.objects.filter(version_id__in=versions)}
-    ratings = {
-        (round_id, indicator_id): (level_id, not_assessed)
-        for round_id, indicator_id, level_id, not_assessed in Rating.objects.filter(
+    # What is compared: (kind, value) of a level; "na" for not assessed (a rating without a
+    # level, by the model's constraint); None for no rating.
+    keys: dict[int | None, Any] = {pk: (lv.kind, lv.value) for pk, lv in levels.items()}
+    keys[None] = "na"
+    rated: dict[tuple[int, int], int | None] = {
+        (round_id, indicator_id): level_id
+        for round_id, indicator_id, level_id in Rating.objects.filter(
             round_id__in=[left.pk, right.pk]
-        ).values_list("round_id", "indicator_id", "level_id", "not_assessed")
+        ).values_list("round_id", "indicator_id", "level_id")
     }
-
-    def side(round: Round, indicator_id: int | None) -> Side:
-        found = ratings.get((round.pk, indicator_id)) if indicator_id else None
-        if found is None:
-            return Side()
-        level_id, not_assessed = found
-        return Side(True, levels.get(level_id) if level_id else None, not_assessed)
-
+    missing = object()
     by_code: dict[str, dict[int, int]] = defaultdict(dict)
     for pk, version_id, code in (
         AssessmentIndicator.objects.filter(version_id__in=versions)
@@ -470,15 +489,30 @@ def compare(
         .values_list("pk", "version_id", "code")
     ):
         by_code[code][version_id] = pk
-    rows = []
+    # (code, indicator shown, left level id, right level id, differs): plain tuples, so
+    # 3,600 indicators cost little; ComparisonRow objects only for the page shown.
+    plain = []
     for code, found in by_code.items():
         a, b = found.get(left.version_id), found.get(right.version_id)
-        rows.append(ComparisonRow(code, a or b or 0, side(left, a), side(right, b)))
-    different = [row for row in rows if row.differs]
-    page = Paginator(different if only_different else rows, PER_PAGE).get_page(page_number)
-    shown = AssessmentIndicator.objects.in_bulk([row.indicator_id for row in page.object_list])
-    for row in page.object_list:
-        row.indicator = shown.get(row.indicator_id)
+        la = rated.get((left.pk, a), missing) if a else missing
+        rb = rated.get((right.pk, b), missing) if b else missing
+        ka = None if la is missing else keys.get(la)  # type: ignore[call-overload]
+        kb = None if rb is missing else keys.get(rb)  # type: ignore[call-overload]
+        plain.append((code, a or b or 0, la, rb, ka != kb))
+
+    def row(entry: tuple[Any, ...]) -> ComparisonRow:
+        code, pk, la, rb, _differs = entry
+        return ComparisonRow(code, pk, side_of(la, levels, missing), side_of(rb, levels, missing))
+
+    different_plain = [entry for entry in plain if entry[4]]
+    page = Paginator(different_plain if only_different else plain, PER_PAGE).get_page(page_number)
+    built = [row(entry) for entry in page.object_list]
+    shown = AssessmentIndicator.objects.in_bulk([r.indicator_id for r in built])
+    for shown_row in built:
+        shown_row.indicator = shown.get(shown_row.indicator_id)
+    page.object_list = built  # type: ignore[assignment]
+    rows = LazyRows(plain, row)
+    different = LazyRows(different_plain, row)
     left_areas, right_areas = area_scores(left), area_scores(right)
     areas: dict[str, list[Any]] = {}
     for area in Area.objects.filter(version_id__in=versions).order_by("position"):
