@@ -249,6 +249,9 @@ class Command(BaseCommand):
                 self._seed_import()  # the pages show the seed plans
             self._scale_up(scale)
             self._print_pages(scale, options["runs"])
+            from plantrack.assessments.bench import print_assessment_pages
+
+            print_assessment_pages(self, options["runs"])
         if "history" in parts:
             self._print_history(options["events"])
         if "progress" in parts:
