@@ -461,6 +461,8 @@ def _review_key(update: ProgressUpdate) -> tuple[float, int]:
 class ItemTimeline:
     entries: list[TimelineEntry]
     overdue_since: str  # the oldest period whose report is late, "" if none
+    more: bool = False  # older approved reports than these exist
+    limit: int = TIMELINE_LIMIT
 
 
 def item_timeline(*, item: Item) -> ItemTimeline:
@@ -472,10 +474,11 @@ def item_timeline(*, item: Item) -> ItemTimeline:
         ProgressUpdate.objects.filter(item=item, state=APPROVED)
         .select_related("period", "organisation", "author")
         .order_by(F("period__starts_on").desc(nulls_last=True), "-reviewed_at", "-pk")[
-            :TIMELINE_LIMIT
+            : TIMELINE_LIMIT + 1
         ]
     )
-    return ItemTimeline(_entries(updates), late.get(item.pk, ""))
+    more = len(updates) > TIMELINE_LIMIT
+    return ItemTimeline(_entries(updates[:TIMELINE_LIMIT]), late.get(item.pk, ""), more)
 
 
 def _entries(updates: list[ProgressUpdate]) -> list[TimelineEntry]:

@@ -49,6 +49,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot hold (openpyxl refuses them); they carry no meaning in a cell.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CHUNK = 2000
+SHEET_ROWS = 1_048_576  # the most rows a spreadsheet's sheet holds
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -160,24 +161,42 @@ def csv_chunks(rows: Iterable[list[Cell]]) -> Iterator[bytes]:
         yield writer.writerow(["" if cell is None else cell for cell in row]).encode("utf-8")
 
 
-def xlsx_bytes(rows: Iterable[list[Cell]], *, sheet_title: str = "progress") -> bytes:
+def xlsx_bytes(
+    rows: Iterable[list[Cell]], *, sheet_title: str = "progress", sheet_rows: int = SHEET_ROWS
+) -> bytes:
+    """The rows as a workbook; past a sheet's last row they go on in another sheet
+    ("progress 2" …) under the same header."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
     bold = Font(bold=True)
-    for number, row in enumerate(rows):
+    iterator = iter(rows)
+    header: list[Cell] = next(iterator, list(COLUMNS))
+
+    def line(sheet: Any, values: list[Cell], font: Any = None) -> None:
         cells: list[Any] = []
-        for value in row:
+        for value in values:
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text, whatever it starts with
-            if number == 0:
-                cell.font = bold
+            if font is not None:
+                cell.font = font
             cells.append(cell)
         sheet.append(cells)
+
+    sheet, used, number = None, sheet_rows, 0
+    for row in iterator:
+        if used >= sheet_rows:
+            number += 1
+            sheet = workbook.create_sheet(sheet_title if number == 1 else f"{sheet_title} {number}")
+            line(sheet, header, bold)
+            used = 1
+        line(sheet, row)
+        used += 1
+    if sheet is None:
+        line(workbook.create_sheet(sheet_title), header, bold)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -159,3 +159,15 @@ def test_an_empty_plan_exports_the_header_only(client, vision):  # type: ignore[
     _, rows = _csv(client)
     assert rows == []
     assert _xlsx_rows(client) == [list(COLUMNS)]
+
+
+def test_rows_past_a_sheets_last_row_go_on_in_another_sheet():
+    from openpyxl import load_workbook
+
+    from plantrack.progress.exports import xlsx_bytes
+
+    rows = [list(COLUMNS), *[["update", f"1.{n}"] + [None] * (len(COLUMNS) - 2) for n in range(5)]]
+    book = load_workbook(io.BytesIO(xlsx_bytes(rows, sheet_rows=3)))
+    assert book.sheetnames == ["progress", "progress 2", "progress 3"]
+    codes = [[r[1] for r in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
+    assert codes == [["item_code", "1.0", "1.1"], ["item_code", "1.2", "1.3"], ["item_code", "1.4"]]

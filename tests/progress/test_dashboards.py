@@ -385,3 +385,16 @@ def test_the_dashboards_cost_the_same_queries_at_two_sizes(client, vision, dice,
         assert small == big, (small_url, big_url)
     _, html = _get(client, DASHBOARD)
     assert html.count('class="indicator-figures"') == INDICATORS_PER_PAGE
+
+
+def test_the_timeline_shows_the_latest_reports_and_says_when_there_are_more(client, vision):  # type: ignore[no-untyped-def]
+    from plantrack.progress.dashboards import TIMELINE_LIMIT
+
+    quarters = data.quarters(vision, TIMELINE_LIMIT + 1)
+    item = _activities(vision)[0]
+    for k, period in enumerate(quarters):
+        data.approved(item, period, note=f"Quarter number {k}.")
+    _, html = _get(client, f"/en/plans/vision-2050-goal-7/items/{item.code}/")
+    assert html.count('<li class="update') == TIMELINE_LIMIT
+    assert f"Quarter number {TIMELINE_LIMIT}." in html and "Quarter number 0." not in html
+    assert f"The latest {TIMELINE_LIMIT} approved reports are shown" in html
