@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "plantrack.organisations",
     "plantrack.plans",
     "plantrack.progress",
+    "plantrack.assessments",
     "plantrack.history",
     "plantrack.notices",
     "plantrack.ops",

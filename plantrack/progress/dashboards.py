@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -20,12 +21,13 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from plantrack.lib.bilingual import pick
-from plantrack.lib.charts import Bar, Chart, Series, bar_chart, line_chart, number
+from plantrack.lib.charts import Bar, Chart, Series, bar_chart, line_chart
 from plantrack.organisations.models import Organisation
 from plantrack.plans.models import Item, Plan, Responsibility, Status
 from plantrack.plans.permissions import hidden_plans
 from plantrack.plans.selectors import ROW_FIELDS, attach_organisations
 
+from .display import measurement_text, number_text
 from .models import (
     Indicator,
     IndicatorActual,
@@ -208,30 +210,14 @@ def _objective_chart(plan: Plan, objectives: list[Item], level: str, url: str) -
 
 
 def value_text(indicator: Indicator, value: float | None, num: Any = None, den: Any = None) -> str:
-    """A measured or target value as people read it, by the indicator's kind."""
+    """A measured, stored or target value as the report pages write it, by the indicator's
+    kind ("1,200 people", "45 % (9 / 20)", a scale level's name, "Yes")."""
     if value is None:
         return "—"
-    kind = indicator.kind
-    if kind == Indicator.Kind.YES_NO:
-        return _("Yes") if value >= 0.5 else _("No")
-    if kind == Indicator.Kind.QUALITATIVE:
-        levels = indicator.scale or []
-        index = round(value)
-        if 0 <= index < len(levels) and isinstance(levels[index], dict):
-            return str(pick_level(levels[index])) or number(value)
-        return number(value)
-    if kind == Indicator.Kind.PERCENTAGE:
-        ratio = f" ({number(num)} / {number(den)})" if num is not None and den else ""
-        return f"{number(value)} %{ratio}"
-    return f"{number(value)} {indicator.unit}".strip()
-
-
-def pick_level(level: dict[str, Any]) -> str:
-    from django.utils.translation import get_language
-
-    lang = (get_language() or "mn")[:2]
-    other = "en" if lang == "mn" else "mn"
-    return str(level.get(lang) or level.get(other) or "")
+    figure = SimpleNamespace(indicator=indicator, value=value, numerator=num, denominator=den)
+    if indicator.kind == Indicator.Kind.PERCENTAGE and (num is None or not den):
+        return f"{number_text(value)} %"
+    return measurement_text(figure)  # type: ignore[arg-type]
 
 
 def _indicator_figures(
@@ -311,7 +297,9 @@ def plan_dashboard(*, plan: Plan, page_number: int = 1, on: dt.date | None = Non
     url = reverse("plans:item", args=[plan.slug, "__code__"])
     overdue, overdue_count = _overdue_rows(Item.objects.filter(plan=plan))
     measured = (
-        Indicator.objects.filter(item__plan=plan, item__retired_at__isnull=True, measured=True)
+        Indicator.objects.filter(
+            item__plan=plan, item__retired_at__isnull=True, measured=True, retired_at__isnull=True
+        )
         .select_related("item")
         .order_by("item__path", "position", "pk")
     )

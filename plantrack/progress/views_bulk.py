@@ -192,7 +192,7 @@ def _preview(
             "token": token,
             "changed": changed,
         },
-        status=200 if check.can_confirm or not check.problems else 400,
+        status=200 if check.can_confirm or not (check.problems or check.too_many) else 400,
     )
 
 

@@ -249,6 +249,9 @@ class Command(BaseCommand):
                 self._seed_import()  # the pages show the seed plans
             self._scale_up(scale)
             self._print_pages(scale, options["runs"])
+            from plantrack.assessments.bench import print_assessment_pages
+
+            print_assessment_pages(self, options["runs"])
         if "history" in parts:
             self._print_history(options["events"])
         if "progress" in parts:
@@ -543,13 +546,14 @@ class Command(BaseCommand):
         from plantrack.progress.overdue import CLOSED_STATUSES
 
         plan_rollup(plan=plan)
+        # An open activity with measured indicators, so its page shows them on the timeline.
         item = (
             Item.objects.filter(plan=plan, kind=Item.Kind.ACTIVITY, indicators__measured=True)
             .exclude(status__in=CLOSED_STATUSES)
             .order_by("path")
             .first()
         )
-        assert item is not None
+        assert item is not None, "no open activity has a measured indicator: more measurements"
         base = f"/en/plans/{plan.slug}"
         org = f"/en/organisations/{agency.slug}"
         return [
@@ -590,7 +594,8 @@ class Command(BaseCommand):
         generated = bench_data.generate(plans=[plan for plan, _ in made], measurements=measurements)
         self.stdout.write(
             f"\nProgress data: 2 plans (Vision 2050 ×1 and ×{big_scale}, imported with statuses "
-            f"in {built:.1f} s), then in {generated.seconds:.1f} s by bulk inserts: "
+            f"in {built:.1f} s), then in {generated.seconds:.1f} s ({generated.cpu_seconds:.1f} s "
+            "of this process's CPU) by bulk inserts: "
             f"{generated.measurements:,} approved measurements, {generated.updates:,} approved "
             f"updates, {generated.indicators:,} measured indicators, {generated.actuals:,} stored "
             f"actuals, {generated.targets:,} targets. In the database: "
