@@ -1,8 +1,8 @@
 """The assessment pages in Chromium: every page type passes axe-core (WCAG 2.1 A/AA) in both
 languages, and the rating form is usable by keyboard alone.
 
-The shared demo has no assessments yet, so this module runs its own server on a demo data
-folder filled by ``assessment_seed``."""
+The shared demo has the seed rounds but no draft round and no indicator link, so this
+module runs its own server on a demo data folder that ``assessment_seed`` adds those to."""
 
 from __future__ import annotations
 

@@ -264,7 +264,7 @@ class Command(BaseCommand):
     def _seed_import(self) -> list[tuple[str, str, str]]:
         def run() -> None:
             for name in ALL_SEEDS:
-                # 003 and 004 are refused: they belong to the assessments module.
+                # 003 and 004 are refused by the plan reader: they are assessments.
                 with contextlib.suppress(ImportRefused):
                     plan_import(parsed=read_seed(name), system=True)
 
