@@ -60,7 +60,8 @@ def _reporter(organisation: Organisation) -> User:
     email = f"{organisation.slug[:40]}@{DEMO_REPORTER_DOMAIN}"
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, display_name=f"{organisation.name} — reporter")
+        name = organisation.acronym_mn or organisation.name_mn or organisation.name
+        user = User(email=email, display_name=f"Мэдээлэгч ({name})", language="mn")
         user.set_unusable_password()
         user.is_active = True
         user.email_verified_at = timezone.now()

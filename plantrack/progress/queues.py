@@ -186,7 +186,10 @@ def _group(
             result.overdue.append(
                 Task(item, first, open_by_period.get(first.pk), late=late_periods)
             )
-            placed |= {p.pk for p in late_periods}
+            # The other late periods stay in that row, unless a report on one of them was
+            # started or sent back: then it is listed in its own group, with its note.
+            placed.add(first.pk)
+            placed |= {p.pk for p in late_periods[1:] if p.pk not in open_by_period}
         for period_id, update in open_by_period.items():
             if period_id in placed:
                 continue

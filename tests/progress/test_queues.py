@@ -110,6 +110,26 @@ def test_my_reporting_puts_each_item_and_period_in_the_first_group_that_fits(wor
     assert work.needs_action == 3 == reporter_needs_action(world.erin)
 
 
+def test_a_report_returned_on_a_later_late_period_is_listed_with_its_note(world):  # type: ignore[no-untyped-def]
+    """Item A is late for Q-2 and Q-1; a report on Q-1 sent back must not hide in A's overdue
+    row: it is listed under "Returned to you" with its note (and a draft likewise)."""
+    i, (q2, q1, _q0) = world.items, world.periods
+    update(
+        i["A"],
+        by=world.erin,
+        organisation=world.police,
+        state="returned",
+        period=q1,
+        review_note="Name the district.",
+    )
+    work = my_reporting(user=world.erin)
+    overdue_a = next(task for task in work.overdue if task.item == i["A"])
+    assert overdue_a.period == q2 and overdue_a.update is None
+    returned = [task for task in work.returned if task.item == i["A"]]
+    assert [task.period for task in returned] == [q1]
+    assert returned[0].update.review_note == "Name the district."
+
+
 def test_a_locked_period_is_neither_overdue_nor_due(world):  # type: ignore[no-untyped-def]
     q2, q1, q0 = world.periods
     for locked in (q2, q0):
