@@ -204,8 +204,8 @@ def measurement_row(row: SheetRow, ctx: Context) -> tuple[BulkRow, BulkValue | N
         if part
     )
     result = BulkRow(number=row.number, code=code, summary=summary, measurement=True, errors=errors)
-    if not any(cells.values()):
-        return result, None  # nothing reported for this indicator: the row says nothing
+    # Checked before an empty row is skipped: what was done written on an indicator's row
+    # would otherwise be dropped without a word.
     if any(row.get(name) for name in ("status", "progress", "note")):
         errors.append(
             _(
@@ -213,6 +213,9 @@ def measurement_row(row: SheetRow, ctx: Context) -> tuple[BulkRow, BulkValue | N
                 "what was done on the item's own row (the one without an Indicator ID)."
             )
         )
+    if not any(cells.values()):
+        # nothing reported for this indicator: the row says nothing, unless it says the above
+        return result, None
     indicator = ctx.indicators.get(indicator_id(id_text) or 0)
     if indicator is None:
         errors.append(
