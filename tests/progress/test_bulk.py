@@ -494,6 +494,26 @@ def test_rows_that_repeat_or_stand_alone_are_named(client, english, world, train
     assert not sent()
 
 
+def test_what_was_done_written_on_an_indicators_empty_row_is_not_dropped(
+    client, english, world, trained, erin
+):  # type: ignore[no-untyped-def]
+    """A reporter who writes the status, progress and narrative on an indicator's row (and
+    no value) is told so; the file is not read as one that "sends nothing"."""
+    client.force_login(erin)
+    edits = {
+        ("7.3.8", str(trained.pk), ""): {
+            "status": "In progress",
+            "progress": 40,
+            "note": "Cameras installed.",
+        }
+    }
+    preview = upload(client, fill_csv(client.get(CSV).content, edits), "p.csv")
+    assert preview.status_code == 400
+    errors = [e for row in preview.context["check"].problems for e in row.errors]
+    assert any("A row with an indicator takes only values" in e for e in errors), errors
+    assert not sent()
+
+
 def test_a_changed_row_on_a_report_waiting_for_approval_is_not_sent(
     client, english, world, erin, activity
 ):  # type: ignore[no-untyped-def]
