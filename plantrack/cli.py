@@ -16,8 +16,10 @@ USAGE = """usage: plantrack COMMAND [options]
   demo     set up a SQLite database with the seed plans and serve the site
   serve    serve the site (waitress) on --host/--port
            --production: behind a TLS proxy (see the README's Production section)
-  import   import plan documents:  plantrack import FILE [--plan SLUG] [--dry-run [--json]]
+  import   import plan or assessment documents (the content says which):
+           plantrack import FILE [--plan SLUG] [--dry-run [--json]] [--draft]
            [--levels goal,objective] [--mapping FILE.json] [--language mn|en]
+           assessments: [--official | --civil-society] to correct what the document suggests
            (messages in --language, else LANGUAGE/LANG, else Mongolian;
            guide and template: /<lang>/help/import/ on the site)
   bench    measure page and import speed:  plantrack bench --scale 100

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "plantrack.organisations",
     "plantrack.plans",
     "plantrack.progress",
+    "plantrack.assessments",
     "plantrack.history",
     "plantrack.notices",
     "plantrack.ops",
@@ -267,6 +268,9 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: the folder the emails
+# are written to (the browser tests read the tasks worker's emails there).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH") or None
 
 # Sign-in throttling: five failures for one account from one address lock it for an hour.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("plantrack.plans.urls")),
     path("", include("plantrack.organisations.urls")),
     path("", include("plantrack.progress.urls")),
+    path("", include("plantrack.assessments.urls")),
     path("", include("plantrack.history.urls")),
     path("", include("plantrack.notices.urls")),
     path("", include("plantrack.progress.urls_queues")),

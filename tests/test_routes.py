@@ -119,6 +119,8 @@ def _fill(route: str, w: SimpleNamespace) -> tuple[str, object]:
         values = {"slug": w.organisation.slug}
         if "/members/" in route:
             values["pk"] = w.membership.pk
+    elif "assessments/" in route:
+        values = {"slug": w.framework.slug, "pk": w.round.pk}
     else:
         values = {}
     missing = [name for name in _PARAM.findall(route) if name not in values]
@@ -139,6 +141,12 @@ def _rule_object(rule_name: str, w: SimpleNamespace) -> object:
         return w.plan
     if app == "organisations":
         return w.organisation
+    if rule_name == "assessments.link":
+        return w.item
+    if rule_name == "assessments.change_framework":
+        return w.framework
+    if app == "assessments":
+        return w.round
     raise AssertionError(f"teach this test which object the rule {rule_name!r} is about")
 
 
@@ -182,7 +190,21 @@ def someone_elses(db, dice) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     membership = Membership.objects.create(
         user=mia, organisation=organisation, role="member", state="active"
     )
+    # A draft assessment round, Ivy's (an assessor of a civil-society group of her own).
+    from plantrack.accounts.permissions import ASSESSORS
+    from plantrack.assessments.generate import sample_assessment
+    from plantrack.assessments.importing import assessment_import
+
+    ivy = User.objects.create_user("ivy@example.org", "pw-route-1", display_name="Ivy")
+    ivy.groups.add(Group.objects.get_or_create(name=ASSESSORS)[0])
+    watch = Organisation.objects.create(slug="ivy-watch", name_en="Ivy Watch", kind="cso")
+    Membership.objects.create(user=ivy, organisation=watch, role="member", state="active")
+    round = assessment_import(
+        parsed=sample_assessment(official=False), by=ivy, assessing_organisation=watch
+    ).round
     return SimpleNamespace(
+        framework=round.version.framework,  # type: ignore[union-attr]
+        round=round,
         plan=dice,
         item=item,
         responsibility=responsibility,
@@ -295,6 +317,7 @@ def _public_url(route: str, plan: Plan, organisation: Organisation) -> str:
         "seq": "1",
         "pk": "1",
         "evidence_pk": "1",
+        "key": "mongolia",
     }
     if _LANGUAGE.sub("", route).startswith("organisations/"):
         values["slug"] = organisation.slug

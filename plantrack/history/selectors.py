@@ -49,6 +49,12 @@ FIELD_LABELS = {
     "permissions": gettext_lazy("permissions"),
     "is_staff": gettext_lazy("staff status"),
     "is_superuser": gettext_lazy("site administrator"),
+    # Progress reports (issue 11)
+    "measurements": gettext_lazy("measured values"),
+    "evidence": gettext_lazy("evidence"),
+    "reporting_periods": gettext_lazy("reporting periods"),
+    "period": gettext_lazy("reporting period"),
+    "locked_at": gettext_lazy("locked"),
 }
 
 

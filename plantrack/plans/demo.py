@@ -10,6 +10,7 @@ import base64
 import hashlib
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -21,12 +22,16 @@ from plantrack.accounts.models import User
 from plantrack.accounts.permissions import ASSESSORS, MODERATORS, PLAN_MANAGERS
 from plantrack.organisations.models import Membership, Organisation
 from plantrack.organisations.services import organisation_get_or_create, public_bodies_apply
+from plantrack.progress.demo import LIVING_PLANS, LivingPlanSummary, build_living_plan
 
 from .models import Item, Plan, Responsibility, Status
 from .rollup import plan_rollup
 from .seed_translations import seed_translations_apply
 from .seedfiles import SEED_DIR, read_seed, seed_mapping_data
 from .services import ImportResult, plan_import
+
+if TYPE_CHECKING:
+    from plantrack.assessments.demo import DemoRounds
 
 PLAN_SEEDS = ("000_9b10a168590abdd1.txt", "001_2125384cf4ad98ca.txt", "002_99bd07660585a0bf.txt")
 
@@ -43,7 +48,11 @@ VISION_LEADS = {
     ),
 }
 DEMO_PASSWORD = "plantrack-demo-2050"
-MANAGED_PLANS = ("vision-2050-goal-7", "law-enforcement-cooperation-2015")
+MANAGED_PLANS = (
+    "vision-2050-goal-7",
+    "law-enforcement-cooperation-2015",
+    "dice-inclusive-digitalization-roadmap",
+)
 DEMO_CSO = "disability-federation"
 
 
@@ -210,3 +219,30 @@ def build_demo() -> tuple[list[ImportResult], list[DemoAccount]]:
     accounts = demo_accounts()
     apply_mongolian(results)
     return results, accounts
+
+
+def build_living_plans() -> list[LivingPlanSummary]:
+    """Several quarters of reports on the plans that have reporting agencies (issue 11)."""
+    manager = User.objects.get(email="manager@plantrack.local")
+    return [
+        build_living_plan(plan, manager=manager, seed=2050 + index)
+        for index, plan in enumerate(Plan.objects.filter(slug__in=LIVING_PLANS).order_by("pk"))
+        if not plan.reporting_periods.exists()  # once: running the demo again adds nothing
+    ]
+
+
+ASSESSMENT_SEEDS = ("003_8a0f78df4ed7b134.txt", "004_a753d303f7349415.txt")
+
+
+def build_assessments() -> DemoRounds:
+    """The Mongolia 2022 round (official), a civil-society shadow round on the same
+    framework and the National Police Agency's self-assessment on the security-sector
+    framework: the seed documents read through ``read_assessment`` like any upload."""
+    from plantrack.assessments.demo import assessments_demo
+    from plantrack.assessments.importers.reader import read_assessment
+
+    scorecard, principles = ASSESSMENT_SEEDS
+    official = read_assessment(SEED_DIR / scorecard, name=scorecard, hints={"official": True})
+    framework = read_assessment(SEED_DIR / principles, name=principles)
+    agency = organisation_get_or_create(name="National Police Agency", acronym="NPA")
+    return assessments_demo(official=official, self_assessment=framework, agency=agency)

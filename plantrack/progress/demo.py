@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from plantrack.accounts.models import User
 from plantrack.organisations.models import Membership, Organisation
+from plantrack.organisations.services import organisation_verify
 from plantrack.plans.models import Item, Plan, Responsibility, Status
 
 from . import indicators as indicator_services
@@ -209,12 +210,15 @@ def build_living_plan(plan: Plan, *, manager: User, seed: int) -> LivingPlanSumm
         ReportingPeriod.objects.filter(plan=plan, starts_on__lte=today).order_by("starts_on")
     )
     due = [period for period in periods if period.due_on < today]
-    reporters = {
-        organisation.pk: _reporter(organisation)
-        for organisation in Organisation.objects.filter(
-            responsibilities__item__plan=plan, kind__in=("government", "law_enforcement")
-        ).distinct()
-    }
+    administrator = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    reporters = {}
+    for organisation in Organisation.objects.filter(
+        responsibilities__item__plan=plan, kind__in=("government", "law_enforcement")
+    ).distinct():
+        if organisation.verified_at is None and administrator is not None:
+            # Agencies a plan import added report once a site administrator verifies them.
+            organisation_verify(organisation=organisation, by=administrator)
+        reporters[organisation.pk] = _reporter(organisation)
     summary = LivingPlanSummary(plan, len(periods), 0, 0, 0, 0)
     items = list(
         Item.objects.filter(plan=plan, kind__in=Item.TRACKED_KINDS, retired_at__isnull=True)

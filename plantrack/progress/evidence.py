@@ -150,13 +150,15 @@ def _check_name(name: str) -> str:
     if not name.strip():
         raise _refuse(_("A file has no name; give it a name ending in its kind, e.g. report.pdf."))
     shown = name if len(name) <= 80 else name[:77] + "…"
-    if (
-        "/" in name
-        or "\\" in name
-        or name.strip() in (".", "..")
-        or (len(name) > 1 and name[1] == ":")
-        or any(unicodedata.category(c) == "Cc" for c in name)
-    ):
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise _refuse(
+            _(
+                "The file name “%(name)s” contains control characters; rename the file with "
+                "letters, digits and punctuation only."
+            )
+            % {"name": "".join(c if unicodedata.category(c) != "Cc" else "?" for c in shown)}
+        )
+    if "/" in name or "\\" in name or name.strip() in (".", "..") or name[1:2] == ":":
         base = name.replace("\\", "/").rsplit("/", 1)[-1] or "report.pdf"
         raise _refuse(
             _(
@@ -311,11 +313,14 @@ def evidence_check_all(files: Iterable[Any], *, already: int = 0) -> list[Checke
 
 
 def links_check(links: Iterable[Any], *, already: int = 0) -> list[EvidenceLink]:
-    """Links as ``EvidenceLink`` (or (url, title) pairs): http(s) only, within the caps."""
+    """Links as ``EvidenceLink``, (url, title) pairs or {"url", "title"}: http(s) only,
+    within the caps."""
     result = []
     for link in links:
         if isinstance(link, EvidenceLink):
             url, title = link.url, link.title
+        elif isinstance(link, dict):
+            url, title = link.get("url", ""), link.get("title", "")
         else:
             url, title = link
         url, title = (url or "").strip(), (title or "").strip()

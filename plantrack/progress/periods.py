@@ -176,7 +176,11 @@ def periods_generate(
 def _locked_period(period: ReportingPeriod) -> ReportingPeriod:
     from .models import ReportingPeriod
 
-    return ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    return (
+        ReportingPeriod.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .get(pk=period.pk)
+    )
 
 
 def _record_period(period: ReportingPeriod, by: Any, changes: dict[str, Any], reason: str) -> None:

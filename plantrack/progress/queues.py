@@ -78,6 +78,24 @@ class MyReporting:
     other: list[Item] = field(default_factory=list)  # nothing due, nothing open
 
     @property
+    def plans(self) -> list[Any]:
+        """The plans of the listed items (already loaded with them), for the spreadsheet links."""
+        found: dict[int, Any] = {}
+        for group in (
+            self.overdue,
+            self.returned,
+            self.drafts,
+            self.due,
+            self.submitted,
+            self.done,
+        ):
+            for task in group:
+                found.setdefault(task.item.plan_id, task.item.plan)
+        for item in self.other:
+            found.setdefault(item.plan_id, item.plan)
+        return list(found.values())
+
+    @property
     def needs_action(self) -> int:
         """Late or sent back: the number shown in the header."""
         return len(self.overdue) + len(self.returned)

@@ -99,7 +99,7 @@ def _locked_update(
     update: ProgressUpdate, item: Item, by: Any, version: int | None
 ) -> ProgressUpdate:
     locked = (
-        ProgressUpdate.objects.select_for_update()
+        ProgressUpdate.objects.select_for_update(of=("self",))
         .select_related("item__plan", "period")
         .filter(pk=update.pk)
         .first()
@@ -351,7 +351,7 @@ def progress_update_review(
     reviewer wrote it) and AlreadyReviewed (someone decided first); a locked period takes
     no approval."""
     locked = (
-        ProgressUpdate.objects.select_for_update()
+        ProgressUpdate.objects.select_for_update(of=("self",))
         .select_related("item__plan", "period")
         .get(pk=update.pk)
     )

@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plantrack.history.receipts import receipt
@@ -44,7 +44,7 @@ _STAGED_NAME = re.compile(r"u\d+-[0-9a-f]{32}")  # as plans.views._stage names t
 
 
 class BulkUploadForm(forms.Form):
-    file = forms.FileField(label=_lazy("Filled-in template (XLSX or CSV)"))
+    file = forms.FileField(label=gettext_lazy("Filled-in template (XLSX or CSV)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,7 +68,7 @@ class BulkUploadForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    period = forms.TypedChoiceField(label=_lazy("Reporting period"), coerce=int)
+    period = forms.TypedChoiceField(label=gettext_lazy("Reporting period"), coerce=int)
 
     def __init__(self, *args: Any, periods: list[ReportingPeriod], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -192,7 +192,7 @@ def _preview(
             "token": token,
             "changed": changed,
         },
-        status=200 if check.can_confirm or not check.problems else 400,
+        status=200 if check.can_confirm or not (check.problems or check.too_many) else 400,
     )
 
 

@@ -55,6 +55,11 @@ MONGOLIAN_ITEM = "plans/vision-2050-goal-7/items/7.2.8/"
 MONGOLIAN_TITLE = "Хилийн боомтуудыг өндөр хурдны шилэн кабелийн сүлжээнд холбох."
 
 
+# Base URL → the environment of the server answering there, for commands run on its data
+# (the tasks worker: tests/browser/mail.py).
+SERVER_ENVS: dict[str, dict[str, str]] = {}
+
+
 def _browser_available() -> bool:
     if not CHROMIUM.exists():
         return False
@@ -88,6 +93,9 @@ def _server_env(data_dir: str) -> dict[str, str]:
     env["DEBUG"] = "0"  # the real 404 page, not Django's debug page
     env.pop("ALLOWED_HOSTS", None)
     env["DJANGO_SETTINGS_MODULE"] = "plantrack.settings"
+    # Emails (the notices the tasks worker sends) are written to files: see tests/browser/mail.py.
+    env["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+    env["EMAIL_FILE_PATH"] = str(Path(data_dir) / "mail")
     return env
 
 
@@ -124,6 +132,8 @@ def site() -> Iterator[str]:
         )
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
+    env["PLANTRACK_SITE_URL"] = base_url  # the links in the emails lead to this server
+    SERVER_ENVS[base_url] = env
     log_path = Path(data_dir) / "server.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(

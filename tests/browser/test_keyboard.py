@@ -6,9 +6,13 @@ key press, as for someone who cannot use a mouse.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from .conftest import REPORTER_EMAIL
+from .files import small_pdf
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -138,3 +142,77 @@ def test_plan_sections_open_and_close_with_enter_and_space(page: Page) -> None:
     page.keyboard.press("Enter")
     assert not _is_open(page), "Enter did not close the section"
     assert not inside.is_visible()
+
+
+# -- Reporting progress with the keyboard alone (issue 11, acceptance 8) ------------------
+
+# The item this test reports on (test_report_loop.py leaves it alone).
+KEYBOARD_ITEM = "7.3.24"
+KEYBOARD_EVIDENCE = "patrol-helicopter-contract.pdf"
+
+
+def _value(page: Page) -> str:
+    return page.evaluate("() => document.activeElement.value")
+
+
+def test_a_keyboard_user_sends_a_report_with_an_evidence_file(page_as: Any) -> None:
+    page = page_as(REPORTER_EMAIL)
+    page.goto("/en/my/reporting/")
+
+    # From the reporter's work page to the item's report form.
+    link = f'main a[href*="/items/{KEYBOARD_ITEM}/report/"]'
+    tab_until(page, link, f"the report link of {KEYBOARD_ITEM} on My reporting")
+    assert_focus_visible(page, "The report link")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"/items/{KEYBOARD_ITEM}/report/" in page.url, page.url
+
+    # The status: a closed <select> takes the arrow keys.
+    tab_until(page, "main select#id_status", "the status")
+    assert_focus_visible(page, "The status")
+    for _ in range(10):
+        if _value(page) == "delayed":
+            break
+        page.keyboard.press("ArrowDown")
+    assert _value(page) == "delayed", f"The arrow keys did not reach Delayed: {_value(page)}"
+
+    tab_until(page, "main input#id_progress", "the progress")
+    assert_focus_visible(page, "The progress field")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("55")
+
+    tab_until(page, "main textarea#id_note", "what was done")
+    assert_focus_visible(page, "The narrative")
+    page.keyboard.type(
+        "The contract for two patrol helicopters was signed; the signed copy is attached."
+    )
+
+    # The file input opens the file chooser with Space.
+    tab_until(page, "main input[type=file]#id_evidence_files", "the evidence files")
+    assert_focus_visible(page, "The evidence file input")
+    pdf = small_pdf("Contract for two patrol helicopters", "Signed copy")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(
+        {"name": KEYBOARD_EVIDENCE, "mimeType": "application/pdf", "buffer": pdf}
+    )
+    assert page.evaluate("() => document.activeElement.files[0].name") == KEYBOARD_EVIDENCE
+
+    # Send it with Enter on the button.
+    tab_until(page, "main button[value=submit]", "the Submit for approval button")
+    assert_focus_visible(page, "The Submit for approval button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert re.search(r"/updates/\d+/$", page.url), (
+        f"The report was not sent: {page.url}\n{page.locator('main').inner_text()}"
+    )
+    main = page.locator("main").inner_text()
+    assert "Submitted" in main and "patrol helicopters was signed" in main, main
+
+    # The evidence is on the report's page, and comes back as sent.
+    tab_until(page, "main ul.evidence a[download]", "the evidence link")
+    assert_focus_visible(page, "The evidence link")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == KEYBOARD_EVIDENCE
+    assert download.value.path().read_bytes() == pdf

@@ -386,6 +386,9 @@ def test_a_file_with_one_bad_row_is_refused_whole_with_that_rows_error(
         ({("7.3.8", "", ""): {"plan": "another-plan"}}, "This row is for the plan “another-plan”"),
         ({("7.3.8", "TRAINED", ""): {"value": "many"}}, "“many” is not a number"),
         ({("7.3.8", "TRAINED", ""): {"indicator_id": "999999"}}, "no indicator with the ID"),
+        ({("7.3.8", "TRAINED", ""): {"indicator_id": "²"}}, "no indicator with the ID"),
+        ({("7.3.8", "TRAINED", ""): {"indicator_id": "9" * 40}}, "no indicator with the ID"),
+        ({("7.3.8", "TRAINED", ""): {"value": "1" + "0" * 400}}, "is not a number"),
         ({("7.3.8", "TRAINED", "sex/male"): {"breakdown_key": "age/old"}}, "not a breakdown"),
         ({("7.3.8", "SHARE", ""): {"denominator": 0}}, "The denominator must be more than 0."),
         ({("7.3.8", "SHARE", ""): {"numerator": ""}}, "give the numerator and the denominator"),
@@ -505,6 +508,69 @@ def test_a_changed_row_on_a_report_waiting_for_approval_is_not_sent(
     assert [u.progress for u in sent()] == [40, 10]
 
 
+NASTY = [
+    "",
+    " ",
+    "²",
+    "١٢",
+    "1e400",
+    "nan",
+    "-0",
+    "-5",
+    "1,5",
+    "1 000",
+    "=1+1",
+    "None",
+    "/",
+    "sex/",
+    "sex/female/x",
+    "Yes",
+    "тийм",
+    "дунд",
+    "\u202e40",
+    "😀",
+    "7.3.8",
+    "x" * 5000,
+    "2026-01-01",
+    "0x10",
+    "100%",
+    "1.7976931348623157e309",
+]
+
+
+def test_any_cell_anywhere_gets_an_answer_never_an_error(client, world, trained, share, erin):  # type: ignore[no-untyped-def]
+    import random
+
+    client.force_login(erin)
+    rows = list(
+        csv.reader(
+            io.StringIO(fill_csv(client.get(CSV).content, good(trained, share)).decode("utf-8-sig"))
+        )
+    )
+    rng = random.Random(11)
+    for _attempt in range(30):
+        mutated = [list(row) for row in rows]
+        for _cell in range(rng.randint(1, 4)):
+            row = rng.randrange(1, len(mutated))
+            mutated[row][rng.randrange(len(mutated[row]))] = rng.choice(NASTY)
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(mutated)
+        response = upload(client, buffer.getvalue().encode("utf-8-sig"), "p.csv")
+        assert response.status_code in (200, 400), mutated
+    assert not sent()
+
+
+def test_a_file_that_sends_more_reports_than_the_limit_is_refused_whole(
+    client, english, world, erin, monkeypatch
+):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("plantrack.progress.bulk.results.MAX_REPORTS", 1)
+    client.force_login(erin)
+    preview = upload(client, fill_csv(client.get(CSV).content, GOOD), "p.csv")
+    assert preview.status_code == 400 and not preview.context["token"]
+    assert "The file sends 2 reports; the limit is 1 in one file" in preview.content.decode()
+    assert not sent()
+
+
 # -- Whose items ----------------------------------------------------------------------------------
 
 
@@ -619,6 +685,37 @@ def test_the_same_file_sent_twice_is_recorded_once(client, english, world, train
     assert len(sent()) == 2
 
 
+def test_a_refusal_while_sending_rolls_back_every_report(
+    client, english, world, trained, share, erin, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    from plantrack.progress.bulk import apply
+
+    client.force_login(erin)
+    events = Event.objects.count()
+    data = fill_csv(client.get(CSV).content, good(trained, share))
+    token = upload(client, data, "p.csv").context["token"]
+    real_save = apply.progress_update_save
+
+    def refuse_the_second(**arguments: Any) -> ProgressUpdate:
+        if arguments["item"].code == "7.3.9":
+            raise ValidationError("The period was locked a moment ago.")
+        return real_save(**arguments)
+
+    monkeypatch.setattr(apply, "progress_update_save", refuse_the_second)
+    response = client.post(CONFIRM, {"token": token})
+    # Then the first report, already written, is rolled back with its values and history
+    assert not sent() and not Measurement.objects.exists()
+    assert Event.objects.count() == events
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing was sent: The period was locked a moment ago." in page
+    # and the same preview can be confirmed once the problem is gone
+    monkeypatch.setattr(apply, "progress_update_save", real_save)
+    client.post(CONFIRM, {"token": token})
+    assert len(sent()) == 2
+
+
 def test_what_changed_since_the_preview_is_checked_again(
     client, english, world, trained, share, erin
 ):  # type: ignore[no-untyped-def]
@@ -692,17 +789,9 @@ def test_caps_on_size_rows_and_cells_are_named(client, english, world, erin, set
     assert not sent()
 
 
-# -- With the workflow's services: drafts, returns, corrections, managers ------------------------
-# Part B's services (progress_update_save, reviews that return) land on main in parallel; these
-# run once they are there.
-
-NEEDS_WORKFLOW = pytest.mark.skipif(
-    not hasattr(progress_services, "progress_update_save"),
-    reason="needs the workflow services of issue 11 part B (progress_update_save)",
-)
+# -- Drafts, returns, corrections, managers ---------------------------------------------------
 
 
-@NEEDS_WORKFLOW
 def test_a_plan_manager_sends_a_file_for_any_organisations_items(
     client, sign_in, english, world, alice, foreign, activity, police
 ):  # type: ignore[no-untyped-def]
@@ -720,7 +809,6 @@ def test_a_plan_manager_sends_a_file_for_any_organisations_items(
     assert updates["7.1.1"].author == alice and updates["7.1.1"].state == "submitted"
 
 
-@NEEDS_WORKFLOW
 def test_a_returned_report_is_corrected_and_sent_again(
     client, sign_in, english, world, trained, share, erin, alice, activity
 ):  # type: ignore[no-untyped-def]
@@ -753,7 +841,6 @@ def test_a_returned_report_is_corrected_and_sent_again(
     assert female.value == 19
 
 
-@NEEDS_WORKFLOW
 def test_an_unchanged_draft_is_sent_as_it_is(client, english, world, erin, activity):  # type: ignore[no-untyped-def]
     draft = progress_services.progress_update_save(
         item=activity,
@@ -772,7 +859,6 @@ def test_an_unchanged_draft_is_sent_as_it_is(client, english, world, erin, activ
     assert draft.state == "submitted"
 
 
-@NEEDS_WORKFLOW
 def test_a_manager_cannot_change_a_reporters_draft_by_file(
     client, sign_in, english, world, erin, alice, activity
 ):  # type: ignore[no-untyped-def]
@@ -793,7 +879,6 @@ def test_a_manager_cannot_change_a_reporters_draft_by_file(
     assert ProgressUpdate.objects.get(item=activity).state == "draft"
 
 
-@NEEDS_WORKFLOW
 def test_the_workflows_rules_are_shown_per_row(client, english, world, trained, share, erin):  # type: ignore[no-untyped-def]
     client.force_login(erin)
     edits = good(trained, share)
@@ -806,7 +891,6 @@ def test_the_workflows_rules_are_shown_per_row(client, english, world, trained, 
     assert not sent()
 
 
-@NEEDS_WORKFLOW
 def test_a_report_on_an_approved_period_is_a_correction(
     client, english, world, erin, alice, activity
 ):  # type: ignore[no-untyped-def]

@@ -157,6 +157,7 @@ def test_a_file_name_with_a_path_is_refused(activity, period, erin, media, name,
 @pytest.mark.parametrize(
     "name, data, expected",
     [
+        ("bad\x00name.pdf", pdf_bytes, "contains control characters"),
         ("photo.pdf", png_bytes, "is named as .pdf but its content is PNG. Name it with .png"),
         ("minutes", docx_bytes, "has no extension but its content is DOCX"),
         ("notes.txt", lambda: b"plain words", "is not one of the accepted kinds"),

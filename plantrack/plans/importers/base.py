@@ -17,11 +17,17 @@ class ImportRefused(ValueError):
     """The file cannot be imported; ``str(exc)`` tells the user why and what to do.
 
     ``line`` is the 1-based line number the problem was found on, when it applies.
+    ``kind`` says what the file is instead, when the reader knows: ``ASSESSMENT`` for an
+    assessment (a scorecard, a self-assessment framework, the assessment template), which
+    the command line hands to the assessments' reader.
     """
 
-    def __init__(self, message: str, *, line: int | None = None) -> None:
+    ASSESSMENT = "assessment"
+
+    def __init__(self, message: str, *, line: int | None = None, kind: str = "") -> None:
         self.message = message
         self.line = line
+        self.kind = kind
         where = _("line %(line)s: %(message)s") % {"line": line, "message": message}
         super().__init__(where if line else message)
 

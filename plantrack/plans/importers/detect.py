@@ -207,7 +207,8 @@ def _refuse_assessments(text: str) -> None:
                 "this is an assessment (a scorecard of rated indicators), not a plan; "
                 "assessment frameworks and rounds are imported by the assessments module, "
                 "not by the plan importer. Choose the plan document instead"
-            )
+            ),
+            kind=ImportRefused.ASSESSMENT,
         )
     if _BENCHMARK_HEADING.search(text) and _GAPS_HEADING.search(text):
         raise ImportRefused(
@@ -215,8 +216,31 @@ def _refuse_assessments(text: str) -> None:
                 "this is a set of principles for a self-assessment framework (a benchmark and "
                 "the gaps against it), not a plan; it is imported by the assessments module, "
                 "not by the plan importer. Choose the plan document instead"
-            )
+            ),
+            kind=ImportRefused.ASSESSMENT,
         )
+
+
+def _assessment_template_refusal() -> ImportRefused:
+    return ImportRefused(
+        _(
+            "this is the assessment template (a framework and its ratings), not a plan; "
+            "it is imported by the assessments module, not by the plan importer"
+        ),
+        kind=ImportRefused.ASSESSMENT,
+    )
+
+
+def _refuse_assessment_template(
+    text: str | None = None, rows: list[list[str]] | None = None
+) -> None:
+    """The assessments' own template, recognised by its header row (one definition, there)."""
+    from plantrack.assessments.importers import template
+
+    if (text is not None and template.looks_like_template(text)) or (
+        rows is not None and template.is_template(rows)
+    ):
+        raise _assessment_template_refusal()
 
 
 def parse_text(
@@ -226,6 +250,7 @@ def parse_text(
         raise ImportRefused(_("the file is empty; choose the file that holds the plan"))
     if table.looks_like_csv(text):
         return table.parse_csv(text, limits, mapping)
+    _refuse_assessment_template(text=text)
     _refuse_assessments(text)
     delimiter = sheets.delimiter_of(text)
     if delimiter:  # a CSV file that is not the template: a table like any other
@@ -292,6 +317,7 @@ def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) 
             if sheets.is_template(rows, table.REQUIRED_COLUMNS):
                 plan = table.parse_rows(rows, mapping)
             else:
+                _refuse_assessment_template(rows=rows)
                 plan = _outline(sheets.rows_document(rows, "XLSX"), mapping)
         else:
             plan = _document(read_docx(data, limits, archive), mapping)

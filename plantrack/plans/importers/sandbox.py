@@ -40,13 +40,14 @@ class Outcome:
     plan: ParsedPlan | None = None
     refusal: str = ""
     line: int | None = None
+    kind: str = ""  # the refusal's ``ImportRefused.kind``
     seconds: float = 0.0
     memory_bytes: int = 0  # growth of the child's peak resident memory while reading
     isolated: bool = True  # False when the reader ran in-process (no fork here)
 
     def result(self) -> ParsedPlan:
         if self.plan is None:
-            raise ImportRefused(self.refusal, line=self.line)
+            raise ImportRefused(self.refusal, line=self.line, kind=self.kind)
         return self.plan
 
 
@@ -103,7 +104,7 @@ def _read_guarded(read: Reader, data: bytes, limits: Limits) -> Outcome:
     try:
         return Outcome(plan=read(data, limits))
     except ImportRefused as exc:
-        return Outcome(refusal=str(exc.message), line=exc.line)
+        return Outcome(refusal=str(exc.message), line=exc.line, kind=exc.kind)
     except MemoryError:
         return Outcome(refusal=str(memory_refusal(limits)))
     except RecursionError:

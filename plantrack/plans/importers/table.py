@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .base import ImportRefused, ParsedItem, ParsedPlan, ParsedResponsibility
 from .limits import DEFAULT_LIMITS, Limits, count_text
@@ -122,7 +122,7 @@ def _first_row_line(text: str) -> str:
     return ""
 
 
-_SAVE_AGAIN = _lazy(
+_SAVE_AGAIN = gettext_lazy(
     "open it in Excel or LibreOffice, save it again as CSV (UTF-8) or XLSX and upload the new file"
 )
 

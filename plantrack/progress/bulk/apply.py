@@ -9,10 +9,11 @@ from django.db import transaction
 from plantrack.plans.models import Plan
 
 from ..models import ProgressUpdate
+from ..services import progress_update_save
 from .check import bulk_check
 from .reading import Sheet
 from .results import BulkRefused
-from .workflow import arguments, save
+from .workflow import arguments
 
 
 def progress_bulk_apply(*, plan: Plan, by: Any, sheet: Sheet) -> list[ProgressUpdate]:
@@ -25,7 +26,7 @@ def progress_bulk_apply(*, plan: Plan, by: Any, sheet: Sheet) -> list[ProgressUp
         raise BulkRefused(check)
     with transaction.atomic():
         return [
-            save(
+            progress_update_save(
                 **arguments(report, by),
                 version=report.update.version if report.update else None,
                 submit=True,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from plantrack.plans.models import Item, Plan, Status
 
 from ..models import Indicator, ProgressUpdate, ReportingPeriod
+from ..services import progress_update_validate
 from .reading import Sheet, SheetRow
 from .results import (
     CORRECTION,
@@ -25,19 +26,14 @@ from .results import (
     BulkValue,
     Context,
 )
-from .rows import MAX_ID, item_row, measurement_row, read_period
+from .rows import indicator_id, item_row, measurement_row, read_period
 from .template import open_updates
 from .words import statuses, yes_no_words
-from .workflow import arguments, may_change, validate
+from .workflow import arguments, may_change
 
 
 def _ids(sheet: Sheet) -> set[int]:
-    found = set()
-    for row in sheet.rows:
-        text = row.get("indicator_id")
-        if text.isdigit() and 0 < int(text) <= MAX_ID:
-            found.add(int(text))
-    return found
+    return {pk for row in sheet.rows if (pk := indicator_id(row.get("indicator_id")))}
 
 
 def _context(plan: Plan, by: Any, sheet: Sheet) -> Context:
@@ -155,7 +151,7 @@ def _judge(report: BulkReport, ctx: Context) -> None:
 
 def _service_check(report: BulkReport, ctx: Context) -> None:
     try:
-        validate(**arguments(report, ctx.by))
+        progress_update_validate(**arguments(report, ctx.by))
     except PermissionDenied as exc:
         report.row.errors.append(str(exc) or _("You may not report on this item."))
     except ValidationError as exc:

@@ -67,6 +67,10 @@ class BulkReport:
         return str(dict(Status.choices).get(self.status, self.status))
 
 
+# The reports one file may send: they are written in one transaction, which holds the
+# database's write lock (SQLite) for about 35 ms a report through the workflow's service.
+MAX_REPORTS = 200
+
 # Effects, as the preview says them.
 NEW, DRAFT, RETURNED, CORRECTION = "new", "draft", "returned", "correction"
 UNCHANGED, WAITING = "unchanged", "waiting"
@@ -97,8 +101,19 @@ class BulkCheck:
         return [row for row in self.rows if row.errors]
 
     @property
+    def too_many(self) -> str:
+        """Why the file as a whole cannot be sent (too many reports), or ""."""
+        if len(self.reports) <= MAX_REPORTS:
+            return ""
+        return _(
+            "The file sends %(count)s reports; the limit is %(limit)s in one file, so that "
+            "sending them does not hold up the site for others. Split it into files of at most "
+            "%(limit)s reports and upload each."
+        ) % {"count": f"{len(self.reports):,}", "limit": f"{MAX_REPORTS:,}"}
+
+    @property
     def can_confirm(self) -> bool:
-        return not self.problems and bool(self.reports)
+        return not self.problems and not self.too_many and bool(self.reports)
 
 
 class BulkRefused(ValidationError):

@@ -20,6 +20,13 @@ VALUE_NOTE_LIMIT = 500  # Measurement.note
 MAX_ID = 2**31 - 1  # ids past a 32-bit integer are no indicator's (PostgreSQL would refuse them)
 
 
+def indicator_id(text: str) -> int | None:
+    """An indicator id as a file writes it (ASCII digits, within a database integer)."""
+    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 def read_period(text: str, ctx: Context, errors: list[str]) -> ReportingPeriod | None:
     example = period_key(ctx.periods[-1]) if ctx.periods else "2026-01-01/2026-03-31"
     if not text:
@@ -206,9 +213,7 @@ def measurement_row(row: SheetRow, ctx: Context) -> tuple[BulkRow, BulkValue | N
                 "what was done on the item's own row (the one without an Indicator ID)."
             )
         )
-    indicator = (
-        ctx.indicators.get(int(id_text)) if id_text.isdigit() and int(id_text) <= MAX_ID else None
-    )
+    indicator = ctx.indicators.get(indicator_id(id_text) or 0)
     if indicator is None:
         errors.append(
             _("There is no indicator with the ID “%(id)s”; keep the ID the template gave.")

@@ -16,8 +16,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,85 +33,103 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("code", _lazy("Code"), 10, _lazy("The item's code: keep it as it is."), required=True),
-    Column("item", _lazy("Item"), 48, _lazy("The item's title, for reading.")),
+    Column(
+        "code",
+        gettext_lazy("Code"),
+        10,
+        gettext_lazy("The item's code: keep it as it is."),
+        required=True,
+    ),
+    Column("item", gettext_lazy("Item"), 48, gettext_lazy("The item's title, for reading.")),
     Column(
         "period",
-        _lazy("Period"),
+        gettext_lazy("Period"),
         24,
-        _lazy("The reporting period, as its first and last days: keep it as it is."),
+        gettext_lazy("The reporting period, as its first and last days: keep it as it is."),
         required=True,
     ),
     Column(
         "status",
-        _lazy("Status"),
+        gettext_lazy("Status"),
         16,
-        _lazy("On an item's row: one of the statuses in the list."),
+        gettext_lazy("On an item's row: one of the statuses in the list."),
         editable=True,
         required=True,
     ),
     Column(
         "progress",
-        _lazy("Progress (%)"),
+        gettext_lazy("Progress (%)"),
         12,
-        _lazy("On an item's row: a number from 0 to 100."),
+        gettext_lazy("On an item's row: a number from 0 to 100."),
         editable=True,
         required=True,
     ),
     Column(
         "note",
-        _lazy("What was done"),
+        gettext_lazy("What was done"),
         60,
-        _lazy("On an item's row: what was done in the period (at most 4,000 characters)."),
+        gettext_lazy("On an item's row: what was done in the period (at most 4,000 characters)."),
         editable=True,
         required=True,
     ),
-    Column("indicator_id", _lazy("Indicator ID"), 12, _lazy("Which indicator: keep it as it is.")),
-    Column("indicator", _lazy("Indicator"), 40, _lazy("The indicator, for reading.")),
-    Column("unit", _lazy("Unit"), 12, _lazy("The indicator's unit, for reading.")),
-    Column("kind", _lazy("Kind"), 18, _lazy("The indicator's kind, for reading.")),
+    Column(
+        "indicator_id",
+        gettext_lazy("Indicator ID"),
+        12,
+        gettext_lazy("Which indicator: keep it as it is."),
+    ),
+    Column("indicator", gettext_lazy("Indicator"), 40, gettext_lazy("The indicator, for reading.")),
+    Column("unit", gettext_lazy("Unit"), 12, gettext_lazy("The indicator's unit, for reading.")),
+    Column("kind", gettext_lazy("Kind"), 18, gettext_lazy("The indicator's kind, for reading.")),
     Column(
         "breakdown",
-        _lazy("Breakdown"),
+        gettext_lazy("Breakdown"),
         22,
-        _lazy("Total, or the part of the value the row is for (Sex: Female, say)."),
+        gettext_lazy("Total, or the part of the value the row is for (Sex: Female, say)."),
     ),
     Column(
         "breakdown_key",
-        _lazy("Breakdown key"),
+        gettext_lazy("Breakdown key"),
         18,
-        _lazy("Which part (empty for the total): keep it as it is."),
+        gettext_lazy("Which part (empty for the total): keep it as it is."),
     ),
-    Column("hint", _lazy("What to write"), 30, _lazy("What the row's value cells take.")),
+    Column(
+        "hint", gettext_lazy("What to write"), 30, gettext_lazy("What the row's value cells take.")
+    ),
     Column(
         "value",
-        _lazy("Value"),
+        gettext_lazy("Value"),
         12,
-        _lazy("Quantitative, qualitative and yes/no indicators: the value."),
+        gettext_lazy("Quantitative, qualitative and yes/no indicators: the value."),
         editable=True,
     ),
     Column(
         "numerator",
-        _lazy("Numerator"),
+        gettext_lazy("Numerator"),
         12,
-        _lazy("Percentage indicators: the part counted."),
+        gettext_lazy("Percentage indicators: the part counted."),
         editable=True,
     ),
     Column(
         "denominator",
-        _lazy("Denominator"),
+        gettext_lazy("Denominator"),
         12,
-        _lazy("Percentage indicators: the whole it is counted of (more than 0)."),
+        gettext_lazy("Percentage indicators: the whole it is counted of (more than 0)."),
         editable=True,
     ),
     Column(
         "measurement_note",
-        _lazy("Value note"),
+        gettext_lazy("Value note"),
         30,
-        _lazy("If you like, a note on the value (at most 500 characters)."),
+        gettext_lazy("If you like, a note on the value (at most 500 characters)."),
         editable=True,
     ),
-    Column("plan", _lazy("Plan"), 18, _lazy("The plan the file is for: keep it as it is.")),
+    Column(
+        "plan",
+        gettext_lazy("Plan"),
+        18,
+        gettext_lazy("The plan the file is for: keep it as it is."),
+    ),
 )
 KEYS = tuple(column.key for column in COLUMNS)
 ITEM_CELLS = ("status", "progress", "note")  # filled on item rows

@@ -6,8 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from plantrack.lib.bilingual import language_order
 from plantrack.plans.models import Status
@@ -52,9 +51,9 @@ def statuses() -> dict[str, str]:
 
 def yes_no_words() -> dict[str, float]:
     words: dict[str, float] = {"1": 1.0, "0": 0.0, "true": 1.0, "false": 0.0}
-    for name in _both(_lazy("Yes")) | {"yes", "тийм"}:
+    for name in _both(gettext_lazy("Yes")) | {"yes", "тийм"}:
         words[name] = 1.0
-    for name in _both(_lazy("No")) | {"no", "үгүй"}:
+    for name in _both(gettext_lazy("No")) | {"no", "үгүй"}:
         words[name] = 0.0
     return words
 

@@ -249,6 +249,9 @@ class Command(BaseCommand):
                 self._seed_import()  # the pages show the seed plans
             self._scale_up(scale)
             self._print_pages(scale, options["runs"])
+            from plantrack.assessments.bench import print_assessment_pages
+
+            print_assessment_pages(self, options["runs"])
         if "history" in parts:
             self._print_history(options["events"])
         if "progress" in parts:
@@ -261,7 +264,7 @@ class Command(BaseCommand):
     def _seed_import(self) -> list[tuple[str, str, str]]:
         def run() -> None:
             for name in ALL_SEEDS:
-                # 003 and 004 are refused: they belong to the assessments module.
+                # 003 and 004 are refused by the plan reader: they are assessments.
                 with contextlib.suppress(ImportRefused):
                     plan_import(parsed=read_seed(name), system=True)
 

@@ -7,7 +7,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from plantrack.plans.demo import build_demo, demo_totp_secret
+from plantrack.plans.demo import (
+    build_assessments,
+    build_demo,
+    build_living_plans,
+    demo_totp_secret,
+)
 
 from .serve import serve
 
@@ -39,6 +44,34 @@ class Command(BaseCommand):
         results, accounts = build_demo()
         for result in results:
             self.stdout.write(f"  {result.plan.slug}: {result.summary()}")
+        for living in build_living_plans():
+            self.stdout.write(
+                _(
+                    "  %(slug)s: %(periods)s reporting periods; reports approved %(approved)s, "
+                    "waiting for review %(waiting)s, returned %(returned)s, overdue %(overdue)s"
+                )
+                % {
+                    "slug": living.plan.slug,
+                    "periods": living.periods,
+                    "approved": living.approved,
+                    "waiting": living.waiting,
+                    "returned": living.returned,
+                    "overdue": living.overdue,
+                }
+            )
+        rounds = build_assessments()
+        self.stdout.write(
+            _(
+                "  assessments: %(official)s (official), %(shadow)s (civil-society, "
+                "%(differs)s ratings differ), %(own)s (self-assessment)"
+            )
+            % {
+                "official": rounds.official,
+                "shadow": rounds.shadow,
+                "differs": len(rounds.shadow_differs),
+                "own": rounds.self_assessment,
+            }
+        )
         self._sign_history()
         self.stdout.write(_("Demo sign-in (change these before any real use):"))
         for account in accounts:

@@ -34,12 +34,15 @@ MAX_MAPPING_BYTES = 1024 * 1024
 
 
 class Command(BaseCommand):
-    help = "Import a plan document (text/Markdown, CSV/XLSX template, DOCX, ODT, PDF)."
+    help = (
+        "Import a plan or assessment document (text/Markdown, CSV/XLSX template, DOCX, ODT, PDF)."
+    )
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.description = _(
-            "Import a plan document (text/Markdown, CSV/XLSX template, DOCX, ODT, PDF)."
+            "Import a plan or assessment document (text/Markdown, CSV/XLSX template, DOCX, "
+            "ODT, PDF); the file's content says which it is."
         )
         return parser
 
@@ -84,6 +87,21 @@ class Command(BaseCommand):
                 "import the file as the Mongolian (mn) or English (en) version of the plan "
                 "--plan names: items matched by code get its texts; nothing else changes"
             ),
+        )
+        standing = parser.add_mutually_exclusive_group()
+        standing.add_argument(
+            "--official",
+            dest="official",
+            action="store_const",
+            const=True,
+            help=_("an assessment: mark its round official, whatever the document suggests"),
+        )
+        standing.add_argument(
+            "--civil-society",
+            dest="official",
+            action="store_const",
+            const=False,
+            help=_("an assessment: mark its round a civil-society (shadow) assessment"),
         )
         parser.add_argument(
             "--language",
@@ -131,6 +149,7 @@ class Command(BaseCommand):
                     options["json"],
                     draft=options["draft"],
                     replace_source=options["replace_source"],
+                    official=options.get("official"),
                 )
             except CommandError as exc:
                 self.stderr.write(str(exc))
@@ -156,6 +175,7 @@ class Command(BaseCommand):
         *,
         draft: bool = False,
         replace_source: bool = False,
+        official: bool | None = None,
     ) -> None:
         try:
             # Read at most one byte past the limit: a huge file is refused, not loaded whole.
@@ -184,6 +204,9 @@ class Command(BaseCommand):
                 allow_other_source=replace_source,
             )
         except ImportRefused as exc:
+            if exc.kind == ImportRefused.ASSESSMENT:
+                self._assessment(path, data, slug, dry_run, as_json, draft=draft, official=official)
+                return
             raise CommandError(
                 _("%(path)s: not imported: %(reason)s") % {"path": path, "reason": exc}
                 + "\n"
@@ -256,6 +279,36 @@ class Command(BaseCommand):
         if len(changes) > 50:
             more = len(changes) - 50
             self.stdout.write("    " + _("… and %(count)s more") % {"count": more})
+
+    def _assessment(
+        self,
+        path: Path,
+        data: bytes,
+        slug: str | None,
+        dry_run: bool,
+        as_json: bool,
+        *,
+        draft: bool,
+        official: bool | None,
+    ) -> None:
+        """The plan reader found an assessment: the assessments' reader reads it."""
+        from plantrack.assessments import command
+
+        if slug:
+            raise CommandError(
+                _(
+                    "%(path)s: this is an assessment, not a plan, so --plan does not apply; "
+                    "import it without --plan"
+                )
+                % {"path": path}
+            )
+        hints = {} if official is None else {"official": official}
+        outcome = command.import_assessment(path, data, dry_run=dry_run, draft=draft, hints=hints)
+        if as_json:
+            self.stdout.write(command.dry_run_json(outcome))
+            return
+        for line in command.summary_lines(path, outcome, dry_run=dry_run):
+            self.stdout.write(line)
 
 
 def _kind_counts(parsed: Any) -> dict[str, int]:
