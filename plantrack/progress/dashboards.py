@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from plantrack.lib.bilingual import pick
@@ -242,7 +242,9 @@ def _objective_chart(plan: Plan, objectives: list[Item], level: str, url: str) -
     ]
     return bar_chart(
         chart_id=f"objectives-{plan.pk}",
-        title=_("Progress per %(level)s") % {"level": level.lower()},
+        # "Progress per objective"; a language that puts the level first still starts with
+        # a capital ("Зорилт тус бүрийн явц").
+        title=capfirst(_("Progress per %(level)s") % {"level": level.lower()}),
         bars=bars,
         columns=[level, _("Progress"), _("Activities"), _("Completed"), _("Delayed")],
         empty=_("This plan has no objectives to show."),
