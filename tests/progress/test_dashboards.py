@@ -398,3 +398,19 @@ def test_the_timeline_shows_the_latest_reports_and_says_when_there_are_more(clie
     assert html.count('<li class="update') == TIMELINE_LIMIT
     assert f"Quarter number {TIMELINE_LIMIT}." in html and "Quarter number 0." not in html
     assert f"The latest {TIMELINE_LIMIT} approved reports are shown" in html
+
+
+def test_empty_dashboards_say_so_in_words(client, vision):  # type: ignore[no-untyped-def]
+    # An organisation responsible for nothing, and a plan without periods or indicators
+    org = Organisation.objects.create(slug="quiet", name_en="Quiet office", kind="government")
+    _, html = _get(client, f"/en/organisations/{org.slug}/dashboard/")
+    assert "<dt>Activities</dt><dd>0</dd>" in html
+    assert "No tracked items yet." in html and "No report is overdue." in html
+    assert "This organisation is responsible for no activity yet." in html
+    assert "No approved progress report yet." in html
+    _, html = _get(client, DASHBOARD)
+    assert "No report is overdue." in html
+    assert "No indicator of this plan is measured yet." in html
+    # A page past the last indicators leads back to the first
+    _, html = _get(client, DASHBOARD + "?page=99")
+    assert "There are no more indicators; back to the first page." in html
