@@ -56,7 +56,7 @@ def test_area_scores_add_up_to_the_overall_score(db):  # type: ignore[no-untyped
     assert overall.exact_text == "53.68" and overall.whole == 54
 
 
-def test_a_reported_score_that_matches_is_said_to_match():
+def test_a_reported_score_that_matches_is_said_to_match(english):  # type: ignore[no-untyped-def]
     computed = Score(total=78, maximum=4, rated=36)
     [own, other] = compare_reported({"2022": 54, "2019": 58}, year=2022, computed=computed)
     assert (own.key, own.value, own.differs) == ("2022", 54, False)

@@ -76,4 +76,4 @@ def test_the_command_without_arguments_prints_its_usage(capsys):  # type: ignore
     main([])
     out = capsys.readouterr().out
     assert out.startswith("usage: plantrack COMMAND")
-    assert "import   import plan documents" in out
+    assert "import   import plan or assessment documents" in out

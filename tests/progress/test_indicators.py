@@ -392,7 +392,7 @@ def test_deleting_an_unused_indicator_is_recorded(activity, alice):  # type: ign
 # -- Targets --------------------------------------------------------------------------------------
 
 
-def test_targets_are_set_changed_and_removed_with_one_event_each_time(activity, alice):  # type: ignore[no-untyped-def]
+def test_targets_are_set_changed_and_removed_with_one_event_each_time(activity, alice, english):  # type: ignore[no-untyped-def]
     trained = indicator(activity)
     q1, q2 = quarter(activity.plan, 2026, 1), quarter(activity.plan, 2026, 2)
     services.indicator_targets_set(indicator=trained, by=alice, targets={q1.pk: 10, q2.pk: 20})

@@ -158,7 +158,7 @@ def test_a_period_locks_once_its_reports_are_decided(activity, period, erin, ali
 # -- Which periods a reporter sees, and which one a report starts on ----------------------
 
 
-def test_open_periods_are_started_and_unlocked_latest_first(vision, alice):  # type: ignore[no-untyped-def]
+def test_open_periods_are_started_and_unlocked_latest_first(vision, alice, english):  # type: ignore[no-untyped-def]
     today = D(2025, 8, 15)
     periods_generate(plan=vision, by=alice, first=D(2025, 1, 1), last=D(2025, 12, 31))
     q1 = ReportingPeriod.objects.get(plan=vision, starts_on=D(2025, 1, 1))
