@@ -377,7 +377,9 @@ def test_a_report_is_returned_corrected_approved_and_only_then_public(
     run_tasks_worker(site)
     run_tasks_worker(site)  # a second run sends nothing again
     subject = "Plantrack: " + gettext_in(language, "Report returned: %(code)s") % {"code": code}
-    returned = [m for m in sent_emails(site, to=REPORTER_EMAIL) if m["Subject"] == subject]
+    returned = [
+        m for m in sent_emails(site, to=REPORTER_EMAIL) if str(m["Subject"]).strip() == subject
+    ]
     assert len(returned) == 1, f"{len(returned)} emails with the subject {subject!r}"
     body = body_of(returned[0])
     assert RETURN_NOTE in body
@@ -462,5 +464,7 @@ def test_a_report_is_returned_corrected_approved_and_only_then_public(
     # The reporter is told it was approved, once.
     run_tasks_worker(site)
     subject = "Plantrack: " + gettext_in(language, "Report approved: %(code)s") % {"code": code}
-    approved = [m for m in sent_emails(site, to=REPORTER_EMAIL) if m["Subject"] == subject]
+    approved = [
+        m for m in sent_emails(site, to=REPORTER_EMAIL) if str(m["Subject"]).strip() == subject
+    ]
     assert len(approved) == 1, f"{len(approved)} emails with the subject {subject!r}"
