@@ -39,7 +39,7 @@ from plantrack.plans.importers.limits import (
 )
 
 from ..parsed import ParsedAssessment
-from . import template
+from . import matrix, template
 from .assemble import read_lines
 
 CP1252_NAME = "Windows-1252"
@@ -91,6 +91,8 @@ def read_untrusted(
         if template.looks_like_template(text):
             parsed = template.parse_csv(text, limits)
             parsed = template.with_hints(parsed, hints)
+        elif (found := _csv_matrix(text, limits)) is not None:
+            parsed = matrix.read_matrix(found, hints)
         else:
             parsed = read_lines(_text_lines(text), hints=hints)
         if warning:
@@ -110,11 +112,16 @@ def _office(data: bytes, limits: Limits, hints: dict[str, Any]) -> ParsedAssessm
     names = archive.names()
     if any(part.startswith("xl/") for part in names):
         archive.check()
-        from plantrack.plans.importers.table import xlsx_rows
+        from plantrack.plans.importers.table import xlsx_sheets
 
-        rows = xlsx_rows(data, limits)
+        sheets = xlsx_sheets(data, limits)
+        rows = sheets[0][1]
         if template.is_template(rows):
             return template.with_hints(template.parse_rows(rows), hints)
+        for title, sheet_rows in sheets:
+            found = matrix.find_matrix(sheet_rows)
+            if found is not None:
+                return matrix.read_matrix(found, hints, sheet=title)
         return read_lines(["\t".join(row) for row in rows], hints=hints)
     if any(part.startswith("word/") for part in names):
         from plantrack.plans.importers.docx_reader import read_docx
@@ -130,6 +137,16 @@ def _office(data: bytes, limits: Limits, hints: dict[str, Any]) -> ParsedAssessm
             "assessment as XLSX, CSV, DOCX, ODT, PDF or text"
         )
     )
+
+
+def _csv_matrix(text: str, limits: Limits) -> matrix.Matrix | None:
+    """A comma- or semicolon-separated table of scores (one row per subject and year)."""
+    from plantrack.plans.importers.sheets import csv_rows, delimiter_of
+
+    delimiter = delimiter_of(text)
+    if not delimiter:
+        return None
+    return matrix.find_matrix(csv_rows(text, delimiter, limits))
 
 
 def _pdf_lines(data: bytes, limits: Limits) -> list[str]:

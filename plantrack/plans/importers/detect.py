@@ -243,6 +243,22 @@ def _refuse_assessment_template(
         raise _assessment_template_refusal()
 
 
+def _refuse_score_table(rows: list[list[str]]) -> None:
+    """A table of scores (one row per subject and year, one column per indicator) is an
+    assessment; the rule that recognises one lives with the assessments' readers."""
+    from plantrack.assessments.importers.matrix import find_matrix
+
+    if find_matrix(rows) is not None:
+        raise ImportRefused(
+            _(
+                "this is a table of assessment scores (one row per subject and year, one column "
+                "per indicator), not a plan; it is imported by the assessments module, not by "
+                "the plan importer"
+            ),
+            kind=ImportRefused.ASSESSMENT,
+        )
+
+
 def parse_text(
     text: str, mapping: Mapping | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> ParsedPlan:
@@ -255,6 +271,7 @@ def parse_text(
     delimiter = sheets.delimiter_of(text)
     if delimiter:  # a CSV file that is not the template: a table like any other
         rows = sheets.csv_rows(text, delimiter, limits)
+        _refuse_score_table(rows)
         name = f"CSV, {sheets.DELIMITER_NAMES[delimiter]}-separated"
         return _outline(sheets.rows_document(rows, name), mapping)
     return _outline(read_text(text), mapping)
@@ -313,11 +330,14 @@ def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) 
     elif data.startswith(b"PK\x03\x04"):
         archive, kind = _office_archive(data, limits)
         if kind == "xlsx":
-            rows = table.xlsx_rows(data, limits)
+            workbook = table.xlsx_sheets(data, limits)
+            rows = workbook[0][1]
             if sheets.is_template(rows, table.REQUIRED_COLUMNS):
                 plan = table.parse_rows(rows, mapping)
             else:
                 _refuse_assessment_template(rows=rows)
+                for _title, sheet_rows in workbook:
+                    _refuse_score_table(sheet_rows)
                 plan = _outline(sheets.rows_document(rows, "XLSX"), mapping)
         else:
             plan = _document(read_docx(data, limits, archive), mapping)

@@ -215,10 +215,19 @@ def parse_xlsx(
 
 
 def xlsx_rows(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[list[str]]:
-    """The first sheet's rows, of a workbook whose ZIP parts ``safezip`` has checked.
+    """The first sheet's rows, of a workbook whose ZIP parts ``safezip`` has checked."""
+    return xlsx_sheets(data, limits, first_only=True)[0][1]
 
-    The sheet's own claims are not trusted: its declared dimensions are dropped, at most
-    ``max_table_columns`` columns are read and reading stops after ``max_table_rows``.
+
+def xlsx_sheets(
+    data: bytes, limits: Limits = DEFAULT_LIMITS, *, first_only: bool = False
+) -> list[tuple[str, list[list[str]]]]:
+    """Every sheet's title and rows (or the first sheet's), of a workbook whose ZIP parts
+    ``safezip`` has checked.
+
+    The sheets' own claims are not trusted: their declared dimensions are dropped, at most
+    ``max_table_columns`` columns are read and reading stops after ``max_table_rows`` rows
+    in all the sheets together.
     """
     import warnings
 
@@ -226,24 +235,30 @@ def xlsx_rows(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[list[str]]:
 
     warnings.filterwarnings("ignore", module="openpyxl")  # unknown extensions are harmless
 
+    sheets: list[tuple[str, list[list[str]]]] = []
+    seen = 0
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         if not workbook.worksheets:
             raise ImportRefused(_("the XLSX workbook has no sheet"))
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # type: ignore[union-attr]
-        rows: list[list[str]] = []
-        rows_read = sheet.iter_rows(max_col=limits.max_table_columns, values_only=True)
-        for seen, row in enumerate(rows_read, start=1):
-            if seen > limits.max_table_rows:
-                raise ImportRefused(
-                    _("the sheet has more than %(limit)s rows; the limit is %(limit)s rows")
-                    % {"limit": count_text(limits.max_table_rows)}
-                )
-            width = len(row)
-            while width and row[width - 1] is None:
-                width -= 1
-            rows.append([_cell_text(cell) for cell in row[:width]])
+        for sheet in workbook.worksheets[:1] if first_only else workbook.worksheets:
+            if not hasattr(sheet, "iter_rows"):
+                continue  # a chart sheet holds no cells
+            sheet.reset_dimensions()  # type: ignore[union-attr]
+            rows: list[list[str]] = []
+            rows_read = sheet.iter_rows(max_col=limits.max_table_columns, values_only=True)
+            for row in rows_read:
+                seen += 1
+                if seen > limits.max_table_rows:
+                    raise ImportRefused(
+                        _("the sheet has more than %(limit)s rows; the limit is %(limit)s rows")
+                        % {"limit": count_text(limits.max_table_rows)}
+                    )
+                width = len(row)
+                while width and row[width - 1] is None:
+                    width -= 1
+                rows.append([_cell_text(cell) for cell in row[:width]])
+            sheets.append((str(sheet.title), rows))
         workbook.close()
     except ImportRefused:
         raise
@@ -252,7 +267,9 @@ def xlsx_rows(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[list[str]]:
             _("the XLSX workbook could not be opened (%(reason)s); %(fix)s")
             % {"reason": exc, "fix": _SAVE_AGAIN}
         ) from exc
-    return rows
+    if not sheets:
+        raise ImportRefused(_("the XLSX workbook has no sheet"))
+    return sheets
 
 
 def _cell_text(value: object) -> str:

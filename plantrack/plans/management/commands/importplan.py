@@ -104,6 +104,23 @@ class Command(BaseCommand):
             help=_("an assessment: mark its round a civil-society (shadow) assessment"),
         )
         parser.add_argument(
+            "--subject",
+            help=_(
+                "an assessment: the subject (a country, an agency) whose round to import, "
+                "when the file holds several"
+            ),
+        )
+        parser.add_argument(
+            "--year",
+            type=int,
+            help=_("an assessment: the year of the round to import, when the file holds several"),
+        )
+        parser.add_argument(
+            "--assessing-body",
+            dest="assessing_body",
+            help=_("an assessment: who assessed, when the document does not say"),
+        )
+        parser.add_argument(
             "--language",
             choices=LANGUAGES,
             help=_(
@@ -149,7 +166,7 @@ class Command(BaseCommand):
                     options["json"],
                     draft=options["draft"],
                     replace_source=options["replace_source"],
-                    official=options.get("official"),
+                    hints=_assessment_hints(options),
                 )
             except CommandError as exc:
                 self.stderr.write(str(exc))
@@ -175,7 +192,7 @@ class Command(BaseCommand):
         *,
         draft: bool = False,
         replace_source: bool = False,
-        official: bool | None = None,
+        hints: dict[str, Any] | None = None,
     ) -> None:
         try:
             # Read at most one byte past the limit: a huge file is refused, not loaded whole.
@@ -205,7 +222,7 @@ class Command(BaseCommand):
             )
         except ImportRefused as exc:
             if exc.kind == ImportRefused.ASSESSMENT:
-                self._assessment(path, data, slug, dry_run, as_json, draft=draft, official=official)
+                self._assessment(path, data, slug, dry_run, as_json, draft=draft, hints=hints)
                 return
             raise CommandError(
                 _("%(path)s: not imported: %(reason)s") % {"path": path, "reason": exc}
@@ -289,7 +306,7 @@ class Command(BaseCommand):
         as_json: bool,
         *,
         draft: bool,
-        official: bool | None,
+        hints: dict[str, Any] | None,
     ) -> None:
         """The plan reader found an assessment: the assessments' reader reads it."""
         from plantrack.assessments import command
@@ -302,13 +319,23 @@ class Command(BaseCommand):
                 )
                 % {"path": path}
             )
-        hints = {} if official is None else {"official": official}
         outcome = command.import_assessment(path, data, dry_run=dry_run, draft=draft, hints=hints)
         if as_json:
             self.stdout.write(command.dry_run_json(outcome))
             return
         for line in command.summary_lines(path, outcome, dry_run=dry_run):
             self.stdout.write(line)
+
+
+def _assessment_hints(options: dict[str, Any]) -> dict[str, Any]:
+    """What the command line says of an assessment, over what its document says."""
+    hints: dict[str, Any] = {}
+    if options.get("official") is not None:
+        hints["official"] = options["official"]
+    for name in ("subject", "year", "assessing_body"):
+        if options.get(name):
+            hints[name] = options[name]
+    return hints
 
 
 def _kind_counts(parsed: Any) -> dict[str, int]:
