@@ -194,6 +194,16 @@ def _check_one(
                 % params,
             )
             return None
+        if numerator > denominator:
+            errors.add(
+                key,
+                _(
+                    "%(indicator)s: the numerator is larger than the denominator, which would be "
+                    "a share above 100 %%; the numerator counts part of the denominator."
+                )
+                % params,
+            )
+            return None
         value = 100 * numerator / denominator
     else:
         numerator = denominator = None
@@ -216,6 +226,16 @@ def _check_one(
                 return None
         elif kind == Indicator.Kind.YES_NO and value not in (0, 1):
             errors.add(key, _("%(indicator)s: answer yes or no.") % params)
+            return None
+        elif kind == Indicator.Kind.QUANTITATIVE and indicator.cumulative and value < 0:
+            errors.add(
+                key,
+                _(
+                    "%(indicator)s: this indicator adds up each period's value, so give what "
+                    "was achieved in this period, 0 or more."
+                )
+                % params,
+            )
             return None
     return Measurement(
         indicator=indicator,

@@ -568,6 +568,10 @@ def test_measurements_of_every_kind_are_stored(activity, period, erin, indicator
         (lambda i: MeasurementInput(i.count.pk), "give a value"),
         (lambda i: MeasurementInput(i.count.pk, value=float("nan")), "give a number"),
         (lambda i: MeasurementInput(i.level.pk, i.female, value=1), "not broken down"),
+        # A share counts part of its denominator: 25 of 20 would be 125 %.
+        (lambda i: MeasurementInput(i.share.pk, numerator=25, denominator=20), "above 100 %"),
+        # A cumulative count adds each period's achievement: a negative one would undo others.
+        (lambda i: MeasurementInput(i.count.pk, value=-5), "0 or more"),
     ],
 )
 def test_a_bad_measurement_is_refused_naming_its_indicator(
