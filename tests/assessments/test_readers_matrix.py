@@ -44,7 +44,7 @@ def test_dotted_codes_group_into_areas_and_marks_mean_not_assessed() -> None:
     }
     assert parsed.round.reported_scores == {"2021": 50}
     assert (parsed.round.subject, parsed.round.year) == ("Arcadia", 2021)
-    assert "Arcadia 2021" == parsed.round.title
+    assert parsed.round.title == "Arcadia 2021"
 
 
 def test_the_only_row_of_a_subject_needs_no_year() -> None:
