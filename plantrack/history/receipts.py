@@ -40,9 +40,18 @@ def receipt_url(event: Event) -> str:
 
 def flash_receipt(request: HttpRequest, event: Event) -> None:
     """Show ``event``'s number and hash on the next page, with a link to check them."""
-    text = escape(
-        _("Receipt: your change is event %(seq)s in the public history, with the hash %(hash)s.")
-    ) % {
+    if event.public:
+        sentence = _(
+            "Receipt: your change is event %(seq)s in the public history, with the hash %(hash)s."
+        )
+    else:
+        # A change not (yet) shown to the public, such as a report sent back to its author:
+        # its event is in the same chain, its contents are not shown.
+        sentence = _(
+            "Receipt: your change is event %(seq)s in the history, with the hash %(hash)s; its "
+            "contents are not public."
+        )
+    text = escape(sentence) % {
         "seq": format_html("<strong>{}</strong>", event.seq),
         "hash": format_html('<code class="hash">{}</code>', event.hash),
     }

@@ -353,3 +353,23 @@ def test_the_receipt_page_reads_a_fixed_number_of_queries(vision, history_key): 
         return len(captured)
 
     assert queries(2) == queries(40)
+
+
+def test_the_receipt_of_a_change_kept_from_the_public_does_not_call_it_public(vision, english):  # type: ignore[no-untyped-def]
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+
+    from plantrack.history.receipts import flash_receipt
+
+    request = RequestFactory().post("/")
+    request.session = {}  # type: ignore[attr-defined]
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    with transaction.atomic():
+        hidden = record(vision, "returned", plan_id=vision.pk, public=False)
+        shown = record(vision, "changed", plan_id=vision.pk)
+    flash_receipt(request, hidden)
+    flash_receipt(request, shown)
+    first, second = (str(m) for m in get_messages(request))
+    assert "in the history" in first and "not public" in first and "public history" not in first
+    assert "in the public history" in second
