@@ -365,8 +365,20 @@ def progress_update_review(
             _("This report is still a draft; it can be reviewed once its reporter submits it."),
             code="draft",
         )
+    if locked.state != ProgressUpdate.State.SUBMITTED:
+        raise AlreadyReviewed()  # decided before: that, not the period's lock, is the answer
     if not approve and not note.strip():
         raise ValidationError({"review_note": _("Say what the reporter should change.")})
+    note_limit = ProgressUpdate._meta.get_field("review_note").max_length or 2000
+    if len(note.strip()) > note_limit:
+        raise ValidationError(
+            {
+                "review_note": _(
+                    "The note is %(length)s characters long; the limit is %(limit)s. Shorten it."
+                )
+                % {"length": len(note.strip()), "limit": note_limit}
+            }
+        )
     period = _locked_period(locked.period)
     if approve and period is not None and period.is_locked:
         raise ValidationError(

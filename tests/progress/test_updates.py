@@ -96,3 +96,16 @@ def test_a_manager_of_another_plan_cannot_approve(activity, erin, bob):  # type:
 def test_completed_means_100_percent(activity, erin):  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError):
         progress_update_submit(item=activity, by=erin, status="completed", progress=80, note="x")
+
+
+def test_a_review_note_over_its_limit_is_refused_on_its_field(activity, erin, alice, english):  # type: ignore[no-untyped-def]
+    update = progress_update_submit(
+        item=activity, by=erin, status="delayed", progress=10, note="Budget not released."
+    )
+    with pytest.raises(ValidationError) as refused:
+        progress_update_review(update=update, by=alice, approve=False, note="x" * 2001)
+    assert "2001 characters long; the limit is 2000" in " ".join(
+        refused.value.message_dict["review_note"]
+    )
+    update.refresh_from_db()
+    assert update.state == "submitted"

@@ -19,6 +19,7 @@ from plantrack.plans.models import Item
 from plantrack.progress.models import Measurement, ProgressUpdate, ReportingPeriod
 from plantrack.progress.periods import period_lock
 from plantrack.progress.services import (
+    AlreadyReviewed,
     MeasurementInput,
     OwnUpdate,
     progress_update_review,
@@ -814,3 +815,13 @@ def test_unapproved_reports_never_appear_on_public_pages(
     page = client.get(f"/en/plans/{PLAN}/updates/{reports[1].pk}/").content.decode()
     assert f"{secret} sent" in page and "8,412" in page
     assert secret + " draft" not in client.get(item_url).content.decode()
+
+
+def test_a_decided_report_on_a_period_locked_since_is_already_reviewed(
+    activity, period, erin, alice
+):  # type: ignore[no-untyped-def]
+    update = submitted(activity, erin, period)
+    progress_update_review(update=update, by=alice, approve=True)
+    ReportingPeriod.objects.filter(pk=period.pk).update(locked_at=timezone.now())
+    with pytest.raises(AlreadyReviewed):
+        progress_update_review(update=update, by=alice, approve=True)
