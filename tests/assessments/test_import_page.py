@@ -325,9 +325,7 @@ def test_a_document_without_a_subject_asks_for_it_on_the_form(assessor_client): 
     parsed.round.subject = ""
     response = _upload(assessor_client, template_csv(parsed), "no-subject.csv")
     assert response.status_code == 400
-    assert "The document does not say what is assessed. Write the subject here." in _text(
-        response
-    )
+    assert "The document does not say what is assessed. Write the subject here." in _text(response)
     assert 'id="id_subject_errors"' in response.content.decode()
     response = _upload(assessor_client, template_csv(parsed), "no-subject.csv", subject="Mongolia")
     assert response.status_code == 200
