@@ -330,3 +330,27 @@ def test_a_document_without_a_subject_asks_for_it_on_the_form(assessor_client): 
     response = _upload(assessor_client, template_csv(parsed), "no-subject.csv", subject="Mongolia")
     assert response.status_code == 200
     assert "Subject Mongolia" in _text(response)
+
+
+# -- Cost --------------------------------------------------------------------------------------
+
+
+def test_the_preview_costs_the_same_queries_at_36_and_360_indicators(assessor_client):  # type: ignore[no-untyped-def]
+    """Reads and updates do not grow with the file; the dry run's bulk inserts come in
+    batches (SQLite takes at most 999 parameters a statement), a few more for a big file."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _upload(assessor_client, template_csv(sample_assessment()), "warm-up.csv")  # the session
+    counts = []
+    for size in (1, 10):
+        data = template_csv(sample_assessment(size=size, title=f"Size {size}"))
+        with CaptureQueriesContext(connection) as queries:
+            response = _upload(assessor_client, data, f"size-{size}.csv")
+        assert response.status_code == 200
+        assert f"{36 * size} in 6 areas" in _text(response)
+        sql = [query["sql"] for query in queries.captured_queries]
+        inserts = sum(1 for line in sql if line.startswith("INSERT"))
+        counts.append((len(sql) - inserts, inserts))
+    assert counts[0][0] == counts[1][0], counts
+    assert counts[1][1] <= counts[0][1] + 6, counts
