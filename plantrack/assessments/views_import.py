@@ -158,8 +158,11 @@ def _preview(
     parsed, result = outcome.parsed, outcome.result
     # Signed even when nothing would change: reading again with other details needs it.
     token = _token(request, data, name, hints)
+    # Each indicator's title in the file, with its language (the page may be in the other).
     titles = {
-        indicator.code: indicator.title_en or indicator.title_mn
+        indicator.code: (indicator.title_en, "en")
+        if indicator.title_en
+        else (indicator.title_mn, "mn")
         for area in parsed.areas
         for indicator in area.indicators
     }
@@ -186,7 +189,7 @@ def _preview(
             "indicators": sum(len(area.indicators) for area in parsed.areas),
             "rp": Distribution(outcome.bars),
             "rows": [
-                (rating, titles.get(rating.indicator_code, ""))
+                (rating, *titles.get(rating.indicator_code, ("", "")))
                 for rating in ratings[:PREVIEW_RATINGS]
             ],
             "rating_count": len(ratings),
