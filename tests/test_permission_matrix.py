@@ -668,6 +668,55 @@ def import_confirm(target: str) -> Action:
     )
 
 
+# Assessment files: the upload-with-preview page (issue 12, item 7).
+
+ASSESSORS_ONLY = only("assessor", "site_admin")
+
+
+def _assessment_upload(c: Client):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plantrack.assessments.generate import sample_assessment
+    from plantrack.assessments.importers.template_writer import template_csv
+
+    upload = SimpleUploadedFile("scores.csv", template_csv(sample_assessment()), "text/csv")
+    return _post(c, "/en/assessments/import/", {"file": upload, "official": "official"})
+
+
+def assessment_import_upload() -> Action:
+    """The preview is a dry run: the evidence is its token; a refusal stages no file."""
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return _assessment_upload(c)
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        from django.conf import settings
+
+        if _token(response):
+            return True
+        folder = Path(settings.MEDIA_ROOT) / STAGING
+        assert not (folder.exists() and any(folder.iterdir())), "a refused upload was staged"
+        return False
+
+    return Action("assessment import upload (preview)", "own", ASSESSORS_ONLY, run, shown=shown)
+
+
+def assessment_import_confirm() -> Action:
+    """Upload then confirm, as the preview does; a persona the upload refuses sends a token
+    of its own making (a guessed or leaked preview)."""
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        token = _token(_assessment_upload(c)) or secrets.token_hex(16)
+        return _post(c, "/en/assessments/import/confirm/", {"token": token, "after": "draft"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.assessments.models import Framework, Rating, Round
+
+        return (Framework.objects.count(), Round.objects.count(), Rating.objects.count())
+
+    return Action("assessment import confirm", "own", ASSESSORS_ONLY, run, probe)
+
+
 # Progress reports and their review.
 
 
@@ -1227,6 +1276,8 @@ ACTIONS: list[Action] = [
     import_confirm("other"),
     import_confirm("case"),
     import_confirm("case field"),
+    assessment_import_upload(),
+    assessment_import_confirm(),
     report("own"),
     report("other"),
     report("other plan"),
@@ -1343,7 +1394,11 @@ def test_the_matrix_covers_every_role_for_every_action():
         assert (action.probe is None) != (action.shown is None), action.id
     assert len(CELLS) == len(ROLES) * len(ACTIONS)
     posts = [a for a in ACTIONS if a.method == "post"]
-    dry_runs = ("import upload (preview)", "import reread (preview)")
+    dry_runs = (
+        "import upload (preview)",
+        "import reread (preview)",
+        "assessment import upload (preview)",
+    )
     writes = [a for a in posts if a.name not in dry_runs]
     assert all(a.probe is not None for a in writes), "every write checks its effect"
     idor = [a for a in ACTIONS if a.target in ("other", "mixed")]

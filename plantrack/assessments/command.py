@@ -10,7 +10,7 @@ what an import would do, and nothing is saved."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +20,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from plantrack.accounts.models import User
 from plantrack.plans.importers.base import ImportRefused
 
 from .importers.reader import read_assessment
 from .importing import ImportResult, assessment_import
 from .parsed import ParsedAssessment
-from .scores import Score
-from .selectors import round_score
+from .scores import Reported, Score, compare_reported
+from .selectors import Bar, compute_stats, distribution_bars, round_score
 
 
 @dataclass
@@ -36,6 +37,9 @@ class Outcome:
     score: Score | None
     ratings: int
     not_assessed: int
+    # What the upload preview shows besides: the ratings per level, the reported scores.
+    bars: list[Bar] = field(default_factory=list)
+    reported: list[Reported] = field(default_factory=list)
 
 
 class _DryRun(Exception):
@@ -45,14 +49,47 @@ class _DryRun(Exception):
         self.outcome = outcome
 
 
-def _store(parsed: ParsedAssessment, *, draft: bool) -> Outcome:
-    result = assessment_import(parsed=parsed, system=True, publish=not draft)
+def _store(parsed: ParsedAssessment, *, draft: bool, by: User | None) -> Outcome:
+    # The command line (by=None) publishes at once unless --draft; a page's import is a
+    # draft that a second person publishes (the service's four-eyes rule).
+    result = assessment_import(
+        parsed=parsed, by=by, system=by is None, publish=by is None and not draft
+    )
     round = result.round
     if round is None:
         return Outcome(parsed, result, None, 0, 0)
-    score = round_score(round)
+    stats = compute_stats(round)
+    score = round_score(round, stats)
     ratings = round.ratings.count()
-    return Outcome(parsed, result, score, ratings, round.ratings.filter(not_assessed=True).count())
+    return Outcome(
+        parsed,
+        result,
+        score,
+        ratings,
+        round.ratings.filter(not_assessed=True).count(),
+        bars=distribution_bars(round, stats),
+        reported=compare_reported(round.reported_scores or {}, year=round.year, computed=score),
+    )
+
+
+def import_parsed(
+    parsed: ParsedAssessment,
+    *,
+    by: User | None = None,
+    draft: bool = False,
+    dry_run: bool = False,
+) -> Outcome:
+    """Store what was read (or, with ``dry_run``, only try it in a transaction that is
+    rolled back): the command line (``by=None``) and the upload page (``by``: the person)
+    alike. The service's refusals (``ValidationError``, ``PermissionDenied``) go up as they
+    are; nothing is left behind by a dry run or a refusal."""
+    if not dry_run:
+        return _store(parsed, draft=draft, by=by)
+    try:
+        with transaction.atomic():
+            raise _DryRun(_store(parsed, draft=draft, by=by))
+    except _DryRun as rolled_back:
+        return rolled_back.outcome
 
 
 def import_assessment(
@@ -67,13 +104,7 @@ def import_assessment(
     a ``CommandError`` saying why when the file cannot be imported; nothing is left behind."""
     try:
         parsed = read_assessment(data, name=path.name, hints=hints)
-        if not dry_run:
-            return _store(parsed, draft=draft)
-        try:
-            with transaction.atomic():
-                raise _DryRun(_store(parsed, draft=draft))
-        except _DryRun as rolled_back:
-            return rolled_back.outcome
+        return import_parsed(parsed, draft=draft, dry_run=dry_run)
     except ImportRefused as exc:
         raise CommandError(
             _("%(path)s: not imported: %(reason)s") % {"path": path, "reason": exc}

@@ -4,10 +4,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.lib import once
 from plantrack.organisations.models import Organisation
+from plantrack.plans.importers.limits import size_text
 
 from . import limits
 from .models import AssessmentIndicator, Change, Framework, Rating, ScaleLevel
@@ -237,3 +240,106 @@ class LinkForm(forms.Form):
                 self.add_error("code", _("This framework has no indicator with that code."))
             data["indicator"] = indicator
         return data
+
+
+# -- The upload of an assessment file, its preview and confirmation -------------------------
+
+OFFICIAL_CHOICES = [
+    ("", _("As the document says")),
+    ("official", _("Official assessment")),
+    ("shadow", _("Civil-society (shadow) assessment")),
+]
+
+
+class ImportIdentityForm(forms.Form):
+    """What the person importing knows better than the document: the reader's hints. Left
+    empty, each is read from the file; given, it wins over the file."""
+
+    official = forms.ChoiceField(
+        label=_("Official or civil-society"),
+        choices=OFFICIAL_CHOICES,
+        required=False,
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=limits.MAX_SUBJECT_CHARS,
+        required=False,
+        help_text=_("What is assessed, e.g. “Mongolia”. Leave empty to use the document's."),
+    )
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=1900,
+        max_value=2200,
+        required=False,
+        help_text=_("The year assessed. Leave empty to use the document's."),
+    )
+    assessing_body = forms.CharField(
+        label=_("Assessing body"),
+        max_length=300,
+        required=False,
+        help_text=_("Who assessed. Leave empty to use the document's."),
+    )
+
+    def hints(self) -> dict[str, Any]:
+        """The reader's hints: only what was given."""
+        data = self.cleaned_data
+        hints: dict[str, Any] = {
+            name: data[name].strip()
+            for name in ("subject", "assessing_body")
+            if (data.get(name) or "").strip()
+        }
+        if data.get("year"):
+            hints["year"] = data["year"]
+        if data.get("official"):
+            hints["official"] = data["official"] == "official"
+        return hints
+
+
+class ImportUploadForm(ImportIdentityForm):
+    file = forms.FileField(
+        label=_("Assessment file"),
+        help_text=_(
+            "The assessment template (CSV or XLSX), or a scorecard as text, Markdown, DOCX, "
+            "ODT or PDF."
+        ),
+    )
+    field_order = ["file", "official", "subject", "year", "assessing_body"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = size_text(settings.PLANTRACK_MAX_IMPORT_BYTES)
+        self.fields["file"].help_text = format_lazy(
+            "{} {}", self.fields["file"].help_text, _("At most %(limit)s.") % {"limit": limit}
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.PLANTRACK_MAX_IMPORT_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s; the limit is %(limit)s. Save the assessment without "
+                    "images, or as CSV or plain text, and upload it again."
+                ),
+                code="too_large",
+                params={"size": size_text(upload.size), "limit": size_text(limit)},
+            )
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    AFTER_CHOICES = [
+        ("draft", _("Keep it as a draft: check and rate it on the site, then submit it")),
+        (
+            "submit",
+            _("Submit it for publication: a second assessor or a plan manager publishes it"),
+        ),
+    ]
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    after = forms.ChoiceField(
+        label=_("After the import"),
+        choices=AFTER_CHOICES,
+        initial="draft",
+        widget=forms.RadioSelect,
+    )

@@ -270,6 +270,11 @@ def _distribution(
     return bars, unrated
 
 
+def distribution_bars(round: Round, stats: dict[str, Any]) -> list[Bar]:
+    """The round's ratings per level of its scale (and "not assessed"), from its stats."""
+    return _distribution(rated_levels(round.version_id), stats, None)[0]
+
+
 def indicator_rows(
     round: Round, indicators: list[AssessmentIndicator], user: Any, *, with_links: bool = True
 ) -> list[IndicatorRow]:

@@ -1,12 +1,27 @@
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 app_name = "assessments"
 
 urlpatterns = [
     path("assessments/", views.index, name="index"),
     path("assessments/compare/", views.compare, name="compare"),
+    path("assessments/import/", views_import.import_upload, name="import"),
+    path("assessments/import/reread/", views_import.import_reread, name="import_reread"),
+    path("assessments/import/confirm/", views_import.import_confirm, name="import_confirm"),
+    path(
+        "assessments/import/template.csv",
+        views_import.import_template,
+        {"fmt": "csv"},
+        name="import_template_csv",
+    ),
+    path(
+        "assessments/import/template.xlsx",
+        views_import.import_template,
+        {"fmt": "xlsx"},
+        name="import_template_xlsx",
+    ),
     path("assessments/frameworks/<slug:slug>/", views.framework_detail, name="framework"),
     path("assessments/frameworks/<slug:slug>/edit/", views.framework_edit, name="framework_edit"),
     path("assessments/frameworks/<slug:slug>/new-round/", views.round_new, name="round_new"),

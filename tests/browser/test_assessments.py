@@ -119,6 +119,29 @@ def _rating_errors(page: Page, lang: str) -> None:
         page.locator("button[name=save]").click()
 
 
+def _submit_main_form(page: Page) -> None:
+    with page.expect_navigation():
+        page.locator("main form[enctype] button[type=submit]").click()
+
+
+def _upload_a_plan_as_assessment(page: Page, lang: str) -> None:
+    """A plan document is not an assessment: the form again, naming the problem."""
+    page.set_input_files(
+        "#id_file", str(REPO_ROOT / "plantrack/plans/seeds/000_9b10a168590abdd1.txt")
+    )
+    _submit_main_form(page)
+
+
+def _upload_the_r2p_scorecard(page: Page, lang: str) -> None:
+    """The R2P seed under a subject of its own: a preview of a new round."""
+    page.set_input_files(
+        "#id_file", str(REPO_ROOT / "plantrack/plans/seeds/003_8a0f78df4ed7b134.txt")
+    )
+    page.fill("#id_subject", f"Browser test {lang}")
+    _submit_main_form(page)
+    assert page.locator("#confirm-heading").count(), f"{page.url} shows no import button"
+
+
 ITEM = "plans/vision-2050-goal-7/items/7.1.1/"
 CASES = [
     # (id, who, the page (a key of PATHS, or a path), then)
@@ -136,6 +159,9 @@ CASES = [
     ("framework-edit", ASSESSOR, "framework-edit", None),
     ("item-with-links", "", ITEM, None),
     ("item-links-form", MANAGER, ITEM + "assessment-links/", None),
+    ("import-form", ASSESSOR, "assessments/import/", None),
+    ("import-form-errors", ASSESSOR, "assessments/import/", _upload_a_plan_as_assessment),
+    ("import-preview", ASSESSOR, "assessments/import/", _upload_the_r2p_scorecard),
 ]
 
 
@@ -162,7 +188,8 @@ def test_assessment_page_is_accessible(
     _goto(page, lang, how)
     if then is not None:
         then(page, lang)
-        assert page.locator("#error-summary").count(), f"{page.url} shows no error summary"
+        if name.endswith("-errors"):
+            assert page.locator("#error-summary").count(), f"{page.url} shows no error summary"
     problems = _structure_problems(page, lang)
     violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
     if violations:
