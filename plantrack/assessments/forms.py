@@ -255,6 +255,15 @@ class ImportIdentityForm(forms.Form):
     """What the person importing knows better than the document: the reader's hints. Left
     empty, each is read from the file; given, it wins over the file."""
 
+    framework_title = forms.CharField(
+        label=_("Framework title"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "The name of the indicator framework, e.g. the index or methodology. Leave empty to "
+            "use the document's."
+        ),
+    )
     official = forms.ChoiceField(
         label=_("Official or civil-society"),
         choices=OFFICIAL_CHOICES,
@@ -285,7 +294,7 @@ class ImportIdentityForm(forms.Form):
         data = self.cleaned_data
         hints: dict[str, Any] = {
             name: data[name].strip()
-            for name in ("subject", "assessing_body")
+            for name in ("subject", "assessing_body", "framework_title")
             if (data.get(name) or "").strip()
         }
         if data.get("year"):
@@ -303,7 +312,7 @@ class ImportUploadForm(ImportIdentityForm):
             "ODT or PDF."
         ),
     )
-    field_order = ["file", "official", "subject", "year", "assessing_body"]
+    field_order = ["file", "official", "subject", "year", "assessing_body", "framework_title"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -120,10 +120,16 @@ def refusal_text(exc: ImportRefused) -> str:
 
 def _identity_missing(form: ImportIdentityForm, parsed: ParsedAssessment) -> bool:
     """A round whose subject or year the document does not give: asked for on the form."""
+    missing = False
+    if not (parsed.framework_title_en.strip() or parsed.framework_title_mn.strip()):
+        form.add_error(
+            "framework_title",
+            _("The document does not name its indicator framework. Write its title here."),
+        )
+        missing = True
     round = parsed.round
     if round is None:
-        return False
-    missing = False
+        return missing
     if not round.subject.strip():
         form.add_error(
             "subject",
@@ -174,6 +180,7 @@ def _preview(
             "subject": round.subject if round else "",
             "year": round.year if round else None,
             "assessing_body": round.assessing_body if round else "",
+            "framework_title": parsed.framework_title_en or parsed.framework_title_mn,
         }
     )
     return render(

@@ -456,6 +456,7 @@ def _parse_for_plan(
 def plan_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     status = 200
+    assessment = False
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(settings.PLANTRACK_MAX_IMPORT_BYTES + 1)
@@ -464,10 +465,16 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             return _preview(request, parsed, data, upload.name, form.cleaned_data["slug"])
         except ImportRefused as exc:
             form.add_error("file", str(exc))
+            assessment = exc.kind == ImportRefused.ASSESSMENT
         except PermissionDenied as exc:
             form.add_error("slug", str(exc))
             status = 403
-    return render(request, "plans/import_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "plans/import_form.html",
+        {"form": form, "assessment_file": assessment},
+        status=status,
+    )
 
 
 def _staged_preview(request: HttpRequest) -> tuple[dict[str, Any], bytes] | None:

@@ -354,3 +354,44 @@ def test_the_preview_costs_the_same_queries_at_36_and_360_indicators(assessor_cl
         counts.append((len(sql) - inserts, inserts))
     assert counts[0][0] == counts[1][0], counts
     assert counts[1][1] <= counts[0][1] + 6, counts
+
+
+# -- A table of scores holding many rounds ----------------------------------------------------
+
+SCORES = (
+    "Country;Year;1.1;1.2;2.1;2.2;Overall\n"
+    "Arcadia;2021;2;1;0;2;63\n"
+    "Arcadia;2024;2;2;1;1;75\n"
+    "Borduria;2024;0;0;1;2;38\n"
+)
+
+
+def test_a_score_table_asks_which_round_and_imports_the_one_chosen(assessor_client):  # type: ignore[no-untyped-def]
+    before = _counts()
+    refused = _upload(assessor_client, SCORES.encode(), "scores.csv")
+    assert refused.status_code == 400
+    assert "3 assessments" in _text(refused)
+    assert _counts() == before
+    untitled = _upload(
+        assessor_client, SCORES.encode(), "scores.csv", subject="Arcadia", year="2024"
+    )
+    assert "does not name its indicator framework" in _text(untitled)
+    assert 'id="id_framework_title"' in untitled.content.decode()
+    preview = _upload(
+        assessor_client,
+        SCORES.encode(),
+        "scores.csv",
+        subject="Arcadia",
+        year="2024",
+        assessing_body="Arcadia Watch",
+        framework_title="Arcadia governance index",
+    )
+    assert preview.status_code == 200, _text(preview)[-1500:]
+    assert "Arcadia" in _text(preview) and "2024" in _text(preview)
+    assert _counts() == before
+    done = assessor_client.post(CONFIRM, {"token": _token(preview), "once": "t-1"})
+    assert done.status_code == 302
+    round = Round.objects.get()
+    assert (round.subject, round.year, round.ratings.count()) == ("Arcadia", 2024, 4)
+    assert round.reported_scores == {"2024": 75}
+    assert round.version.framework.title_en == "Arcadia governance index"

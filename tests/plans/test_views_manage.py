@@ -146,6 +146,7 @@ def test_an_upload_that_cannot_be_read_shows_the_reason_on_the_form(sign_in, cli
         response = client.post("/en/plans/import/", {"file": handle})
     assert response.status_code == 200
     assert b"assessments module" in response.content
+    assert b'href="/en/assessments/import/"' in response.content  # where it does go
 
 
 def test_a_manager_cannot_overwrite_a_plan_they_do_not_manage_by_import(
