@@ -101,7 +101,7 @@ def _read_one(question: Question, data: Mapping[str, Any]) -> tuple[list[Answer]
         return [Answer(question=question, number=int(value))], []
     if question.kind == Question.Kind.MATRIX:
         return _read_matrix(question, data, options)
-    values = _getlist(data, key) if question.kind == Question.Kind.MULTIPLE else [_get(data, key)]
+    values = _getlist(data, key)
     values = [v for v in values if v]
     other_text = _get(data, key + "-other") if question.other else ""
     if other_text and OTHER not in values and question.kind == Question.Kind.MULTIPLE:

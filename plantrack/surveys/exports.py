@@ -31,9 +31,12 @@ SEPARATOR = "; "
 BATCH = 2000
 
 
-def _columns(questions: list[Question]) -> list[tuple[str, Question, Option | None, bool]]:
+Column = tuple[str, Question, Option | None, bool]
+
+
+def _columns(questions: list[Question]) -> list[Column]:
     """(header, question, matrix row, is the "other" column) for every answer column."""
-    columns = []
+    columns: list[Column] = []
     for q in questions:
         head = f"Q{q.position}. {q.text}"
         if q.kind == Question.Kind.MATRIX:
@@ -72,7 +75,7 @@ def response_rows(survey: Survey) -> Iterator[list[Cell]]:
 def _row(
     response: SurveyResponse,
     answers: list[Answer],
-    columns: list[tuple[str, Question, Option | None, bool]],
+    columns: list[Column],
     labels: dict[int, str],
     order: dict[int, tuple[int, int]],
 ) -> list[Cell]:

@@ -141,7 +141,7 @@ def _question_result(
             )
         result.chart = _chart(question, bars)
     elif question.kind == Question.Kind.SCALE:
-        per_value = defaultdict(int)
+        per_value: dict[int, int] = defaultdict(int)
         for (_option, _row, number, _state), n in counts.items():
             if number:
                 per_value[number] += n

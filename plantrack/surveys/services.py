@@ -91,9 +91,13 @@ def survey_create(*, by: Any, **values: Any) -> Survey:
 def survey_update(*, survey: Survey, by: Any, **values: Any) -> Survey:
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     _require_manager(by, survey)
-    if "plan" in values and values["plan"] != survey.plan and values["plan"] is not None:
-        if not has(by, "plans.change_plan", values["plan"]):
-            raise PermissionDenied("Only the plan's managers may add a survey to it.")
+    new_plan = values.get("plan")
+    if (
+        new_plan is not None
+        and new_plan != survey.plan
+        and not has(by, "plans.change_plan", new_plan)
+    ):
+        raise PermissionDenied("Only the plan's managers may add a survey to it.")
     before = _snapshot(survey, SURVEY_FIELDS)
     for name, value in values.items():
         if name in SURVEY_FIELDS:

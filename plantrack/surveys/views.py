@@ -148,7 +148,7 @@ def _with_guard(response: HttpResponse, guard: str, new: bool) -> HttpResponse:
 
 def _answered(request: HttpRequest, survey: Survey, guard: str) -> bool:
     if signed_in(request.user):
-        return SurveyResponse.objects.filter(survey=survey, user=request.user).exists()
+        return SurveyResponse.objects.filter(survey=survey, user_id=request.user.pk).exists()  # type: ignore[misc]
     return bool(guard) and SurveyResponse.objects.filter(survey=survey, guard=guard).exists()
 
 
@@ -236,7 +236,7 @@ def survey_texts(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @public
-def results_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def results_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The aggregated results (counts and shares per option), open to all."""
     survey = get_survey_for_user(request.user, slug)
     results = selectors.survey_results(survey)
