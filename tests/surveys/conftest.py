@@ -33,7 +33,9 @@ def survey(alice, vision) -> Survey:  # type: ignore[no-untyped-def]
 def qs(survey, alice) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     q = SimpleNamespace()
     q.single = add(survey, alice, "single", "Where?", choices("Home", "Work", "Cafe"), other=True)
-    q.multiple = add(survey, alice, "multiple", "Which?", choices("Tax", "Health", "Land"), other=True)
+    q.multiple = add(
+        survey, alice, "multiple", "Which?", choices("Tax", "Health", "Land"), other=True
+    )
     q.scale = add(survey, alice, "scale", "How easy?", required=True)
     q.yes_no = add(survey, alice, "yes_no", "Any trouble?")
     yes = q.yes_no.options.get(position=1)

@@ -52,7 +52,9 @@ def test_a_complete_response_stores_one_answer_per_choice_cell_and_text(survey, 
         ("yes_no", "0", "Choose one of the answers listed."),
     ],
 )
-def test_an_invalid_answer_is_refused_naming_the_question(survey, qs, charlie, english, which, value, message):  # type: ignore[no-untyped-def]
+def test_an_invalid_answer_is_refused_naming_the_question(
+    survey, qs, charlie, english, which, value, message
+):  # type: ignore[no-untyped-def]
     question = getattr(qs, which)
     if which == "single" and isinstance(value, list):
         value = [str(qs.opt["Home"]), str(qs.opt["Work"])]
@@ -85,7 +87,9 @@ def test_optional_questions_may_be_left_empty(survey, qs, charlie):  # type: ign
 def test_a_hidden_question_is_not_required_and_its_answer_not_stored(survey, qs, charlie):  # type: ignore[no-untyped-def]
     no = str(qs.yes_no.options.get(label_en="No").pk)
     # "What trouble?" is required but shown only after "Yes"; with "No" it is hidden.
-    response = submit(survey, full(qs, **{f"q-{qs.yes_no.pk}": no, f"q-{qs.why.pk}": "ignored"}), charlie)
+    response = submit(
+        survey, full(qs, **{f"q-{qs.yes_no.pk}": no, f"q-{qs.why.pk}": "ignored"}), charlie
+    )
     assert not response.answers.filter(question=qs.why).exists()
     assert response.answers.get(question=qs.yes_no).option_id == int(no)
 
@@ -107,9 +111,13 @@ def test_other_text_is_kept_and_needs_words_when_chosen(survey, qs, charlie, eng
     assert texts == {"", "Pensions"}
 
 
-def test_an_option_and_other_text_together_on_a_single_choice_are_refused(survey, qs, charlie, english):  # type: ignore[no-untyped-def]
+def test_an_option_and_other_text_together_on_a_single_choice_are_refused(
+    survey, qs, charlie, english
+):  # type: ignore[no-untyped-def]
     errors = errors_of(survey, full(qs, **{f"q-{qs.single.pk}-other": "Library"}), charlie)
-    assert errors == {f"q-{qs.single.pk}": ["Choose either one of the answers or “other”, not both."]}
+    assert errors == {
+        f"q-{qs.single.pk}": ["Choose either one of the answers or “other”, not both."]
+    }
 
 
 def test_one_response_per_account(survey, qs, charlie, english):  # type: ignore[no-untyped-def]
