@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -24,9 +24,6 @@ urlpatterns = [
     ),
     path("surveys/<slug:slug>/moderation/", views.moderation, name="moderation"),
     path("surveys/<slug:slug>/answers/<int:pk>/", views.answer_moderate, name="moderate"),
-    re_path(
-        r"^surveys/(?P<slug>[-\w]+)/responses\.(?P<fmt>csv|xlsx)$",
-        views.survey_export,
-        name="export",
-    ),
+    path("surveys/<slug:slug>/responses.csv", views.survey_export, {"fmt": "csv"}, "export_csv"),
+    path("surveys/<slug:slug>/responses.xlsx", views.survey_export, {"fmt": "xlsx"}, "export_xlsx"),
 ]

@@ -365,7 +365,6 @@ def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @allowed_if("surveys.manage", per_object=True)
-@require_http_methods(["GET"])
 def moderation(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _managed(request, slug)
     state = request.GET.get("state", "pending")
