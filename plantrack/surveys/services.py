@@ -318,6 +318,8 @@ def response_submit(
     answers, errors = read_answers(questions, data)
     if errors:
         raise ValidationError(errors)
+    if not answers:
+        raise ValidationError(_("Answer at least one question before sending."))
     if user is None:
         _address_take(survey, address)
     try:
