@@ -9,6 +9,7 @@ import random
 from django.db import transaction
 from django.db.models import F
 
+from . import tallies
 from .models import Answer, Option, Question, Survey, SurveyResponse
 
 TEXTS = ("Faster pages", "Хурдан үйлчилгээ", "More services online", "Better mobile access")
@@ -35,6 +36,7 @@ def generate_responses(survey: Survey, count: int, *, seed: int = 7, shown: bool
             Answer.objects.bulk_create(batch)
             batch = []
     Answer.objects.bulk_create(batch)
+    tallies.rebuild(survey)
     Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + count)
     return count
 
@@ -59,3 +61,46 @@ def _answers(
     if q.other and rng.random() < 0.1:
         found.append(Answer(**base, text=rng.choice(TEXTS), text_state=state))
     return found
+
+
+@transaction.atomic
+def sample_survey(slug: str) -> Survey:
+    """An open, anonymous survey with the demo's questions (every kind), written straight
+    into the tables: benchmark and test equipment, like ``generate_responses``."""
+    from .demo import QUESTIONS
+
+    survey = Survey.objects.create(
+        slug=slug, title_en=f"Bench survey {slug}", state=Survey.State.OPEN, anonymous=True
+    )
+    made: list[Question] = []
+    for position, (kind, text_mn, text_en, required, other, options, condition) in enumerate(
+        QUESTIONS, start=1
+    ):
+        when = None
+        if condition is not None:
+            when = made[condition[0]].options.order_by("position")[condition[1]]
+        question = Question.objects.create(
+            survey=survey,
+            position=position,
+            kind=kind,
+            text_mn=text_mn,
+            text_en=text_en,
+            required=required,
+            other=other,
+            condition=when,
+        )
+        if kind == Question.Kind.YES_NO:
+            Option.objects.bulk_create(
+                [
+                    Option(question=question, position=1, label_mn="Тийм", label_en="Yes"),
+                    Option(question=question, position=2, label_mn="Үгүй", label_en="No"),
+                ]
+            )
+        Option.objects.bulk_create(
+            Option(
+                question=question, role=o.role, position=n, label_mn=o.label_mn, label_en=o.label_en
+            )
+            for n, o in enumerate(options, start=1)
+        )
+        made.append(question)
+    return survey

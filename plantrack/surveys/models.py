@@ -250,3 +250,26 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}/{self.question_id}"
+
+
+class Tally(models.Model):
+    """A stored count behind the results page, kept by the submit and moderation services
+    (``tallies.py``), so the page reads a few rows whatever the number of responses.
+
+    ``key`` is ``answered`` (responses that answered the question), ``o<option>`` (a choice),
+    ``o<column>r<row>`` (a matrix cell), ``n<value>`` (a scale value), ``other`` (an "other,
+    please say" answer) or ``t<state>`` (free-text answers by moderation state)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="tallies")
+    key = models.CharField(max_length=40)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="tally_unique"),
+        ]
+        indexes = [models.Index(fields=["survey"], name="tally_survey")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}:{self.key}={self.count}"

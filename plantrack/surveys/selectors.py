@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from plantrack.lib import charts
 
-from .models import Answer, Option, Question, Survey
+from .models import Answer, Option, Question, Survey, Tally
 
 TEXTS_ON_RESULTS = 10  # shown free-text answers per question on the results page
 TEXTS_PER_PAGE = 50
@@ -71,58 +69,42 @@ class Results:
 
 def survey_results(survey: Survey) -> Results:
     """Counts and shares per option, the scale's distribution and mean, matrix tables and
-    the first shown texts: five queries (questions, options, counts, respondents, texts)."""
+    the first shown texts. The counts are the stored tallies (``tallies.py``); queries:
+    questions, options, tallies, and one per question that takes free text."""
     questions = questions_of(survey)
-    counts: dict[int, dict[tuple[Any, ...], int]] = defaultdict(dict)
-    for row in (
-        Answer.objects.filter(survey=survey)
-        .values("question_id", "option_id", "row_id", "number", "text_state")
-        .annotate(n=Count("id"))
-        .order_by()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for question_id, key, n in Tally.objects.filter(survey=survey).values_list(
+        "question_id", "key", "count"
     ):
-        key = (row["option_id"], row["row_id"], row["number"], row["text_state"])
-        counts[row["question_id"]][key] = row["n"]
-    answered = dict(
-        Answer.objects.filter(survey=survey)
-        .values("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-        .values_list("question_id", "n")
-    )
-    texts: dict[int, list[Answer]] = defaultdict(list)
-    for answer in (
-        Answer.objects.filter(survey=survey, text_state=Answer.TextState.SHOWN)
-        .annotate(n=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("pk").asc()))
-        .filter(n__lte=TEXTS_ON_RESULTS)
-        .only("pk", "question_id", "text")
-    ):
-        texts[answer.question_id].append(answer)
-    results = [
-        _question_result(q, counts[q.pk], answered.get(q.pk, 0), texts[q.pk]) for q in questions
-    ]
+        counts[question_id][key] = n
+    results = []
+    for q in questions:
+        texts: list[Answer] = []
+        if q.is_text or q.other:
+            texts = list(
+                Answer.objects.filter(question=q, text_state=Answer.TextState.SHOWN)
+                .order_by("pk")
+                .only("pk", "question_id", "text")[:TEXTS_ON_RESULTS]
+            )
+        results.append(_question_result(q, counts[q.pk], texts))
     return Results(survey=survey, responses=survey.response_count, questions=results)
 
 
 def _question_result(
-    question: Question, counts: dict[tuple[Any, ...], int], answered: int, texts: list[Answer]
+    question: Question, counts: dict[str, int], texts: list[Answer]
 ) -> QuestionResult:
+    answered = counts.get("answered", 0)
     result = QuestionResult(question=question, answered=answered, texts=texts)
-    by_state: dict[str, int] = defaultdict(int)
-    for (_option, _row, _number, state), n in counts.items():
-        if state:
-            by_state[state] += n
-    result.texts_shown = by_state[Answer.TextState.SHOWN]
-    result.texts_hidden = by_state[Answer.TextState.HIDDEN]
-    result.texts_pending = by_state[Answer.TextState.PENDING]
+    result.texts_shown = counts.get("tshown", 0)
+    result.texts_hidden = counts.get("thidden", 0)
+    result.texts_pending = counts.get("tpending", 0)
     options = list(question.options.all())
     if question.kind in Question.CHOICE_KINDS:
-        per_option: dict[int | None, int] = defaultdict(int)
-        for (option_id, _row, _number, _state), n in counts.items():
-            per_option[option_id] += n
         result.options = [
-            OptionResult(o, per_option[o.pk], percent(per_option[o.pk], answered)) for o in options
+            OptionResult(o, counts.get(f"o{o.pk}", 0), percent(counts.get(f"o{o.pk}", 0), answered))
+            for o in options
         ]
-        result.other = per_option[None] if question.other else 0
+        result.other = counts.get("other", 0) if question.other else 0
         bars = [
             charts.Bar(
                 label=r.option.label,
@@ -141,15 +123,11 @@ def _question_result(
             )
         result.chart = _chart(question, bars)
     elif question.kind == Question.Kind.SCALE:
-        per_value: dict[int, int] = defaultdict(int)
-        for (_option, _row, number, _state), n in counts.items():
-            if number:
-                per_value[number] += n
+        per_value = {v: counts.get(f"n{v}", 0) for v in range(1, 6)}
         total = sum(per_value.values())
         result.scale = [(v, per_value[v], percent(per_value[v], total)) for v in range(1, 6)]
         if total:
-            mean = sum(v * n for v, n in per_value.items()) / total
-            result.mean = f"{mean:.2f}"
+            result.mean = f"{sum(v * n for v, n in per_value.items()) / total:.2f}"
         bars = [
             charts.Bar(label=str(v), value=100 * n / total if total else 0, text=f"{n} ({s})")
             for v, n, s in result.scale
@@ -159,15 +137,9 @@ def _question_result(
         columns = [o for o in options if o.role == Option.Role.COLUMN]
         result.matrix_columns = columns
         for row in (o for o in options if o.role == Option.Role.ROW):
-            cells = {
-                option_id: n
-                for (option_id, row_id, _n, _s), n in counts.items()
-                if row_id == row.pk
-            }
-            total = sum(cells.values())
-            result.matrix_rows.append(
-                (row, [(cells.get(c.pk, 0), percent(cells.get(c.pk, 0), total)) for c in columns])
-            )
+            cells = [counts.get(f"o{c.pk}r{row.pk}", 0) for c in columns]
+            total = sum(cells)
+            result.matrix_rows.append((row, [(n, percent(n, total)) for n in cells]))
     return result
 
 

@@ -12,6 +12,7 @@ required flag, condition, "other" or option list changed.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from plantrack.accounts.permissions import is_site_admin
 from plantrack.history.services import Action, diff, record
 from plantrack.lib.rules import has, signed_in
 
+from . import tallies
 from .checks import read_answers
 from .models import Answer, Option, Question, Survey, SurveyResponse
 
@@ -332,6 +334,7 @@ def response_submit(
     for answer in answers:
         answer.survey, answer.response = survey, response
     Answer.objects.bulk_create(answers)
+    tallies.count_response(survey, answers)
     Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
     record(
         response,
@@ -348,8 +351,9 @@ def response_submit(
 @transaction.atomic
 def answer_moderate(*, answer: Answer, by: Any, shown: bool, reason: str = "") -> Answer:
     """Show a free-text answer on the results page, or hide it with a reason."""
+    survey = Survey.objects.select_for_update().get(pk=answer.survey_id)
+    _require_manager(by, survey)
     answer = Answer.objects.select_for_update().select_related("survey").get(pk=answer.pk)
-    _require_manager(by, answer.survey)
     if answer.text_state == Answer.TextState.NONE:
         raise ValidationError(_("Only free-text answers are moderated."))
     reason = reason.strip()
@@ -360,6 +364,10 @@ def answer_moderate(*, answer: Answer, by: Any, shown: bool, reason: str = "") -
     answer.moderation_reason = "" if shown else reason[:300]
     answer.moderated_by, answer.moderated_at = by, timezone.now()
     answer.save(update_fields=["text_state", "moderation_reason", "moderated_by", "moderated_at"])
+    if before != answer.text_state:
+        moved = Counter({(answer.question_id, f"t{before}"): -1})
+        moved[answer.question_id, f"t{answer.text_state}"] += 1
+        tallies.add(survey, moved)
     record(
         answer,
         Action.CHANGED,

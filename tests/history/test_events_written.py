@@ -24,8 +24,8 @@ from plantrack.plans.importers.detect import parse_bytes
 from plantrack.plans.models import Item, Responsibility
 from plantrack.progress import periods as progress_periods
 from plantrack.progress import services as progress_services
-from plantrack.surveys import services as survey_services
 from plantrack.progress.models import ProgressUpdate
+from plantrack.surveys import services as survey_services
 
 CSV = """# title: Cyber plan
 # short_name: cyber-plan

@@ -10,7 +10,7 @@ from plantrack.surveys import services
 from plantrack.surveys.models import Answer
 
 from ..history.test_events_written import new_events
-from .conftest import add, choices, full
+from .conftest import add, choices
 
 
 def test_every_survey_write_appends_one_event(alice, vision, charlie):  # type: ignore[no-untyped-def]

@@ -146,3 +146,22 @@ def test_page_queries_do_not_grow_with_responses(survey, qs, client, path):  # t
     assert few == many
     if path == "results/":
         assert many <= 12
+
+
+def test_the_stored_tallies_equal_a_count_from_the_answers(survey, qs, three, alice):  # type: ignore[no-untyped-def]
+    from plantrack.surveys import tallies
+    from plantrack.surveys.models import Tally
+
+    services.answer_moderate(answer=Answer.objects.get(text="Library"), by=alice, shown=True)
+    services.answer_moderate(
+        answer=Answer.objects.get(text="Slow pages"), by=alice, shown=False, reason="abuse"
+    )
+
+    def stored():  # type: ignore[no-untyped-def]
+        rows = Tally.objects.filter(survey=survey).exclude(count=0)
+        return sorted(rows.values_list("question_id", "key", "count"))
+
+    kept = stored()
+    tallies.rebuild(survey)
+    assert stored() == kept
+    assert (qs.single.pk, "other", 1) in kept and (qs.single.pk, "tshown", 1) in kept
