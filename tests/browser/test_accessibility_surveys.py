@@ -95,7 +95,12 @@ def test_a_keyboard_user_fills_the_survey_and_sends_it(page: Any) -> None:
     page.keyboard.press("ArrowRight")
     # Q4 (yes/no): "No" (so Q5, shown only after "Yes", is skipped).
     tab_until(page, f"{form} fieldset:nth-of-type(4) input[type=radio]", "Q4's answers")
-    page.keyboard.press("ArrowDown")
+    q5 = page.locator(f"{form} fieldset:nth-of-type(5)")
+    assert q5.is_hidden()  # shown only after "Yes" (the script hides it until then)
+    page.keyboard.press("Space")  # "Yes"
+    assert q5.is_visible()
+    page.keyboard.press("ArrowDown")  # "No"
+    assert q5.is_hidden()
     tab_until(page, f"{form} button[type=submit]", "the send button")
     assert_focus_visible(page, "The send button")
     with page.expect_navigation():
