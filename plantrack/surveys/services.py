@@ -265,7 +265,13 @@ def question_delete(*, question: Question, by: Any) -> None:
     if SurveyResponse.objects.filter(survey=survey).exists():
         raise ValidationError(_("The survey has responses: questions can no longer be removed."))
     record(question, Action.REMOVED, by=by, plan_id=survey.plan_id)
+    position = question.position
     question.delete()
+    # The later questions move up one by one, so the numbers stay 1, 2, 3 … (each into the
+    # place just freed: the unique position holds at every step).
+    for later in survey.questions.filter(position__gt=position).order_by("position"):
+        later.position -= 1
+        later.save(update_fields=["position"])
 
 
 def _address_take(survey: Survey, address: str) -> None:

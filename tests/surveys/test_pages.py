@@ -224,3 +224,11 @@ def test_lists_show_open_surveys_not_drafts(survey, qs, alice, vision, client, e
         page = client.get(url).content.decode()
         assert "Digital needs" in page and "Hidden draft" not in page
     assert re.search(r"1 response|0 responses", client.get("/en/surveys/").content.decode())
+
+
+def test_removing_a_question_renumbers_the_later_ones(survey, alice):  # type: ignore[no-untyped-def]
+    from .conftest import add
+
+    first, second, third = (add(survey, alice, "short_text", f"Q{n}?") for n in range(3))
+    services.question_delete(question=second, by=alice)
+    assert list(survey.questions.values_list("pk", "position")) == [(first.pk, 1), (third.pk, 2)]
