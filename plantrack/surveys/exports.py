@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -102,3 +103,32 @@ def _row(
             picked = sorted((a.option_id for a in found if a.option_id), key=order.__getitem__)
             cells.append(safe_cell(SEPARATOR.join(labels[pk] for pk in picked)))
     return cells
+
+
+def person_answers(user: Any) -> list[dict[str, object]]:
+    """A person's own responses and answers, for their "download my data" file."""
+    responses = SurveyResponse.objects.filter(user=user).select_related("survey").order_by("pk")
+    answers = (
+        Answer.objects.filter(response__user=user)
+        .select_related("question", "option", "row")
+        .order_by("pk")
+    )
+    by_response: dict[int, list[dict[str, object]]] = defaultdict(list)
+    for a in answers:
+        by_response[a.response_id].append(
+            {
+                "question": a.question.text,
+                "option": a.option.label if a.option else None,
+                "row": a.row.label if a.row else None,
+                "number": a.number,
+                "text": a.text or None,
+            }
+        )
+    return [
+        {
+            "survey": r.survey.slug,
+            "sent": r.created_at.isoformat(),
+            "answers": by_response[r.pk],
+        }
+        for r in responses
+    ]

@@ -82,3 +82,14 @@ def test_anyone_downloads_the_aggregated_results(survey, qs, charlie, client, en
     response = client.get(f"/en/surveys/{survey.slug}/results.csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Q1. Where?,Home,1,100 %" in text
+
+
+def test_a_persons_data_download_holds_their_survey_answers(survey, qs, charlie):  # type: ignore[no-untyped-def]
+    from plantrack.accounts.services import account_export
+
+    services.response_submit(survey=survey, by=charlie, data=full(qs))
+    [response] = account_export(user=charlie)["survey_responses"]
+    assert response["survey"] == survey.slug
+    texts = [a["text"] for a in response["answers"] if a["text"]]
+    assert texts == ["Slow pages", "Darkhan"]
+    assert len(response["answers"]) == 9
