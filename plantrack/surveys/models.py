@@ -63,6 +63,7 @@ class Survey(models.Model):
                 | Q(opens_at__isnull=True)
                 | Q(closes_at__gt=models.F("opens_at")),
                 name="survey_closes_after_it_opens",
+                violation_error_message=_("The survey must close after it opens."),
             )
         ]
 

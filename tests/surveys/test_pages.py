@@ -232,3 +232,22 @@ def test_removing_a_question_renumbers_the_later_ones(survey, alice):  # type: i
     first, second, third = (add(survey, alice, "short_text", f"Q{n}?") for n in range(3))
     services.question_delete(question=second, by=alice)
     assert list(survey.questions.values_list("pk", "position")) == [(first.pk, 1), (third.pk, 2)]
+
+
+def test_a_survey_closing_before_it_opens_is_refused_with_a_message(
+    survey, alice, client, sign_in, english
+):  # type: ignore[no-untyped-def]
+    sign_in(client, alice)
+    data = {
+        "plan": survey.plan_id,
+        "slug": survey.slug,
+        "title_en": "Digital needs",
+        "opens_at": "2026-05-02T10:00",
+        "closes_at": "2026-05-01T10:00",
+    }
+    response = client.post(f"/en/surveys/{survey.slug}/manage/", data)
+    assert "The survey must close after it opens." in response.content.decode()
+    assert Survey.objects.get(pk=survey.pk).opens_at is None
+    data["closes_at"] = "2026-06-01T10:00"
+    assert client.post(f"/en/surveys/{survey.slug}/manage/", data).status_code == 302
+    assert Survey.objects.get(pk=survey.pk).closes_at.month == 6
