@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "plantrack.history",
     "plantrack.notices",
     "plantrack.ops",
+    "plantrack.surveys",
 ]
 
 MIDDLEWARE = [
@@ -357,3 +358,7 @@ CACHES = {
 PLANTRACK_MAIL_LIMIT_PER_ADDRESS = int(env("PLANTRACK_MAIL_LIMIT_PER_ADDRESS", "5"))
 PLANTRACK_MAIL_LIMIT_PER_IP = int(env("PLANTRACK_MAIL_LIMIT_PER_IP", "20"))
 PLANTRACK_MAIL_LIMIT_WINDOW = int(env("PLANTRACK_MAIL_LIMIT_WINDOW_SECONDS", "3600"))
+# Surveys that allow anonymous answers take at most this many from one network (IP)
+# address per window, per survey (plantrack/surveys/services.py).
+PLANTRACK_SURVEY_ANONYMOUS_LIMIT = int(env("PLANTRACK_SURVEY_ANONYMOUS_LIMIT", "20"))
+PLANTRACK_SURVEY_ANONYMOUS_WINDOW = int(env("PLANTRACK_SURVEY_ANONYMOUS_WINDOW_SECONDS", "3600"))

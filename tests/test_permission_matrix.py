@@ -239,6 +239,24 @@ def _build_world() -> SimpleNamespace:
             reason=f"private-note-{upd.pk}",
         )
 
+    # Issue 13: an open survey on each plan, with a written answer waiting for moderation.
+    from plantrack.surveys import services as survey_services
+
+    w.survey, w.survey_question, w.survey_answer = {}, {}, {}
+    for key, plan, manager in (("a", w.plan_a, p["plan_manager"]), ("b", w.plan_b, others["bea"])):
+        survey = survey_services.survey_create(
+            by=manager, plan=plan, slug=f"survey-{key}", title_en=f"Survey {key}"
+        )
+        question = survey_services.question_save(
+            survey=survey, by=manager, values={"kind": "short_text", "text_en": "Why?"}
+        )
+        survey_services.survey_set_state(survey=survey, by=manager, state="open")
+        response = survey_services.response_submit(
+            survey=survey, by=others["nina"], data={f"q-{question.pk}": f"Answer {key}"}
+        )
+        w.survey[key], w.survey_question[key] = survey, question
+        w.survey_answer[key] = response.answers.get()
+
     # Every account has a confirmed second factor (so "setup when a device exists" applies).
     for user in [*p.values(), *others.values()]:
         TOTPDevice.objects.create(user=user, name="test", confirmed=True)
@@ -1232,7 +1250,83 @@ def indicator_action(verb: str, target: str) -> Action:
     return Action(f"indicator {verb}", target, allowed, run, probe, soft_refusal=soft)
 
 
+def survey_action(verb: str, target: str) -> Action:
+    """Issue 13: a survey is its plan's managers' to create, edit, open and close, word,
+    moderate and export; anyone with an account answers it. "mixed" posts another survey's
+    question or answer under the persona's own survey: nobody may."""
+    url_key = "b" if target == "other" else "a"
+    obj = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        survey = w.survey[url_key]
+        base = f"/en/surveys/{survey.slug}"
+        if verb == "create":
+            plan = getattr(w, f"plan_{obj}")
+            data = {"plan": plan.pk, "slug": f"new-{r}", "title_en": "Matrix"}
+            return _post(c, "/en/surveys/new/", data)
+        if verb == "edit":
+            return _post(c, f"{base}/manage/", {"slug": survey.slug, "title_en": "Matrix"})
+        if verb == "close":
+            return _post(c, f"{base}/state/", {"state": "closed"})
+        if verb == "word":
+            question = w.survey_question[obj]
+            data = {"kind": "short_text", "text_en": "Matrix?"}
+            return _post(c, f"{base}/questions/{question.pk}/", data)
+        if verb == "moderate":
+            answer = w.survey_answer[obj]
+            return _post(c, f"{base}/answers/{answer.pk}/", {"decision": "shown"})
+        if verb == "answer":
+            question = w.survey_question[obj]
+            data = {f"q-{question.pk}": "Matrix", "once": secrets.token_hex(8)}
+            return _post(c, f"{base}/", data)
+        return c.get(f"{base}/responses.csv")
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.surveys.models import Answer, Survey, SurveyResponse
+
+        survey = w.survey[obj]
+        if verb == "create":
+            return Survey.objects.filter(plan=getattr(w, f"plan_{obj}")).count()
+        if verb in ("edit", "close"):
+            return tuple(Survey.objects.filter(pk=survey.pk).values_list("title_en", "state"))
+        if verb == "word":
+            return _question_text(w.survey_question[obj].pk)
+        if verb == "moderate":
+            return Answer.objects.get(pk=w.survey_answer[obj].pk).text_state
+        return SurveyResponse.objects.count()  # on any survey
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        if response.status_code != 200:
+            return False
+        return b"Answer " in b"".join(response.streaming_content)
+
+    if verb == "answer":
+        allowed = {"own": SIGNED_IN, "other": SIGNED_IN, "mixed": NOBODY}[target]
+        # A visitor is shown the form again, told to sign in; another survey's question is
+        # ignored (no answer stored: an empty response to an optional question is refused).
+        return Action(f"survey {verb}", target, frozenset(allowed), run, probe, soft_refusal=True)
+    if verb == "export":
+        allowed = {"own": MANAGERS, "other": only("site_admin")}[target]
+        return Action(f"survey {verb}", target, allowed, run, shown=shown, method="get")
+    allowed = {"own": MANAGERS, "other": only("site_admin"), "mixed": NOBODY}[target]
+    # A plan the persona does not manage is not offered by the form: shown again with an error.
+    soft = verb == "create"
+    return Action(f"survey {verb}", target, allowed, run, probe, soft_refusal=soft)
+
+
+def _question_text(pk: int) -> str:
+    from plantrack.surveys.models import Question
+
+    return Question.objects.get(pk=pk).text_en
+
+
 ACTIONS: list[Action] = [
+    *[
+        survey_action(verb, target)
+        for verb in ("create", "edit", "close", "word", "moderate", "answer", "export")
+        for target in ("own", "other", "mixed")
+        if target != "mixed" or verb in ("word", "moderate", "answer")
+    ],
     *[
         indicator_action(verb, target)
         for verb in ("add", "edit", "targets", "retire", "set up")

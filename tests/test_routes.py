@@ -121,6 +121,8 @@ def _fill(route: str, w: SimpleNamespace) -> tuple[str, object]:
             values["pk"] = w.membership.pk
     elif "assessments/" in route:
         values = {"slug": w.framework.slug, "pk": w.round.pk}
+    elif "surveys/" in route:
+        values = {"slug": w.survey.slug, "pk": w.question.pk}
     else:
         values = {}
     missing = [name for name in _PARAM.findall(route) if name not in values]
@@ -147,6 +149,8 @@ def _rule_object(rule_name: str, w: SimpleNamespace) -> object:
         return w.framework
     if app == "assessments":
         return w.round
+    if app == "surveys":
+        return w.survey
     raise AssertionError(f"teach this test which object the rule {rule_name!r} is about")
 
 
@@ -202,7 +206,17 @@ def someone_elses(db, dice) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     round = assessment_import(
         parsed=sample_assessment(official=False), by=ivy, assessing_organisation=watch
     ).round
+    # An open survey on the DICE roadmap, Bea's.
+    from plantrack.surveys import services as survey_services
+
+    survey = survey_services.survey_create(by=bea, plan=dice, slug="bea-survey", title_en="Bea")
+    question = survey_services.question_save(
+        survey=survey, by=bea, values={"kind": "short_text", "text_en": "Why?"}
+    )
+    survey_services.survey_set_state(survey=survey, by=bea, state="open")
     return SimpleNamespace(
+        survey=survey,
+        question=question,
         framework=round.version.framework,  # type: ignore[union-attr]
         round=round,
         plan=dice,

@@ -213,6 +213,7 @@ def account_delete(*, user: User) -> None:
 def account_export(*, user: User) -> dict[str, Any]:
     """Everything Plantrack stores about a person, for the "download my data" page."""
     from plantrack.progress.models import ProgressUpdate
+    from plantrack.surveys.exports import person_answers
 
     memberships = user.memberships.select_related("organisation").order_by("created_at")
     updates = ProgressUpdate.objects.filter(author=user).select_related("item", "item__plan")
@@ -262,6 +263,7 @@ def account_export(*, user: User) -> dict[str, Any]:
             }
             for u in updates
         ],
+        "survey_responses": person_answers(user),
     }
 
 

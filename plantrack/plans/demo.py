@@ -10,7 +10,7 @@ import base64
 import hashlib
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -252,3 +252,10 @@ def build_assessments() -> DemoRounds:
     framework = read_assessment(SEED_DIR / principles, name=principles)
     agency = organisation_get_or_create(name="National Police Agency", acronym="NPA")
     return assessments_demo(official=official, self_assessment=framework, agency=agency)
+
+
+def build_survey() -> Any:
+    """The citizens' digital needs survey on the DICE roadmap (issue 13)."""
+    from plantrack.surveys.demo import survey_demo
+
+    return survey_demo(by=User.objects.get(email="manager@plantrack.local"))

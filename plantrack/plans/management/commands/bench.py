@@ -55,7 +55,7 @@ TARGET_LOCK_S = 2.0
 TARGET_VERIFY_S = 30.0  # ``plantrack history verify`` over a million events
 HISTORY_BATCH = 10_000
 _WRITES = ("insert", "update", "delete", "replace")
-PARTS = ("imports", "pages", "history", "progress")
+PARTS = ("imports", "pages", "history", "progress", "surveys")
 TARGET_DASHBOARD_MS = 100.0  # a dashboard page's p95, with a million approved measurements
 
 
@@ -230,7 +230,13 @@ class Command(BaseCommand):
             "--only",
             choices=PARTS,
             action="append",
-            help="run only these tables (repeatable): imports, pages, history, progress",
+            help="run only these tables (repeatable): imports, pages, history, progress, surveys",
+        )
+        parser.add_argument(
+            "--responses",
+            type=int,
+            default=10_000,
+            help="survey responses generated for the survey table (compared with 100)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -258,6 +264,10 @@ class Command(BaseCommand):
             self._print_progress(
                 options["measurements"], max(2, options["progress_scale"]), options["runs"]
             )
+        if "surveys" in parts:
+            from plantrack.surveys.bench import print_survey_pages
+
+            print_survey_pages(self, options["runs"], options["responses"])
 
     # -- imports ------------------------------------------------------------------------
 

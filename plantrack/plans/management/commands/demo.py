@@ -11,6 +11,7 @@ from plantrack.plans.demo import (
     build_assessments,
     build_demo,
     build_living_plans,
+    build_survey,
     demo_totp_secret,
 )
 
@@ -72,6 +73,12 @@ class Command(BaseCommand):
                 "own": rounds.self_assessment,
             }
         )
+        survey = build_survey()
+        if survey is not None:
+            self.stdout.write(
+                _("  survey: %(title)s, %(count)s responses")
+                % {"title": survey.survey.title, "count": survey.responses}
+            )
         self._sign_history()
         self.stdout.write(_("Demo sign-in (change these before any real use):"))
         for account in accounts:
