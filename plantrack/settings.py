@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "plantrack.plans",
     "plantrack.progress",
     "plantrack.assessments",
+    "plantrack.participation",
     "plantrack.history",
     "plantrack.notices",
     "plantrack.ops",
