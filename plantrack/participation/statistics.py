@@ -1,8 +1,8 @@
 """Public response statistics: per consultation, per plan and per responding body.
 
 What counts (the same rule as ``consultation_mark_answered``'s): an input that waits for an
-official answer is a comment or a proposal (replies are conversation, not submissions) that
-no moderator has hidden.
+official answer is a comment or a proposal (replies are conversation, not submissions); a
+hidden one too, as it is answered like any other.
 
 - received: those inputs;
 - answered: with a *published* response;
@@ -38,7 +38,7 @@ STATUS = Response.Status
 
 def answerable_inputs() -> QuerySet[Input]:
     """The inputs that wait for an official answer (see the module's docstring)."""
-    return Input.objects.filter(hidden_at__isnull=True).exclude(kind=Input.Kind.REPLY)
+    return Input.objects.exclude(kind=Input.Kind.REPLY)
 
 
 @dataclass

@@ -31,7 +31,8 @@ def world(vision, dice, police):  # type: ignore[no-untyped-def]
     i5 = w.add_input(c1, ann, created="2026-01-25")
     w.add_input(c1, ben, created="2026-01-25")  # i6: no response at all
     w.add_input(c1, ben, kind=Input.Kind.REPLY, parent=i1)  # a reply: not counted
-    w.add_input(c1, ann, hidden_at=w.at("2026-01-26"), hidden_reason="spam")  # hidden: not counted
+    # i7: hidden by a moderator; it still waits for its answer like any other.
+    w.add_input(c1, ann, created="2026-01-26", hidden_at=w.at("2026-01-26"), hidden_reason="spam")
     w.add_input(c2, ann, created="2026-01-12")  # unanswered on DICE
     w.answer([i1], S.ACCEPTED, published="2026-02-10")  # 31 days
     w.answer([i2], S.PARTLY_ACCEPTED, published="2026-02-10")  # 26 days
@@ -45,11 +46,11 @@ def test_a_consultation_counts_received_answered_shares_and_median(world, django
     c1, _ = world
     with django_assert_num_queries(2):
         stats = consultation_stats(consultation=c1, now=w.at("2026-03-01"))
-    # Received: i1..i6 (the reply and the hidden input do not count) = 6.
-    assert stats.received == 6
-    # Answered: i1..i4 have published responses; i5's is a draft, i6 has none = 4.
+    # Received: i1..i7 (the reply does not count; the hidden i7 does) = 7.
+    assert stats.received == 7
+    # Answered: i1..i4 have published responses; i5's is a draft, i6 and i7 have none = 4.
     assert stats.answered == 4
-    assert stats.waiting == 2
+    assert stats.waiting == 3
     # Shares of the 4 answered: 1 accepted, 1 partly, 1 not accepted → 25 % each.
     assert (stats.accepted, stats.partly_accepted, stats.not_accepted) == (1, 1, 1)
     assert (stats.share_accepted, stats.share_partly, stats.share_not_accepted) == (25, 25, 25)
@@ -63,8 +64,8 @@ def test_waiting_inputs_are_overdue_only_after_the_promised_date(world):
     c1, _ = world
     # On 1 March itself (the promised date) nothing is overdue yet.
     assert consultation_stats(consultation=c1, now=w.at("2026-03-01", 23)).overdue == 0
-    # On 2 March the two inputs without a published response (i5, i6) are overdue.
-    assert consultation_stats(consultation=c1, now=w.at("2026-03-02", 0)).overdue == 2
+    # On 2 March the three inputs without a published response (i5, i6, i7) are overdue.
+    assert consultation_stats(consultation=c1, now=w.at("2026-03-02", 0)).overdue == 3
 
 
 def test_an_answer_published_later_takes_an_input_out_of_the_overdue_count(world):
@@ -72,8 +73,8 @@ def test_an_answer_published_later_takes_an_input_out_of_the_overdue_count(world
     waiting = Input.objects.get(consultation=c1, response__published_at__isnull=True, response__isnull=False)
     Response.objects.filter(pk=waiting.response_id).update(published_at=w.at("2026-03-05"))
     stats = consultation_stats(consultation=c1, now=w.at("2026-03-06"))
-    # i5 answered on 5 March, 39 days after 25 January: answered 5, overdue 1 (i6).
-    assert (stats.answered, stats.overdue) == (5, 1)
+    # i5 answered on 5 March, 39 days after 25 January: answered 5, overdue 2 (i6, i7).
+    assert (stats.answered, stats.overdue) == (5, 2)
     assert sorted(stats.days) == [22, 26, 31, 31, 39]
     assert stats.median_days == 31
     # 2 accepted of 5 answered = 40 %.
@@ -93,13 +94,13 @@ def test_per_plan_and_per_consultation_rows(world, vision, dice, django_assert_n
     with django_assert_num_queries(3):
         plans = per_plan(plans=vision.__class__.objects.all(), now=now)
     by_plan = {row.key: row for row in plans}
-    # Vision: c1's 6 received, 4 answered, 2 overdue. DICE: c2's 1 received, overdue since 15 Feb.
-    assert (by_plan[vision.pk].received, by_plan[vision.pk].answered, by_plan[vision.pk].overdue) == (6, 4, 2)
+    # Vision: c1's 7 received, 4 answered, 3 overdue. DICE: c2's 1 received, overdue since 15 Feb.
+    assert (by_plan[vision.pk].received, by_plan[vision.pk].answered, by_plan[vision.pk].overdue) == (7, 4, 3)
     assert (by_plan[dice.pk].received, by_plan[dice.pk].answered, by_plan[dice.pk].overdue) == (1, 0, 1)
     assert plan_stats(plan=dice, now=now).overdue == 1
     with django_assert_num_queries(3):
         rows = per_consultation(consultations=Consultation.objects.order_by("slug"), now=now)
-    assert [(r.label, r.received) for r in rows] == [("Зөвлөлдөх c1", 6), ("Зөвлөлдөх c2", 1)]
+    assert [(r.label, r.received) for r in rows] == [("Зөвлөлдөх c1", 7), ("Зөвлөлдөх c2", 1)]
 
 
 def test_per_responding_body(world, police, django_assert_num_queries):
@@ -124,4 +125,4 @@ def test_the_query_count_does_not_grow_with_the_inputs(world, django_assert_num_
     )
     with django_assert_num_queries(2):
         stats = consultation_stats(consultation=c1, now=w.at("2026-03-02"))
-    assert stats.received == 206
+    assert stats.received == 207
