@@ -23,12 +23,11 @@ from plantrack.accounts.models import User
 from plantrack.accounts.permissions import MODERATORS, PLAN_MANAGERS, in_group, is_site_admin
 from plantrack.history.models import Action
 from plantrack.history.services import record
-from plantrack.lib.ratelimit import Limit, rate_take
 from plantrack.lib.rules import has, rule, signed_in
 
 from .models import Block, Consultation, Flag, Input, ModerationAction
+from .services import rate_take
 
-FLAG_LIMIT = Limit(per_account=20, per_address=40, window=60 * 60)
 REASON_LENGTH = 300
 
 
@@ -103,7 +102,8 @@ def flag_create(
         raise ValidationError(_("A moderator has already removed this input."))
     if Flag.objects.filter(input=input, user=by, resolved_at__isnull=True).exists():
         raise ValidationError(_("You have already flagged this input; a moderator will look at it."))
-    rate_take(action="participation.flag", limit=FLAG_LIMIT, user_id=by.pk, address=address)
+    # The caps are settings.PLANTRACK_RATE_LIMITS["participation.flag"].
+    rate_take("flag", user=by, ip=address)
     flag = Flag(input=input, user=by, reason=reason, text=text)
     flag.full_clean()
     flag.save()

@@ -3,6 +3,8 @@ effect in the database, as each role."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +14,6 @@ from plantrack.history.models import Event
 from plantrack.lib.ratelimit import RateLimited
 from plantrack.participation.models import Block, Flag, Input, ModerationAction
 from plantrack.participation.moderation import (
-    FLAG_LIMIT,
     flag_create,
     flags_dismiss,
     input_hide,
@@ -25,6 +26,16 @@ from plantrack.participation.moderation import (
 )
 
 from . import e_world as w
+
+
+FLAG_LIMIT = SimpleNamespace(per_account=3, per_address=5)
+
+
+@pytest.fixture(autouse=True)
+def _small_limits(settings):  # type: ignore[no-untyped-def]
+    settings.PLANTRACK_RATE_LIMITS = {
+        "participation.flag": {"per_account": 3, "per_address": 5, "window": 3600}
+    }
 
 
 @pytest.fixture
