@@ -9,3 +9,4 @@ class ParticipationConfig(AppConfig):
         # Register this app's permission rules with plantrack.lib.rules and the response
         # notices' texts with plantrack.notices.
         from . import notify, permissions  # noqa: F401
+        from . import follows, moderation  # noqa: F401  (h-e: rules and notice kinds)

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import urls_extra, views
 
 app_name = "participation"
 
 urlpatterns = [
+    *urls_extra.urlpatterns,  # h-e's pages; first, so their fixed words are no slugs
     path("consultations/", views.consultation_list, name="list"),
     path("consultations/new/", views.consultation_new, name="new"),
     path("consultations/<slug:slug>/", views.consultation_detail, name="consultation"),
