@@ -240,7 +240,7 @@ def paragraph_detail(request: HttpRequest, slug: str, anchor: str) -> HttpRespon
     )
 
 
-@allowed_if("participation.take_part", per_object=True)
+@allowed_if("participation.take_part")
 @require_http_methods(["GET", "POST"])
 def input_new(request: HttpRequest, slug: str) -> HttpResponse:
     """A comment on the whole draft, or a proposal."""
@@ -301,7 +301,7 @@ def input_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@allowed_if("participation.take_part", per_object=True)
+@allowed_if("participation.take_part")
 @require_POST
 def input_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = get_consultation_for_user(request.user, slug)
@@ -337,7 +337,7 @@ def input_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(parent.get_absolute_url() + "#replies")
 
 
-@allowed_if("participation.take_part", per_object=True)
+@allowed_if("participation.take_part")
 @require_POST
 def input_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = get_consultation_for_user(request.user, slug)
@@ -357,7 +357,7 @@ def input_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(found.get_absolute_url())
 
 
-@allowed_if("participation.take_part", per_object=True)
+@allowed_if("participation.take_part")
 @require_POST
 def input_cosign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = get_consultation_for_user(request.user, slug)
