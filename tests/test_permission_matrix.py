@@ -245,6 +245,7 @@ def _build_world() -> SimpleNamespace:
     # Issue 13: consultations on each plan — open ones with a draft and an input by each
     # persona, closed ones with an input to answer, closed empty ones to mark answered.
     _participation_world(w)
+    _moderation_world(w)  # h-e: flags, hidden inputs, a block
     return w
 
 
@@ -1447,8 +1448,151 @@ PARTICIPATION_ACTIONS = [
 ]
 
 
+# -- Participation: moderation, follows (issue 13, h-e) -------------------------------------
+
+
+def _moderation_world(w: SimpleNamespace) -> None:
+    """On each plan's open consultation: a flagged input and a hidden one; Pat is blocked."""
+    from plantrack.participation.models import Block, Flag, Input
+
+    w.flagged, w.hidden = {}, {}
+    for p in ("a", "b"):
+        w.flagged[p] = Input.objects.create(consultation=w.cons[p], author=w.other["felix"], body="F")
+        Flag.objects.create(input=w.flagged[p], user=w.other["rita"], reason="spam")
+        w.hidden[p] = Input.objects.create(
+            consultation=w.cons[p],
+            author=w.other["felix"],
+            body="H",
+            hidden_at=timezone.now(),
+            hidden_reason="personal data",
+        )
+    Block.objects.create(user=w.other["pat"], reason="abuse")
+
+
+MODERATORS_OF_A = only("plan_manager", "moderator", "site_admin")
+SITE_MODERATORS = only("moderator", "site_admin")
+
+
+def _input_url(w: SimpleNamespace, cons: str, found: Any, action: str) -> str:
+    return f"/en/consultations/{w.cons[cons].slug}/inputs/{found.pk}/{action}/"
+
+
+def participation_flag(target: str) -> Action:
+    """Flag: anyone signed in; "other" names plan b's input under plan a's consultation."""
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        found = w.other_input["a" if target == "own" else "b"]
+        return _post(c, _input_url(w, "a", found, "flag"), {"reason": "spam"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Flag
+
+        return Flag.objects.filter(input__in=w.other_input.values()).count()
+
+    return Action("participation flag", target, SIGNED_IN if target == "own" else NOBODY, run, probe)
+
+
+def participation_hide(target: str, *, restore: bool = False) -> Action:
+    """Hide (or restore) an input: the consultation's plan managers, moderators, site
+    administrators; "mixed" names plan b's input under plan a's consultation."""
+    where = {"own": ("a", "a"), "other": ("b", "b"), "mixed": ("a", "b")}[target]
+    inputs = "hidden" if restore else "flagged"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        found = getattr(w, inputs)[where[1]]
+        url = _input_url(w, where[0], found, "restore" if restore else "hide")
+        return _post(c, url, {"reason": "matrix reason"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Input
+
+        return _row(Input, getattr(w, inputs)[where[1]].pk, "hidden_at", "hidden_reason")
+
+    allowed = {"own": MODERATORS_OF_A, "other": SITE_MODERATORS, "mixed": NOBODY}[target]
+    name = "participation restore" if restore else "participation hide"
+    return Action(name, target, allowed, run, probe)
+
+
+def participation_flags_close(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return _post(c, _input_url(w, key, w.flagged[key], "flags/close"))
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Flag
+
+        return Flag.objects.filter(input=w.flagged[key], resolved_at__isnull=True).count()
+
+    allowed = MODERATORS_OF_A if target == "own" else SITE_MODERATORS
+    return Action("participation flags close", target, allowed, run, probe)
+
+
+def participation_block(unblock: bool = False) -> Action:
+    def person(w: SimpleNamespace) -> User:
+        return w.other["pat" if unblock else "nina"]
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        verb = "unblock" if unblock else "block"
+        url = f"/en/consultations/moderation/people/{person(w).pk}/{verb}/"
+        return _post(c, url, {"reason": "matrix"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Block
+
+        return Block.objects.filter(user=person(w), lifted_at__isnull=True).count()
+
+    name = "participation unblock" if unblock else "participation block"
+    return Action(name, "-", SITE_MODERATORS, run, probe)
+
+
+def participation_queue() -> Action:
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return c.get("/en/consultations/moderation/")
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        return response.status_code == 200 and "open flag" in response.content.decode()
+
+    return Action("participation moderation queue", "-", MODERATORS_OF_A, run, shown=shown, method="get")
+
+
+def participation_follow(target: str) -> Action:
+    """Follow a consultation (anyone signed in); "other": a draft plan of Bea's."""
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        if target == "own":
+            data = {"kind": "consultation", "id": w.cons["a"].pk}
+        else:
+            data = {"kind": "plan", "id": w.draft_b.pk}
+        return _post(c, "/en/consultations/follow/", {**data, "following": "1"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Follow
+
+        return Follow.objects.count()
+
+    allowed = SIGNED_IN if target == "own" else only("site_admin")
+    return Action("participation follow", target, allowed, run, probe)
+
+
+MODERATION_ACTIONS = [
+    participation_flag("own"),
+    participation_flag("other"),
+    *[participation_hide(t) for t in ("own", "other", "mixed")],
+    *[participation_hide(t, restore=True) for t in ("own", "other", "mixed")],
+    participation_flags_close("own"),
+    participation_flags_close("other"),
+    participation_block(),
+    participation_block(unblock=True),
+    participation_queue(),
+    participation_follow("own"),
+    participation_follow("other"),
+]
+
+
 ACTIONS: list[Action] = [
     *PARTICIPATION_ACTIONS,
+    *MODERATION_ACTIONS,
     *[
         indicator_action(verb, target)
         for verb in ("add", "edit", "targets", "retire", "set up")
