@@ -29,8 +29,12 @@ from .views import NAV
 @public
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = get_consultation_for_user(request.user, slug)
-    found = consultation_report(consultation=consultation)
-    return render(request, "participation/report/report.html", {"report": found, **NAV})
+    found = consultation_report(consultation=consultation, page_number=request.GET.get("page", 1))
+    return render(
+        request,
+        "participation/report/report.html",
+        {"report": found, "page": found.page, "query": "", **NAV},
+    )
 
 
 @public

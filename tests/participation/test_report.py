@@ -81,12 +81,17 @@ def test_a_draft_response_is_not_in_the_report(world):
 
 def test_the_report_reads_in_a_fixed_number_of_queries(world, django_assert_num_queries):
     c, cso, other = world
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(17):
         consultation_report(consultation=c)
-    people = [w.user(f"p{n}") for n in range(30)]
+    with django_assert_num_queries(18):  # the page adds its count
+        consultation_report(consultation=c, page_number=1)
+    people = [w.user(f"p{n}") for n in range(130)]
     for n, person in enumerate(people):
         entry = w.add_input(c, person, organisation=cso if n % 2 else None)
         Cosignature.objects.create(input=entry, organisation=other)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(17):
         report = consultation_report(consultation=c)
-    assert report.participation.inputs == 34
+    assert report.participation.inputs == 134 and len(report.entries) == 133
+    with django_assert_num_queries(18):
+        page = consultation_report(consultation=c, page_number=2)
+    assert len(page.entries) == 33 and page.page is not None and page.page.number == 2
