@@ -9,22 +9,23 @@ hidden one too, as it is answered like any other.
 - overdue: not answered and the consultation's promised date (``answers_due``) has passed
   (today is later than it, in the site's time zone);
 - accepted / partly accepted / not accepted: shares of the answered ones, in per cent;
-- median days to answer: calendar days (site time zone) from the input's creation to its
-  response's publication, the median over the answered ones.
+- median days to answer: whole days (24 hours) from the input's creation to its response's
+  publication, the median over the answered ones (the mean of the middle two when even);
+  a total over several groups has no median.
 
 Each selector reads in two queries, whatever the number of inputs: one grouped count, and
-one list of (group, created, published) pairs for the medians."""
+one that reads back only each group's middle answer (window functions)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics as pystats
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from plantrack.organisations.models import Organisation
@@ -49,7 +50,7 @@ class Stats:
     accepted: int = 0
     partly_accepted: int = 0
     not_accepted: int = 0
-    days: list[int] = field(default_factory=list, repr=False)
+    median: float | None = None  # whole days from an input to its published answer
     label: str = ""
     key: Any = None
     target: Any = field(default=None, repr=False)  # the consultation, plan or body
@@ -79,7 +80,7 @@ class Stats:
 
     @property
     def median_days(self) -> float | None:
-        return pystats.median(self.days) if self.days else None
+        return self.median
 
 
 def _today(now: dt.datetime | None) -> dt.date:
@@ -112,17 +113,37 @@ def _grouped(inputs: QuerySet[Input], by: str, today: dt.date) -> dict[Any, Stat
         )
         for row in rows
     }
-    pairs = inputs.filter(PUBLISHED).order_by().values_list(
-        by, "created_at", "response__published_at"
-    )
-    for key, created, published in pairs:
-        found[key].days.append(days_between(created, published))
+    for key, days in _medians(inputs, by).items():
+        found[key].median = days
     return found
 
 
-def days_between(created: dt.datetime, published: dt.datetime) -> int:
-    """Calendar days in the site's time zone; an answer on the same day is 0."""
-    return (timezone.localdate(published) - timezone.localdate(created)).days
+def _medians(inputs: QuerySet[Input], by: str) -> dict[Any, float]:
+    """The median wait (whole days from input to published answer) per group, in one query:
+    each group's answered inputs numbered by their wait, and only the middle one or two
+    read back (window functions, in SQLite and PostgreSQL alike)."""
+    group = [F(by)]
+    middle = (
+        inputs.filter(PUBLISHED)
+        .order_by()
+        .annotate(
+            wait=ExpressionWrapper(
+                F("response__published_at") - F("created_at"), output_field=DurationField()
+            ),
+        )
+        .annotate(
+            position=Window(RowNumber(), partition_by=group, order_by=[F("wait").asc(), F("pk").asc()]),
+            answered=Window(Count("pk"), partition_by=group),
+        )
+        .filter(
+            Q(position=(F("answered") + 1) / 2) | Q(position=F("answered") / 2 + 1)
+        )
+        .values_list(by, "wait")
+    )
+    waits: dict[Any, list[int]] = defaultdict(list)
+    for key, wait in middle:
+        waits[key].append(wait.days)
+    return {key: sum(days) / len(days) for key, days in waits.items()}
 
 
 def consultation_stats(
@@ -145,7 +166,6 @@ def total(rows: Iterable[Stats]) -> Stats:
         whole.accepted += row.accepted
         whole.partly_accepted += row.partly_accepted
         whole.not_accepted += row.not_accepted
-        whole.days += row.days
     return whole
 
 

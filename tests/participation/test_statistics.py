@@ -54,9 +54,8 @@ def test_a_consultation_counts_received_answered_shares_and_median(world, django
     # Shares of the 4 answered: 1 accepted, 1 partly, 1 not accepted → 25 % each.
     assert (stats.accepted, stats.partly_accepted, stats.not_accepted) == (1, 1, 1)
     assert (stats.share_accepted, stats.share_partly, stats.share_not_accepted) == (25, 25, 25)
-    # Days: 31 (10 Jan→10 Feb), 26 (15 Jan→10 Feb), 31 (20 Jan→20 Feb), 22 (20 Jan→11 Feb);
-    # sorted 22, 26, 31, 31 → median (26 + 31) / 2 = 28.5.
-    assert sorted(stats.days) == [22, 26, 31, 31]
+    # Days (noon to noon): 31 (10 Jan→10 Feb), 26 (15 Jan→10 Feb), 31 (20 Jan→20 Feb),
+    # 22 (20 Jan→11 Feb); sorted 22, 26, 31, 31 → median (26 + 31) / 2 = 28.5.
     assert stats.median_days == 28.5
 
 
@@ -75,7 +74,7 @@ def test_an_answer_published_later_takes_an_input_out_of_the_overdue_count(world
     stats = consultation_stats(consultation=c1, now=w.at("2026-03-06"))
     # i5 answered on 5 March, 39 days after 25 January: answered 5, overdue 2 (i6, i7).
     assert (stats.answered, stats.overdue) == (5, 2)
-    assert sorted(stats.days) == [22, 26, 31, 31, 39]
+    # Sorted 22, 26, 31, 31, 39 → the middle one, 31.
     assert stats.median_days == 31
     # 2 accepted of 5 answered = 40 %.
     assert stats.share_accepted == 40
@@ -125,4 +124,15 @@ def test_the_query_count_does_not_grow_with_the_inputs(world, django_assert_num_
     )
     with django_assert_num_queries(2):
         stats = consultation_stats(consultation=c1, now=w.at("2026-03-02"))
-    assert stats.received == 207
+    assert stats.received == 207 and stats.median_days == 28.5
+
+
+def test_an_answer_within_a_day_counts_zero_days_and_a_median_needs_whole_days(vision):
+    c = w.consultation("quick", plan=vision)
+    quick = w.add_input(c, None, created="2026-01-10")  # at noon
+    w.answer([quick], S.ACCEPTED, published="2026-01-10")  # the same noon: 0 days
+    later = w.add_input(c, None, created="2026-01-10")
+    Input.objects.filter(pk=later.pk).update(created_at=w.at("2026-01-10", 13))
+    # Published 11 January at noon, 23 hours after: not yet a whole day, 0.
+    w.answer([later], S.NOTED, published="2026-01-11")
+    assert consultation_stats(consultation=c).median_days == 0
