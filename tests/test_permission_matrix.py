@@ -1457,7 +1457,9 @@ def _moderation_world(w: SimpleNamespace) -> None:
 
     w.flagged, w.hidden = {}, {}
     for p in ("a", "b"):
-        w.flagged[p] = Input.objects.create(consultation=w.cons[p], author=w.other["felix"], body="F")
+        w.flagged[p] = Input.objects.create(
+            consultation=w.cons[p], author=w.other["felix"], body="F"
+        )
         Flag.objects.create(input=w.flagged[p], user=w.other["rita"], reason="spam")
         w.hidden[p] = Input.objects.create(
             consultation=w.cons[p],
@@ -1489,7 +1491,9 @@ def participation_flag(target: str) -> Action:
 
         return Flag.objects.filter(input__in=w.other_input.values()).count()
 
-    return Action("participation flag", target, SIGNED_IN if target == "own" else NOBODY, run, probe)
+    return Action(
+        "participation flag", target, SIGNED_IN if target == "own" else NOBODY, run, probe
+    )
 
 
 def participation_hide(target: str, *, restore: bool = False) -> Action:
@@ -1553,7 +1557,9 @@ def participation_queue() -> Action:
     def shown(response, w, r):  # type: ignore[no-untyped-def]
         return response.status_code == 200 and "open flag" in response.content.decode()
 
-    return Action("participation moderation queue", "-", MODERATORS_OF_A, run, shown=shown, method="get")
+    return Action(
+        "participation moderation queue", "-", MODERATORS_OF_A, run, shown=shown, method="get"
+    )
 
 
 def participation_follow(target: str) -> Action:

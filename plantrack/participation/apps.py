@@ -8,5 +8,5 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         # Register this app's permission rules with plantrack.lib.rules and the response
         # notices' texts with plantrack.notices.
-        from . import notify, permissions  # noqa: F401
-        from . import follows, moderation  # noqa: F401  (h-e: rules and notice kinds)
+        # h-e: the moderation and follow rules, the open/close notices' texts.
+        from . import follows, moderation, notify, permissions  # noqa: F401

@@ -136,7 +136,14 @@ def print_participation_pages(command: Any, runs: int) -> None:
         )
     command.stdout.write("")
     command._table(
-        ["participation page", "p50 ms", "p95 ms", "queries", "HTML KB", f"p95 ≤ {TARGET_MS:.0f} ms"],
+        [
+            "participation page",
+            "p50 ms",
+            "p95 ms",
+            "queries",
+            "HTML KB",
+            f"p95 ≤ {TARGET_MS:.0f} ms",
+        ],
         rows,
     )
     same = all(len(set(counts)) == 1 for counts in queries.values())

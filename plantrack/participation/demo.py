@@ -170,7 +170,9 @@ def _vision(
         organisation=federation,
         item=Item.objects.get(plan=plan, code="7.3.3"),
     )
-    services.cosign_add(input=proposal, organisation=orgs["nomin-womens-rights-centre"], by=people["nomin"])
+    services.cosign_add(
+        input=proposal, organisation=orgs["nomin-womens-rights-centre"], by=people["nomin"]
+    )
     services.cosign_add(input=proposal, organisation=orgs["malchin-negdel"], by=people["herder"])
     c5 = say(
         "nomin",
@@ -201,7 +203,14 @@ def _vision(
     if moderator is not None:
         input_hide(input=c7, reason="personal data (a phone number)", by=moderator)
     for entry, days in (
-        (c1, -70), (c2, -66), (c3, -60), (proposal, -58), (c5, -55), (c6, -52), (c7, -50), (reply, -49)
+        (c1, -70),
+        (c2, -66),
+        (c3, -60),
+        (proposal, -58),
+        (c5, -55),
+        (c6, -52),
+        (c7, -50),
+        (reply, -49),
     ):
         _stamp(entry, days)
     # Closed 45 days ago; answers were promised 15 days after that.

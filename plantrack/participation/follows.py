@@ -165,7 +165,9 @@ def consultations_notify_phases(*, now: dt.datetime | None = None) -> Sent:
 def _words(params: dict[str, Any]) -> dict[str, str]:
     words = {"title": bilingual(params, "title"), "closes": "", "due": ""}
     if params.get("closes_at"):
-        words["closes"] = date_format(timezone.localtime(dt.datetime.fromisoformat(params["closes_at"])))
+        words["closes"] = date_format(
+            timezone.localtime(dt.datetime.fromisoformat(params["closes_at"]))
+        )
     if params.get("answers_due"):
         words["due"] = date_format(dt.date.fromisoformat(params["answers_due"]))
     return words

@@ -85,9 +85,7 @@ def _refuse_blocked(user: Any) -> None:
 
 
 @transaction.atomic
-def flag_create(
-    *, input: Input, reason: str, text: str = "", by: User, address: str = ""
-) -> Flag:
+def flag_create(*, input: Input, reason: str, text: str = "", by: User, address: str = "") -> Flag:
     """``by`` flags ``input`` for a moderator to look at. One open flag per person and input
     (a second one is refused with a message); rate-limited per account and address."""
     if not has(by, "participation.flag"):
@@ -101,7 +99,9 @@ def flag_create(
     if input.is_hidden:
         raise ValidationError(_("A moderator has already removed this input."))
     if Flag.objects.filter(input=input, user=by, resolved_at__isnull=True).exists():
-        raise ValidationError(_("You have already flagged this input; a moderator will look at it."))
+        raise ValidationError(
+            _("You have already flagged this input; a moderator will look at it.")
+        )
     # The caps are settings.PLANTRACK_RATE_LIMITS["participation.flag"].
     rate_take("flag", user=by, ip=address)
     flag = Flag(input=input, user=by, reason=reason, text=text)
@@ -253,9 +253,7 @@ def user_unblock(*, user: User, by: User) -> Block:
     """Lift ``user``'s block."""
     if not has(by, "participation.block"):
         raise PermissionDenied("participation.block")
-    block = (
-        Block.objects.select_for_update().filter(user=user, lifted_at__isnull=True).first()
-    )
+    block = Block.objects.select_for_update().filter(user=user, lifted_at__isnull=True).first()
     if block is None:
         raise ValidationError(_("This account is not blocked."))
     block.lifted_at = timezone.now()
@@ -307,10 +305,10 @@ def moderation_queue(*, user: Any) -> Queue:
     counts = list(
         Consultation.objects.filter(pk__in=scope)
         .annotate(
-            open_flags=Count(
-                "inputs__flags", filter=Q(inputs__flags__resolved_at__isnull=True)
+            open_flags=Count("inputs__flags", filter=Q(inputs__flags__resolved_at__isnull=True)),
+            oldest=Min(
+                "inputs__flags__created_at", filter=Q(inputs__flags__resolved_at__isnull=True)
             ),
-            oldest=Min("inputs__flags__created_at", filter=Q(inputs__flags__resolved_at__isnull=True)),
         )
         .filter(open_flags__gt=0)
         .order_by("oldest", "pk")
@@ -324,7 +322,9 @@ def moderation_queue(*, user: Any) -> Queue:
     blocks: list[Block] = []
     if is_moderator(user):
         blocks = list(
-            Block.objects.filter(lifted_at__isnull=True).select_related("user").order_by("-pk")[:100]
+            Block.objects.filter(lifted_at__isnull=True)
+            .select_related("user")
+            .order_by("-pk")[:100]
         )
     return Queue(rows=rows, flags=flags, total=sum(row.open_flags for row in rows), blocks=blocks)
 

@@ -193,14 +193,14 @@ def _changes(consultation: Consultation) -> list[Change]:
     changed = [
         response
         for response in responses
-        if response.status in CHANGED
-        or response.item_links.all()
-        or response.paragraph_links.all()
+        if response.status in CHANGED or response.item_links.all() or response.paragraph_links.all()
     ]
     answered: dict[int, list[Input]] = {}
     if changed:
-        for entry in Input.objects.filter(response__in=changed).order_by("created_at", "pk").only(
-            "pk", "response_id", "kind", "title"
+        for entry in (
+            Input.objects.filter(response__in=changed)
+            .order_by("created_at", "pk")
+            .only("pk", "response_id", "kind", "title")
         ):
             answered.setdefault(entry.response_id, []).append(entry)  # type: ignore[arg-type]
     return [Change(response, answered.get(response.pk, [])) for response in changed]
@@ -211,8 +211,10 @@ def _with_replies(entries: list[Input]) -> None:
     is not part of the report."""
     replies: dict[int, list[Input]] = {}
     if entries:
-        for reply in Input.objects.filter(parent__in=entries).order_by("created_at", "pk").only(
-            "pk", "parent_id", "kind", "created_at"
+        for reply in (
+            Input.objects.filter(parent__in=entries)
+            .order_by("created_at", "pk")
+            .only("pk", "parent_id", "kind", "created_at")
         ):
             replies.setdefault(reply.parent_id, []).append(reply)  # type: ignore[arg-type]
     for entry in entries:
@@ -224,8 +226,9 @@ def _with_replies(entries: list[Input]) -> None:
 def consultation_report(
     *, consultation: Consultation, now: dt.datetime | None = None, page_number: Any = None
 ) -> Report:
-    """The whole report in a fixed number of queries (17; 18 with a page). With ``page_number`` (the page) the
-    inputs come ``ENTRIES_PER_PAGE`` at a time; without it (the PDF) all of them."""
+    """The whole report in a fixed number of queries (17; 18 with a page). With
+    ``page_number`` (the page) the inputs come ``ENTRIES_PER_PAGE`` at a time; without it
+    (the PDF) all of them."""
     sections = list(
         Section.objects.filter(consultation=consultation)
         .prefetch_related("paragraphs")

@@ -132,12 +132,12 @@ def _medians(inputs: QuerySet[Input], by: str) -> dict[Any, float]:
             ),
         )
         .annotate(
-            position=Window(RowNumber(), partition_by=group, order_by=[F("wait").asc(), F("pk").asc()]),
+            position=Window(
+                RowNumber(), partition_by=group, order_by=[F("wait").asc(), F("pk").asc()]
+            ),
             answered=Window(Count("pk"), partition_by=group),
         )
-        .filter(
-            Q(position=(F("answered") + 1) / 2) | Q(position=F("answered") / 2 + 1)
-        )
+        .filter(Q(position=(F("answered") + 1) / 2) | Q(position=F("answered") / 2 + 1))
         .values_list(by, "wait")
     )
     waits: dict[Any, list[int]] = defaultdict(list)
@@ -146,9 +146,7 @@ def _medians(inputs: QuerySet[Input], by: str) -> dict[Any, float]:
     return {key: sum(days) / len(days) for key, days in waits.items()}
 
 
-def consultation_stats(
-    *, consultation: Consultation, now: dt.datetime | None = None
-) -> Stats:
+def consultation_stats(*, consultation: Consultation, now: dt.datetime | None = None) -> Stats:
     """One consultation's figures (two queries)."""
     inputs = answerable_inputs().filter(consultation=consultation)
     found = _grouped(inputs, "consultation_id", _today(now))
@@ -215,9 +213,15 @@ def per_responding_body(
     body answered; nothing is overdue for a body, as an unanswered input has none yet."""
     inputs = answerable_inputs().filter(consultation__in=consultations).filter(PUBLISHED)
     today = _today(now)
-    by_org = _grouped(inputs.filter(response__responding_body__isnull=False), "response__responding_body_id", today)
+    by_org = _grouped(
+        inputs.filter(response__responding_body__isnull=False),
+        "response__responding_body_id",
+        today,
+    )
     by_name = _grouped(
-        inputs.filter(response__responding_body__isnull=True), "response__responding_body_name", today
+        inputs.filter(response__responding_body__isnull=True),
+        "response__responding_body_name",
+        today,
     )
     rows = []
     organisations = Organisation.objects.in_bulk(list(by_org))

@@ -9,9 +9,7 @@ from . import views_report as report
 
 urlpatterns = [
     path("consultations/moderation/", moderation.queue, name="moderation"),
-    path(
-        "consultations/moderation/people/<int:user_id>/block/", moderation.block, name="block"
-    ),
+    path("consultations/moderation/people/<int:user_id>/block/", moderation.block, name="block"),
     path(
         "consultations/moderation/people/<int:user_id>/unblock/",
         moderation.unblock,

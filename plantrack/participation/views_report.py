@@ -3,6 +3,8 @@ follow button's form."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -44,7 +46,12 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     language = translation.get_language() or "mn"
     html = render_to_string(
         "participation/report/pdf.html",
-        {"report": found, "language": language, "site_url": settings.PLANTRACK_SITE_URL, "pdf": True},
+        {
+            "report": found,
+            "language": language,
+            "site_url": settings.PLANTRACK_SITE_URL,
+            "pdf": True,
+        },
         request,
     )
     try:
@@ -65,8 +72,8 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public
 def statistics_page(request: HttpRequest) -> HttpResponse:
-    consultations = visible_consultations(request.user).select_related("plan").order_by(
-        "-closes_at", "slug"
+    consultations = (
+        visible_consultations(request.user).select_related("plan").order_by("-closes_at", "slug")
     )
     rows = statistics.per_consultation(consultations=consultations)
     return render(
@@ -83,11 +90,15 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 
 
 def _target(kind: str, pk: str) -> Consultation | Plan | Item:
-    models = {"consultation": Consultation, "plan": Plan, "item": Item}
-    model = models.get(kind)
-    if model is None or not pk.isdigit():
+    managers: dict[str, Any] = {
+        "consultation": Consultation.objects,
+        "plan": Plan.objects,
+        "item": Item.objects.select_related("plan"),
+    }
+    manager = managers.get(kind)
+    if manager is None or not pk.isdigit():
         raise Http404("Nothing to follow.")
-    found = model.objects.filter(pk=int(pk)).first()
+    found = manager.filter(pk=int(pk)).first()
     if found is None:
         raise Http404("Nothing to follow.")
     return found

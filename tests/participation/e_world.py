@@ -42,7 +42,9 @@ def consultation(
         created_by=by,
         **extra,
     )
-    section = Section.objects.create(consultation=made, position=1, anchor="s1", title_en="Part one")
+    section = Section.objects.create(
+        consultation=made, position=1, anchor="s1", title_en="Part one"
+    )
     Paragraph.objects.create(
         section=section, consultation=made, position=1, anchor="p1", text_en="First paragraph."
     )

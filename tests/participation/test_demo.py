@@ -28,7 +28,9 @@ def test_the_demo_builds_an_answered_and_an_open_consultation_once(vision, dice,
     assert stats.median_days is not None and stats.median_days > 10
     assert Input.objects.filter(consultation=opened).count() == 3
     # Its notices are on the site but not mailed.
-    assert not Notice.objects.filter(kind__startswith="participation.", emailed_at__isnull=True).exists()
+    assert not Notice.objects.filter(
+        kind__startswith="participation.", emailed_at__isnull=True
+    ).exists()
     # Again: nothing new.
     assert participation_demo() is None
     assert Consultation.objects.count() == 2

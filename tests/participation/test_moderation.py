@@ -27,7 +27,6 @@ from plantrack.participation.moderation import (
 
 from . import e_world as w
 
-
 FLAG_LIMIT = SimpleNamespace(per_account=3, per_address=5)
 
 

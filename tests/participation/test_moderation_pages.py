@@ -38,7 +38,9 @@ def test_a_signed_in_user_flags_through_the_form(client, sign_in, entry, bob, en
     assert Flag.objects.filter(input=entry, user=bob, reason="personal_data").count() == 1
 
 
-def test_a_flag_with_other_and_no_words_is_refused_on_the_field(client, sign_in, entry, bob, english):
+def test_a_flag_with_other_and_no_words_is_refused_on_the_field(
+    client, sign_in, entry, bob, english
+):
     sign_in(client, bob)
     response = client.post(_url(entry, "flag"), {"reason": "other", "text": ""})
     assert response.status_code == 400
@@ -46,7 +48,9 @@ def test_a_flag_with_other_and_no_words_is_refused_on_the_field(client, sign_in,
     assert not Flag.objects.exists()
 
 
-def test_too_many_flags_answer_429_with_a_message(client, sign_in, consultation, bob, settings, english):
+def test_too_many_flags_answer_429_with_a_message(
+    client, sign_in, consultation, bob, settings, english
+):
     settings.PLANTRACK_RATE_LIMITS = {
         "participation.flag": {"per_account": 1, "per_address": 10, "window": 3600}
     }
@@ -65,7 +69,9 @@ def test_a_visitor_is_sent_to_sign_in_to_flag(client, entry):
     assert not Flag.objects.exists()
 
 
-def test_a_moderator_hides_and_the_placeholder_shows_the_reason(client, sign_in, entry, mona, english):
+def test_a_moderator_hides_and_the_placeholder_shows_the_reason(
+    client, sign_in, entry, mona, english
+):
     sign_in(client, mona)
     response = client.post(_url(entry, "hide"), {"reason": "personal data"})
     assert response.status_code == 302
@@ -97,7 +103,9 @@ def test_the_queue_lists_open_flags_and_blocks(client, sign_in, entry, mona, bob
     sign_in(client, mona)
     page = client.get("/en/consultations/moderation/").content.decode()
     assert "1 open flag waits" in page and f"Block {charlie.public_name}" in page
-    response = client.post(f"/en/consultations/moderation/people/{charlie.pk}/block/", {"reason": "abuse"})
+    response = client.post(
+        f"/en/consultations/moderation/people/{charlie.pk}/block/", {"reason": "abuse"}
+    )
     assert response.status_code == 302
     assert Block.objects.filter(user=charlie, lifted_at__isnull=True).count() == 1
     client.post(f"/en/consultations/moderation/people/{charlie.pk}/unblock/")
@@ -109,7 +117,9 @@ def test_the_queue_lists_open_flags_and_blocks(client, sign_in, entry, mona, bob
 def test_a_plan_manager_may_open_the_queue_but_not_block(client, sign_in, alice, charlie):
     sign_in(client, alice)
     assert client.get("/en/consultations/moderation/").status_code == 200
-    response = client.post(f"/en/consultations/moderation/people/{charlie.pk}/block/", {"reason": "x"})
+    response = client.post(
+        f"/en/consultations/moderation/people/{charlie.pk}/block/", {"reason": "x"}
+    )
     assert response.status_code == 403
     assert not Block.objects.exists()
 
@@ -121,8 +131,11 @@ def test_a_citizen_cannot_open_the_queue(client, sign_in, charlie):
 
 def test_the_report_pdf_downloads(client, consultation, entry):
     Response.objects.create(
-        consultation=consultation, status="noted", explanation_en="Thanks.",
-        responded_on="2026-01-01", published_at=w.at("2026-01-02"),
+        consultation=consultation,
+        status="noted",
+        explanation_en="Thanks.",
+        responded_on="2026-01-01",
+        published_at=w.at("2026-01-02"),
     )
     response = client.get(f"/en/consultations/{consultation.slug}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -153,13 +166,23 @@ def test_the_statistics_page_and_the_consultation_section(client, consultation, 
 
 def test_follow_and_unfollow_through_the_form(client, sign_in, consultation, vision, charlie):
     sign_in(client, charlie)
-    data = {"kind": "consultation", "id": consultation.pk, "following": "1", "next": "/en/consultations/"}
+    data = {
+        "kind": "consultation",
+        "id": consultation.pk,
+        "following": "1",
+        "next": "/en/consultations/",
+    }
     response = client.post("/en/consultations/follow/", data)
     assert response.status_code == 302 and response["Location"] == "/en/consultations/"
     assert Follow.objects.filter(user=charlie, consultation=consultation).count() == 1
-    client.post("/en/consultations/follow/", {**data, "following": "0", "next": "https://evil.example/"})
+    client.post(
+        "/en/consultations/follow/", {**data, "following": "0", "next": "https://evil.example/"}
+    )
     assert not Follow.objects.filter(user=charlie).exists()
-    response = client.post("/en/consultations/follow/", {"kind": "plan", "id": vision.pk, "next": "https://evil.example/"})
+    response = client.post(
+        "/en/consultations/follow/",
+        {"kind": "plan", "id": vision.pk, "next": "https://evil.example/"},
+    )
     assert response["Location"] == vision.get_absolute_url()
     assert client.post("/en/consultations/follow/", {"kind": "user", "id": 1}).status_code == 404
 
@@ -174,4 +197,7 @@ def test_the_includes_on_consultation_input_plan_and_item_pages(
     page = client.get(_url(entry)).content.decode()
     assert "Hide (moderator)" in page
     assert "Follow this plan" in client.get(vision.get_absolute_url()).content.decode()
-    assert "Follow consultations on this item" in client.get(activity.get_absolute_url()).content.decode()
+    assert (
+        "Follow consultations on this item"
+        in client.get(activity.get_absolute_url()).content.decode()
+    )

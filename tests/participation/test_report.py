@@ -17,19 +17,27 @@ S = Response.Status
 @pytest.fixture
 def world(vision, activity):  # type: ignore[no-untyped-def]
     c = w.consultation("rev", plan=vision)
-    region = Region.objects.create(slug="r-darkhan", name_en="Darkhan-Uul", name_mn="Дархан-Уул", kind="aimag")
+    region = Region.objects.create(
+        slug="r-darkhan", name_en="Darkhan-Uul", name_mn="Дархан-Уул", kind="aimag"
+    )
     youth = TargetGroup.objects.create(slug="tg-youth", name_en="Youth", name_mn="Залуучууд")
     women = TargetGroup.objects.create(slug="tg-women", name_en="Women", name_mn="Эмэгтэйчүүд")
-    cso = Organisation.objects.create(slug="cso-a", name_en="Open Society A", kind="cso", region=region)
+    cso = Organisation.objects.create(
+        slug="cso-a", name_en="Open Society A", kind="cso", region=region
+    )
     cso.target_groups.set([youth, women])
     other = Organisation.objects.create(slug="cso-b", name_en="Rural Voices B", kind="cso")
     other.target_groups.set([youth])
     ann, ben, cat = w.user("ann"), w.user("ben"), w.user("cat")
     i1 = w.add_input(c, ann, created="2026-01-10")  # a citizen
-    i2 = w.add_input(c, ben, created="2026-01-11", organisation=cso, kind=Input.Kind.PROPOSAL, title="Add X")
+    i2 = w.add_input(
+        c, ben, created="2026-01-11", organisation=cso, kind=Input.Kind.PROPOSAL, title="Add X"
+    )
     Cosignature.objects.create(input=i2, organisation=other, signed_by=cat)
     w.add_input(c, cat, created="2026-01-12", kind=Input.Kind.REPLY, parent=i1)  # a reply
-    i4 = w.add_input(c, ann, created="2026-01-13", hidden_at=w.at("2026-01-14"), hidden_reason="personal data")
+    i4 = w.add_input(
+        c, ann, created="2026-01-13", hidden_at=w.at("2026-01-14"), hidden_reason="personal data"
+    )
     changed = w.answer([i2], S.PARTLY_ACCEPTED, published="2026-02-10")
     ResponseItemLink.objects.create(response=changed, item=activity)
     w.answer([i1, i4], S.NOTED, published="2026-02-11")

@@ -42,7 +42,9 @@ def world(vision, dice, police):  # type: ignore[no-untyped-def]
     return c1, c2
 
 
-def test_a_consultation_counts_received_answered_shares_and_median(world, django_assert_num_queries):
+def test_a_consultation_counts_received_answered_shares_and_median(
+    world, django_assert_num_queries
+):
     c1, _ = world
     with django_assert_num_queries(2):
         stats = consultation_stats(consultation=c1, now=w.at("2026-03-01"))
@@ -69,7 +71,9 @@ def test_waiting_inputs_are_overdue_only_after_the_promised_date(world):
 
 def test_an_answer_published_later_takes_an_input_out_of_the_overdue_count(world):
     c1, _ = world
-    waiting = Input.objects.get(consultation=c1, response__published_at__isnull=True, response__isnull=False)
+    waiting = Input.objects.get(
+        consultation=c1, response__published_at__isnull=True, response__isnull=False
+    )
     Response.objects.filter(pk=waiting.response_id).update(published_at=w.at("2026-03-05"))
     stats = consultation_stats(consultation=c1, now=w.at("2026-03-06"))
     # i5 answered on 5 March, 39 days after 25 January: answered 5, overdue 2 (i6, i7).
@@ -88,14 +92,21 @@ def test_an_empty_consultation_has_zeros_and_no_median(vision):
 
 
 def test_per_plan_and_per_consultation_rows(world, vision, dice, django_assert_num_queries):
-    c1, c2 = world
     now = w.at("2026-03-02")
     with django_assert_num_queries(3):
         plans = per_plan(plans=vision.__class__.objects.all(), now=now)
     by_plan = {row.key: row for row in plans}
     # Vision: c1's 7 received, 4 answered, 3 overdue. DICE: c2's 1 received, overdue since 15 Feb.
-    assert (by_plan[vision.pk].received, by_plan[vision.pk].answered, by_plan[vision.pk].overdue) == (7, 4, 3)
-    assert (by_plan[dice.pk].received, by_plan[dice.pk].answered, by_plan[dice.pk].overdue) == (1, 0, 1)
+    assert (
+        by_plan[vision.pk].received,
+        by_plan[vision.pk].answered,
+        by_plan[vision.pk].overdue,
+    ) == (7, 4, 3)
+    assert (by_plan[dice.pk].received, by_plan[dice.pk].answered, by_plan[dice.pk].overdue) == (
+        1,
+        0,
+        1,
+    )
     assert plan_stats(plan=dice, now=now).overdue == 1
     with django_assert_num_queries(3):
         rows = per_consultation(consultations=Consultation.objects.order_by("slug"), now=now)

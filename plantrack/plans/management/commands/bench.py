@@ -230,7 +230,10 @@ class Command(BaseCommand):
             "--only",
             choices=PARTS,
             action="append",
-            help="run only these tables (repeatable): imports, pages, history, progress, participation",
+            help=(
+                "run only these tables (repeatable): imports, pages, history, progress, "
+                "participation"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -44,8 +44,16 @@ class Command(BaseCommand):
         built = participation_demo()
         if built is not None:
             self.stdout.write(
-                _("  consultations: %(answered)s (answered, final report), %(open)s (open); %(inputs)s inputs, %(responses)s official responses")
-                % {"answered": built.answered.slug, "open": built.open.slug, "inputs": built.inputs, "responses": built.responses}
+                _(
+                    "  consultations: %(answered)s (answered, final report), %(open)s (open); "
+                    "%(inputs)s inputs, %(responses)s official responses"
+                )
+                % {
+                    "answered": built.answered.slug,
+                    "open": built.open.slug,
+                    "inputs": built.inputs,
+                    "responses": built.responses,
+                }
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
