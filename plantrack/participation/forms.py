@@ -57,7 +57,8 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            field: Any = self.fields[name]
+            field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         if self.instance.pk is None:
             once.add_token(self)
 
@@ -125,7 +126,7 @@ class InputForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         once.add_token(self)
-        choices: list[tuple[Any, str]] = [("", _("Myself (as a person)"))]
+        choices: list[tuple[Any, Any]] = [("", _("Myself (as a person)"))]
         choices += [(o.pk, o.name) for o in organisations]
         self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
         if not organisations:

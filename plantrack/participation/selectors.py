@@ -4,7 +4,7 @@ number of inputs (pages are paginated; counts are annotations, not loops)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -13,6 +13,7 @@ from plantrack.plans.models import Item
 
 from .models import (
     Consultation,
+    ConsultationQuerySet,
     Cosignature,
     Input,
     InputRevision,
@@ -34,7 +35,7 @@ def consultation_list(user: Any, *, phase: str = "", page_number: Any = 1) -> Pa
     """2 queries: the count and the page (with each consultation's input count)."""
     consultations = visible_consultations(user).select_related("plan")
     if phase in LIST_PHASES:
-        consultations = consultations.in_phase(phase)
+        consultations = cast(ConsultationQuerySet, consultations).in_phase(phase)
     consultations = consultations.annotate(
         input_count=Count("inputs", filter=Q(inputs__parent__isnull=True))
     ).order_by("-opens_at", "pk")

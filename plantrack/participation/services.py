@@ -319,7 +319,7 @@ def consultation_draft_import(
         import_limits.check_upload_size(len(data), limits)
     except Exception as exc:
         raise ValidationError({"file": [str(exc)]}) from exc
-    outcome = sandbox.run(partial(_read_document), data, limits)
+    outcome = sandbox.run(partial(_read_document), data, limits)  # type: ignore[arg-type]
     if outcome.refusal or outcome.plan is None:
         raise ValidationError(
             {
