@@ -287,3 +287,19 @@ def test_creation_dates_error_is_tied_to_the_field(client, alice, sign_in, visio
     )
     assert response.status_code == 200
     assert 'id="id_closes_at_errors"' in response.content.decode()
+
+
+def test_list_rows_count_supports_replies_and_cosigners(
+    client, consultation, charlie, dana, fran, cso, cso2, english
+):
+    first = services.input_create(consultation=consultation, by=dana, organisation=cso, body="x")
+    services.support_add(input=first, by=charlie)
+    services.support_add(input=first, by=fran)
+    services.input_create(
+        consultation=consultation, by=charlie, kind="reply", parent=first, body="r"
+    )
+    services.cosign_add(input=first, organisation=cso2, by=fran)
+    services.input_create(consultation=consultation, by=charlie, body="no support")
+    page = client.get(f"/en/consultations/{consultation.slug}/").content.decode()
+    assert "2 supports · 1 reply · co-signed by 1 organisation" in page
+    assert "0 supports · 0 replies" in page
