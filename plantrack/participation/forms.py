@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.lib import once
 from plantrack.organisations.models import Organisation
 
 from .models import Consultation, Input, Response
+from .services import check_dates
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -55,9 +57,22 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        if (not self.is_bound and self.instance.pk is None) or not self.instance.pk:
+            field: Any = self.fields[name]
+            field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk is None:
             once.add_token(self)
+
+    def clean(self) -> dict[str, Any]:
+        """The date rules, tied to their fields (the service checks them again)."""
+        data = super().clean() or {}
+        opens, closes, due = data.get("opens_at"), data.get("closes_at"), data.get("answers_due")
+        if opens and closes and due:
+            try:
+                check_dates(opens, closes, due)
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    self.add_error(name, errors)
+        return data
 
 
 class DraftForm(forms.Form):
@@ -111,7 +126,7 @@ class InputForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         once.add_token(self)
-        choices: list[tuple[Any, str]] = [("", _("Myself (as a person)"))]
+        choices: list[tuple[Any, Any]] = [("", _("Myself (as a person)"))]
         choices += [(o.pk, o.name) for o in organisations]
         self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
         if not organisations:

@@ -144,7 +144,7 @@ def _create_input(
     item = None
     code = (form.cleaned_data.get("item") or "").strip()
     if code:
-        item = Item.objects.filter(plan_id=consultation.plan_id, code=code).first()
+        item = Item.objects.filter(plan=consultation.plan, code=code).first()
         if item is None:
             once.release(token)
             form.add_error(
@@ -535,7 +535,7 @@ def consultation_draft(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 else:
                     code = form.cleaned_data["root"].strip()
-                    root = Item.objects.filter(plan_id=consultation.plan_id, code=code).first()
+                    root = Item.objects.filter(plan=consultation.plan, code=code).first()
                     if root is None:
                         raise ValidationError(
                             {
@@ -601,7 +601,7 @@ def _publish(
     request: HttpRequest, consultation: Consultation, form: ResponseForm, token: str
 ) -> HttpResponse | None:
     codes, anchors = form.codes("items"), form.codes("paragraphs")
-    items = list(Item.objects.filter(plan_id=consultation.plan_id, code__in=codes))
+    items = list(Item.objects.filter(plan=consultation.plan, code__in=codes))
     paragraphs = list(Paragraph.objects.filter(consultation=consultation, anchor__in=anchors))
     missing_codes = sorted(set(codes) - {i.code for i in items})
     missing_anchors = sorted(set(anchors) - {p.anchor for p in paragraphs})
