@@ -16,11 +16,19 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Min, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plantrack.accounts import work
 from plantrack.accounts.models import User
-from plantrack.accounts.permissions import MODERATORS, PLAN_MANAGERS, in_group, is_site_admin
+from plantrack.accounts.permissions import (
+    MODERATORS,
+    PLAN_MANAGERS,
+    group_names,
+    in_group,
+    is_site_admin,
+)
 from plantrack.history.models import Action
 from plantrack.history.services import record
 from plantrack.lib.rules import has, rule, signed_in
@@ -336,3 +344,18 @@ def moderation_log(*, consultation: Consultation) -> list[ModerationAction]:
         .select_related("input")
         .order_by("-created_at", "-pk")
     )
+
+
+# The header's work queue and the sign-in landing, for the Moderators group ----------------
+
+
+@work.register("participation.moderation")
+def _moderation_work(user: Any) -> list[work.WorkQueue]:
+    # The group only: site administrators and plan managers find the queue from the
+    # consultation pages, without one more count on every page they open.
+    if MODERATORS not in group_names(user):
+        return []
+    waiting = Flag.objects.filter(resolved_at__isnull=True).count()
+    return [
+        work.WorkQueue("moderation", _("Moderation"), reverse("participation:moderation"), waiting)
+    ]

@@ -201,3 +201,12 @@ def test_the_includes_on_consultation_input_plan_and_item_pages(
         "Follow consultations on this item"
         in client.get(activity.get_absolute_url()).content.decode()
     )
+
+
+def test_moderators_have_the_queue_in_their_work(entry, mona, bob, alice):
+    from plantrack.accounts.work import work_queues
+
+    Flag.objects.create(input=entry, user=bob, reason="spam")
+    queues = {queue.key: queue.waiting for queue in work_queues(mona)}
+    assert queues["moderation"] == 1
+    assert "moderation" not in {queue.key for queue in work_queues(alice)}
