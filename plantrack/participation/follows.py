@@ -3,7 +3,7 @@ consultation opens and when it closes.
 
 A follow is a person's own setting, like a notice: it writes no history event. The
 notices are sent by ``consultations_notify_phases`` (the ``consultations_notify`` command,
-run every few minutes by cron or a timer, or the ``notify_consultation_phases`` task): it
+run every few minutes by cron or a systemd timer, like ``history schedule``'s night run): it
 looks at the consultations that opened or closed in the last ``LOOKBACK`` and sends each
 follower one notice per transition. The notice key names the consultation, the transition
 and its time, so running it again (or twice at once) sends nothing new; a consultation

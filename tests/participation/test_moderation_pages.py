@@ -141,6 +141,14 @@ def test_the_report_pdf_downloads(client, consultation, entry):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert "attachment" in response["Content-Disposition"]
+    # In Mongolian too, its Cyrillic text kept (not boxes): read back from the PDF.
+    import io
+
+    from pypdf import PdfReader
+
+    mongolian = client.get(f"/mn/consultations/{consultation.slug}/report.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(mongolian.content)).pages)
+    assert "шинэчлэл" in text and "99112233" in text
 
 
 def test_without_weasyprint_the_pdf_link_says_so(client, consultation, monkeypatch, english):
