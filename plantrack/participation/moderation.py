@@ -34,6 +34,7 @@ from plantrack.history.services import record
 from plantrack.lib.rules import has, rule, signed_in
 
 from .models import Block, Consultation, Flag, Input, ModerationAction
+from .permissions import can_view_consultation
 from .services import rate_take
 
 REASON_LENGTH = 300
@@ -98,6 +99,8 @@ def flag_create(*, input: Input, reason: str, text: str = "", by: User, address:
     (a second one is refused with a message); rate-limited per account and address."""
     if not has(by, "participation.flag"):
         raise PermissionDenied("participation.flag")
+    if not can_view_consultation(by, input.consultation):
+        raise PermissionDenied("participation.flag")  # a draft plan's, not shown to them
     _refuse_blocked(by)
     text = text.strip()
     if reason not in Flag.Reason.values:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,30 +40,40 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+PDF_CACHE_SECONDS = 10 * 60
+
+
 @public
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The report as PDF. A made PDF is kept ten minutes per consultation and language (it
+    says when it was made), so that a large consultation's PDF is not laid out again for
+    every download."""
     consultation = get_consultation_for_user(request.user, slug)
-    found = consultation_report(consultation=consultation, now=timezone.now())
-    language = translation.get_language() or "mn"
-    html = render_to_string(
-        "participation/report/pdf.html",
-        {
-            "report": found,
-            "language": language,
-            "site_url": settings.PLANTRACK_SITE_URL,
-            "pdf": True,
-        },
-        request,
-    )
-    try:
-        pdf = render_pdf(html)
-    except PdfUnavailable as exc:
-        return render(
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"participation:report-pdf:{consultation.pk}:{language}"
+    pdf = cache.get(key)
+    if pdf is None:
+        found = consultation_report(consultation=consultation, now=timezone.now())
+        html = render_to_string(
+            "participation/report/pdf.html",
+            {
+                "report": found,
+                "language": language,
+                "site_url": settings.PLANTRACK_SITE_URL,
+                "pdf": True,
+            },
             request,
-            "participation/report/pdf_unavailable.html",
-            {"consultation": consultation, "message": str(exc), **NAV},
-            status=503,
         )
+        try:
+            pdf = render_pdf(html)
+        except PdfUnavailable as exc:
+            return render(
+                request,
+                "participation/report/pdf_unavailable.html",
+                {"consultation": consultation, "message": str(exc), **NAV},
+                status=503,
+            )
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = report_filename(consultation, language)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

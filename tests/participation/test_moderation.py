@@ -214,3 +214,15 @@ def test_the_queue_counts_open_flags_by_consultation_oldest_first(
     # Alice manages Vision 2050 only: she sees its consultation's flags, not DICE's.
     mine = moderation_queue(user=alice)
     assert [row.consultation.slug for row in mine.rows] == ["second"] and mine.total == 2
+
+
+def test_an_input_on_a_draft_plan_cannot_be_flagged_by_those_who_cannot_see_it(vision, bob):
+    from plantrack.plans.models import Plan
+
+    consultation = w.consultation("draft-one", plan=vision)
+    entry = w.add_input(consultation, None)
+    Plan.objects.filter(pk=vision.pk).update(published_at=None)
+    entry.consultation.plan.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        flag_create(input=entry, reason=Flag.Reason.SPAM, by=bob)
+    assert not Flag.objects.exists()
