@@ -218,3 +218,21 @@ def test_moderators_have_the_queue_in_their_work(entry, mona, bob, alice):
     queues = {queue.key: queue.waiting for queue in work_queues(mona)}
     assert queues["moderation"] == 1
     assert "moderation" not in {queue.key for queue in work_queues(alice)}
+
+
+def test_the_follow_button_on_the_plan_page_sends_its_csrf_token(sign_in, vision, charlie):
+    import re
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, charlie)
+    page = client.get(vision.get_absolute_url()).content.decode()
+    form = re.search(
+        r'<form method="post" action="/mn/consultations/follow/".*?</form>', page, re.S
+    )
+    assert form is not None
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(0)))
+    response = client.post("/mn/consultations/follow/", fields)
+    assert response.status_code == 302
+    assert Follow.objects.filter(user=charlie, plan=vision).count() == 1
