@@ -568,9 +568,16 @@ def respond(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.inputs_to_answer(consultation, page_number=request.GET.get("page", 1))
     candidates = list(page.object_list)
     chosen = [int(v) for v in request.GET.getlist("input") if v.isdigit()]
+    bodies = list(
+        Organisation.objects.filter(
+            kind__in=[Organisation.Kind.GOVERNMENT, Organisation.Kind.PARLIAMENT],
+            retired_at__isnull=True,
+        ).order_by("name_en", "name_mn")
+    )
     form = ResponseForm(
         request.POST or None,
         inputs=candidates,
+        bodies=bodies,
         initial={"inputs": chosen, "responded_on": timezone.localdate()},
     )
     if request.method == "POST":
@@ -631,6 +638,9 @@ def _publish(
                 status=form.cleaned_data["status"],
                 explanation_mn=form.cleaned_data["explanation_mn"],
                 explanation_en=form.cleaned_data["explanation_en"],
+                responding_body=Organisation.objects.filter(
+                    pk=form.cleaned_data.get("responding_body") or 0
+                ).first(),
                 responding_body_name=form.cleaned_data["responding_body_name"],
                 responded_on=form.cleaned_data["responded_on"],
                 items=items,

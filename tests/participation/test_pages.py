@@ -303,3 +303,29 @@ def test_list_rows_count_supports_replies_and_cosigners(
     page = client.get(f"/en/consultations/{consultation.slug}/").content.decode()
     assert "2 supports · 1 reply · co-signed by 1 organisation" in page
     assert "0 supports · 0 replies" in page
+
+
+def test_respond_with_a_listed_responding_body(client, consultation, alice, charlie, sign_in):
+    from plantrack.organisations.models import Organisation
+
+    ministry = Organisation.objects.create(
+        slug="mdd", name_en="Ministry of Digital Development", kind="government"
+    )
+    one = services.input_create(consultation=consultation, by=charlie, body="a")
+    make_closed(consultation)
+    sign_in(client, alice)
+    url = f"/en/consultations/{consultation.slug}/respond/"
+    assert f'value="{ministry.pk}"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "inputs": [one.pk],
+            "status": "noted",
+            "explanation_mn": "Тэмдэглэв.",
+            "responding_body": ministry.pk,
+            "responded_on": "2026-12-01",
+        },
+    )
+    assert response.status_code == 302
+    answer = Response.objects.get()
+    assert answer.responding_body == ministry and answer.body_name == ministry.name
