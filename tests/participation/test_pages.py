@@ -329,3 +329,23 @@ def test_respond_with_a_listed_responding_body(client, consultation, alice, char
     assert response.status_code == 302
     answer = Response.objects.get()
     assert answer.responding_body == ministry and answer.body_name == ministry.name
+
+
+def test_organisation_only_consultation_pages(
+    client, consultation, alice, charlie, dana, cso, sign_in, english
+):
+    services.consultation_update(
+        consultation=consultation, by=alice, eligibility="verified_organisations"
+    )
+    paragraph = consultation.paragraphs.order_by("position").first()
+    url = f"/en/consultations/{consultation.slug}/p/{paragraph.anchor}/"
+    sign_in(client, charlie)
+    page = client.get(url).content.decode()
+    assert "Only verified organisations take part" in page and 'name="body"' not in page
+    assert client.post(url, {"body": "x"}).status_code == 302
+    assert not Input.objects.exists()
+    sign_in(client, dana)
+    page = client.get(url).content.decode()
+    assert "Myself (as a person)" not in page and cso.name in page
+    assert client.post(url, {"body": "x", "organisation": cso.pk}).status_code == 302
+    assert Input.objects.get().organisation == cso
