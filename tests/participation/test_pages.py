@@ -349,3 +349,34 @@ def test_organisation_only_consultation_pages(
     assert "Myself (as a person)" not in page and cso.name in page
     assert client.post(url, {"body": "x", "organisation": cso.pk}).status_code == 302
     assert Input.objects.get().organisation == cso
+
+
+def test_respond_and_item_pages_keep_their_query_counts(
+    client, consultation, alice, charlie, sign_in, activity
+):
+    _inputs(consultation, charlie, 3)
+    make_closed(consultation)
+    sign_in(client, alice)
+    respond = f"/en/consultations/{consultation.slug}/respond/"
+    item_page = f"/en/plans/{activity.plan.slug}/items/{activity.code}/"
+
+    def answer(count: int) -> None:
+        pending = list(Input.objects.filter(response__isnull=True).order_by("pk")[:count])
+        for one in pending:
+            one.consultation = consultation
+        services.response_publish(
+            inputs=pending,
+            by=alice,
+            status="accepted",
+            explanation_en="Yes.",
+            responding_body_name="Ministry",
+            items=[activity],
+        )
+
+    answer(1)
+    client.get(respond)  # the first request after signing in also saves the session
+    small = (_queries(client, respond), _queries(client, item_page))
+    _inputs(consultation, charlie, 297)
+    for _ in range(5):
+        answer(30)
+    assert (_queries(client, respond), _queries(client, item_page)) == small
