@@ -273,6 +273,8 @@ def input_new(request: HttpRequest, slug: str) -> HttpResponse:
         organisations=organisations,
         organisations_only=only,
     )
+    if consultation.plan_id is None:
+        del form.fields["item"]  # a text's consultation has no plan items to name
     if request.method == "POST":
         token = request.POST.get(once.FIELD, "")
         if once.seen(token):
@@ -591,6 +593,12 @@ def respond(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.inputs_to_answer(consultation, page_number=request.GET.get("page", 1))
     candidates = list(page.object_list)
     chosen = [int(v) for v in request.GET.getlist("input") if v.isdigit()]
+    # Inputs chosen from elsewhere (an input's own page, another page of this list) stay
+    # choosable: one more query, whatever their number.
+    wanted = set(chosen) | {int(v) for v in request.POST.getlist("inputs") if v.isdigit()}
+    missing = wanted - {i.pk for i in candidates}
+    if missing:
+        candidates += list(selectors.unanswered(consultation).filter(pk__in=missing))
     bodies = list(
         Organisation.objects.filter(
             kind__in=[Organisation.Kind.GOVERNMENT, Organisation.Kind.PARLIAMENT],

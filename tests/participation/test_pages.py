@@ -380,3 +380,26 @@ def test_respond_and_item_pages_keep_their_query_counts(
     for _ in range(5):
         answer(30)
     assert (_queries(client, respond), _queries(client, item_page)) == small
+
+
+def test_respond_link_from_an_input_past_the_first_page(
+    client, consultation, alice, charlie, sign_in
+):
+    _inputs(consultation, charlie, 60)
+    last = Input.objects.order_by("-pk").first()
+    make_closed(consultation)
+    sign_in(client, alice)
+    url = f"/en/consultations/{consultation.slug}/respond/?input={last.pk}"
+    assert f'value="{last.pk}"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "inputs": [last.pk],
+            "status": "noted",
+            "explanation_en": "Noted.",
+            "responding_body_name": "Ministry",
+            "responded_on": "2026-12-01",
+        },
+    )
+    assert response.status_code == 302
+    assert Input.objects.get(pk=last.pk).response is not None
