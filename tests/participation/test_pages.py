@@ -403,3 +403,16 @@ def test_respond_link_from_an_input_past_the_first_page(
     )
     assert response.status_code == 302
     assert Input.objects.get(pk=last.pk).response is not None
+
+
+def test_a_hidden_input_keeps_a_placeholder_with_its_reason(client, consultation, charlie, english):
+    from django.utils import timezone
+
+    made = services.input_create(
+        consultation=consultation, by=charlie, kind="proposal", title="Call 9911 2233", body="b"
+    )
+    Input.objects.filter(pk=made.pk).update(hidden_at=timezone.now(), hidden_reason="personal data")
+    for url in (f"/en/consultations/{consultation.slug}/", made.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "Removed by a moderator: personal data" in page
+        assert "9911" not in page
