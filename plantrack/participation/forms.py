@@ -122,11 +122,19 @@ class InputForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, organisations: list[Organisation], proposals: bool = True, **kwargs: Any
+        self,
+        *args: Any,
+        organisations: list[Organisation],
+        proposals: bool = True,
+        organisations_only: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         once.add_token(self)
         choices: list[tuple[Any, Any]] = [("", _("Myself (as a person)"))]
+        if organisations_only:
+            self.fields["organisation"].required = True
+            choices = []
         choices += [(o.pk, o.name) for o in organisations]
         self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
         if not organisations:
@@ -175,8 +183,14 @@ class ResponseForm(forms.Form):
     explanation_en = forms.CharField(
         label=_("Explanation (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    responding_body = forms.TypedChoiceField(
+        label=_("Responding body"), required=False, coerce=int, empty_value=None
+    )
     responding_body_name = forms.CharField(
-        label=_("Responding body"), max_length=300, help_text=_("The body that gives this answer.")
+        label=_("Or its name, when it is not listed"),
+        max_length=300,
+        required=False,
+        help_text=_("The body that gives this answer."),
     )
     responded_on = forms.DateField(label=_("Date of the response"), widget=DateInput())
     items = forms.CharField(
@@ -188,9 +202,17 @@ class ResponseForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args: Any, inputs: list[Input], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        inputs: list[Input],
+        bodies: list[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         once.add_token(self)
+        body_field: Any = self.fields["responding_body"]
+        body_field.choices = [("", "—"), *((o.pk, o.name) for o in bodies or [])]
         self.fields["inputs"].choices = [  # type: ignore[attr-defined]
             (i.pk, f"#{i.pk} {(i.title or i.body)[:120]}") for i in inputs
         ]
