@@ -17,6 +17,7 @@ from plantrack.assessments import services as assessment_services
 from plantrack.history.models import Event, Head
 from plantrack.organisations import services as organisation_services
 from plantrack.organisations.models import Membership, Organisation
+from plantrack.participation import services as participation_services
 from plantrack.plans import language_import, seed_translations, translations
 from plantrack.plans import services as plan_services
 from plantrack.plans import tree as plan_tree
@@ -109,6 +110,19 @@ COVERED = {
     "question_delete",
     "response_submit",
     "answer_moderate",
+    # tests/participation/test_services.py::test_one_event_per_write
+    "consultation_create",
+    "consultation_update",
+    "consultation_draft_from_items",
+    "consultation_draft_import",
+    "input_create",
+    "input_edit",
+    "support_add",
+    "support_withdraw",
+    "cosign_add",
+    "response_publish",
+    "consultation_mark_answered",
+    "consultation_close_with_report",
 }
 # Writes that change no public record: sign-in machinery and the like.
 NOT_PUBLIC = {
@@ -118,6 +132,7 @@ NOT_PUBLIC = {
     "two_factor_enable",  # account security events live in accounts.AccountEvent
     "two_factor_reset",
     "two_factor_verify",
+    "rate_take",  # participation: counts in the cache only
 }
 READS = {
     # progress: checks and the reporting calendar's reads
@@ -164,6 +179,8 @@ READS = {
     "two_factor_new_key",
     "verification_link",
     "find_framework",  # assessments/importing.py: the framework an import's title names
+    "needs_response",  # participation: the inputs the answered rule counts
+    "check_dates",  # participation: the date rules, also used by the form
 }
 
 
@@ -181,6 +198,7 @@ def test_every_write_service_is_covered_by_an_event_test():  # type: ignore[no-u
         assessment_services,
         assessment_importing,
         survey_services,
+        participation_services,
     ]
     found = {
         name

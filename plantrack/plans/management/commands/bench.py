@@ -55,7 +55,7 @@ TARGET_LOCK_S = 2.0
 TARGET_VERIFY_S = 30.0  # ``plantrack history verify`` over a million events
 HISTORY_BATCH = 10_000
 _WRITES = ("insert", "update", "delete", "replace")
-PARTS = ("imports", "pages", "history", "progress", "surveys")
+PARTS = ("imports", "pages", "history", "progress", "surveys", "participation")
 TARGET_DASHBOARD_MS = 100.0  # a dashboard page's p95, with a million approved measurements
 
 
@@ -230,7 +230,10 @@ class Command(BaseCommand):
             "--only",
             choices=PARTS,
             action="append",
-            help="run only these tables (repeatable): imports, pages, history, progress, surveys",
+            help=(
+                "run only these tables (repeatable): imports, pages, history, progress, "
+                "surveys, participation"
+            ),
         )
         parser.add_argument(
             "--responses",
@@ -268,6 +271,10 @@ class Command(BaseCommand):
             from plantrack.surveys.bench import print_survey_pages
 
             print_survey_pages(self, options["runs"], options["responses"])
+        if "participation" in parts:
+            from plantrack.participation.bench import print_participation_pages
+
+            print_participation_pages(self, options["runs"])
 
     # -- imports ------------------------------------------------------------------------
 

@@ -39,6 +39,24 @@ class Command(BaseCommand):
             return
         self.stdout.write(_("History signed up to event %(seq)s.") % {"seq": checkpoint.seq})
 
+    def _participation(self) -> None:
+        from plantrack.participation.demo import participation_demo
+
+        built = participation_demo()
+        if built is not None:
+            self.stdout.write(
+                _(
+                    "  consultations: %(answered)s (answered, final report), %(open)s (open); "
+                    "%(inputs)s inputs, %(responses)s official responses"
+                )
+                % {
+                    "answered": built.answered.slug,
+                    "open": built.open.slug,
+                    "inputs": built.inputs,
+                    "responses": built.responses,
+                }
+            )
+
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(_("Database: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]})
@@ -79,6 +97,7 @@ class Command(BaseCommand):
                 _("  survey: %(title)s, %(count)s responses")
                 % {"title": survey.survey.title, "count": survey.responses}
             )
+        self._participation()
         self._sign_history()
         self.stdout.write(_("Demo sign-in (change these before any real use):"))
         for account in accounts:
