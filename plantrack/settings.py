@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "plantrack.plans",
     "plantrack.progress",
     "plantrack.assessments",
+    "plantrack.participation",
     "plantrack.history",
     "plantrack.notices",
     "plantrack.ops",
@@ -357,3 +358,16 @@ CACHES = {
 PLANTRACK_MAIL_LIMIT_PER_ADDRESS = int(env("PLANTRACK_MAIL_LIMIT_PER_ADDRESS", "5"))
 PLANTRACK_MAIL_LIMIT_PER_IP = int(env("PLANTRACK_MAIL_LIMIT_PER_IP", "20"))
 PLANTRACK_MAIL_LIMIT_WINDOW = int(env("PLANTRACK_MAIL_LIMIT_WINDOW_SECONDS", "3600"))
+# Participation (issue 13): how many inputs, supports and flags one account and one network
+# address may send in a window (plantrack/lib/ratelimit.py; a refusal is a 429 naming the limit).
+PLANTRACK_RATE_LIMITS = {
+    "participation.input": {
+        "per_account": int(env("PLANTRACK_INPUT_LIMIT_PER_ACCOUNT", "20")),
+        "per_address": int(env("PLANTRACK_INPUT_LIMIT_PER_ADDRESS", "100")),
+        "window": 3600,
+    },
+    "participation.support": {"per_account": 100, "per_address": 500, "window": 3600},
+    "participation.flag": {"per_account": 20, "per_address": 100, "window": 3600},
+}
+# Audio attachments to inputs (for people who cannot type): MP3, OGG, WAV, M4A up to this size.
+PLANTRACK_AUDIO_MAX_BYTES = int(env("PLANTRACK_AUDIO_MAX_BYTES", str(10 * 1024 * 1024)))

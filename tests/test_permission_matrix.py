@@ -242,6 +242,9 @@ def _build_world() -> SimpleNamespace:
     # Every account has a confirmed second factor (so "setup when a device exists" applies).
     for user in [*p.values(), *others.values()]:
         TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    # Issue 13: consultations on each plan — open ones with a draft and an input by each
+    # persona, closed ones with an input to answer, closed empty ones to mark answered.
+    _participation_world(w)
     return w
 
 
@@ -1183,7 +1186,269 @@ def indicator_action(verb: str, target: str) -> Action:
     return Action(f"indicator {verb}", target, allowed, run, probe, soft_refusal=soft)
 
 
+# -- Participation (issue 13) -------------------------------------------------------------
+
+
+def _participation_world(w: SimpleNamespace) -> None:
+    from datetime import timedelta
+
+    from plantrack.participation.models import Consultation, Input, Paragraph, Section
+
+    now = timezone.now()
+
+    def consultation(plan: Plan, slug: str, *, closed: bool) -> Consultation:
+        made = Consultation.objects.create(
+            plan=plan,
+            slug=slug,
+            title_en=slug,
+            opens_at=now - timedelta(days=30),
+            closes_at=now - timedelta(days=1) if closed else now + timedelta(days=30),
+            answers_due=(now + timedelta(days=40)).date(),
+        )
+        section = Section.objects.create(consultation=made, anchor="ch-1", title_en="One")
+        Paragraph.objects.create(
+            section=section,
+            consultation=made,
+            anchor="p-1",
+            text_en="Text",
+            item=w.item["a" if plan == w.plan_a else "b", 1],
+        )
+        return made
+
+    w.cons, w.closed, w.empty = {}, {}, {}
+    w.own_input, w.other_input, w.closed_input = {}, {}, {}
+    for p, plan in (("a", w.plan_a), ("b", w.plan_b)):
+        w.cons[p] = consultation(plan, f"open-{p}", closed=False)
+        w.closed[p] = consultation(plan, f"closed-{p}", closed=True)
+        w.empty[p] = consultation(plan, f"empty-{p}", closed=True)
+        w.other_input[p] = Input.objects.create(
+            consultation=w.cons[p], author=w.other["otto"], organisation=w.other_cso, body="Otto"
+        )
+        w.closed_input[p] = Input.objects.create(
+            consultation=w.closed[p], author=w.other["fiona"], body="Fiona"
+        )
+    for role, user in w.persona.items():
+        w.own_input[role] = Input.objects.create(consultation=w.cons["a"], author=user, body="Mine")
+
+
+def _input_count(w: SimpleNamespace, key: str) -> int:
+    from plantrack.participation.models import Input
+
+    return Input.objects.filter(consultation=w.cons[key]).count()
+
+
+def consultation_create(target: str) -> Action:
+    plan = "plan_a" if target == "own" else "plan_b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        data = {
+            "plan": getattr(w, plan).slug,
+            "title_en": "Matrix consultation",
+            "subject": "items",
+            "eligibility": "accounts",
+            "opens_at": "2030-01-01T10:00",
+            "closes_at": "2030-02-01T10:00",
+            "answers_due": "2030-03-01",
+        }
+        return _post(c, "/en/consultations/new/", data)
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Consultation
+
+        return Consultation.objects.filter(plan=getattr(w, plan)).count()
+
+    allowed = MANAGERS if target == "own" else only("site_admin")
+    return Action("consultation create", target, allowed, run, probe)
+
+
+def consultation_edit(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        obj = w.cons[key]
+        data = {
+            "title_en": "Changed by the matrix",
+            "subject": obj.subject,
+            "eligibility": obj.eligibility,
+            "opens_at": obj.opens_at.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": obj.closes_at.strftime("%Y-%m-%dT%H:%M"),
+            "answers_due": obj.answers_due.isoformat(),
+            "version": obj.version,
+        }
+        return _post(c, f"/en/consultations/{obj.slug}/edit/", data)
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Consultation
+
+        return _row(Consultation, w.cons[key].pk, "title_en", "version")
+
+    allowed = MANAGERS if target == "own" else only("site_admin")
+    return Action("consultation edit", target, allowed, run, probe)
+
+
+def consultation_draft(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return _post(c, f"/en/consultations/{w.empty[key].slug}/draft/", {"root": "1"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Paragraph
+
+        return sorted(
+            Paragraph.objects.filter(consultation=w.empty[key]).values_list("anchor", flat=True)
+        )
+
+    allowed = MANAGERS if target == "own" else only("site_admin")
+    return Action("consultation draft from items", target, allowed, run, probe)
+
+
+def input_comment(target: str) -> Action:
+    """Comment on a paragraph: anyone signed in; "mixed" names another consultation's
+    input under this consultation's address (a reply to it)."""
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        if target == "mixed":
+            url = f"/en/consultations/{w.cons['a'].slug}/inputs/{w.other_input['b'].pk}/reply/"
+            return _post(c, url, {"body": "Matrix reply"})
+        return _post(c, f"/en/consultations/{w.cons['a'].slug}/p/p-1/", {"body": "Matrix"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        return (_input_count(w, "a"), _input_count(w, "b"))
+
+    allowed = SIGNED_IN if target == "own" else NOBODY
+    return Action("input comment", target, allowed, run, probe)
+
+
+def input_edit_action(target: str) -> Action:
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        found = w.own_input.get(r) if target == "own" else w.other_input["a"]
+        found = found or w.other_input["a"]
+        url = f"/en/consultations/{w.cons['a'].slug}/inputs/{found.pk}/edit/"
+        return _post(c, url, {"body": "Edited by the matrix", "title": "", "version": 1})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Input
+
+        found = w.own_input.get(r) if target == "own" else w.other_input["a"]
+        found = found or w.other_input["a"]
+        return _row(Input, found.pk, "body", "version")
+
+    allowed = SIGNED_IN if target == "own" else NOBODY
+    return Action("input edit", target, allowed, run, probe)
+
+
+def input_support(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        found = w.other_input["a"]
+        return _post(c, f"/en/consultations/{w.cons[key].slug}/inputs/{found.pk}/support/")
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Support
+
+        return Support.objects.filter(input=w.other_input["a"]).count()
+
+    # "other": the input's id under another consultation's address is not found.
+    allowed = SIGNED_IN if target == "own" else NOBODY
+    return Action("input support", target, allowed, run, probe)
+
+
+def input_cosign(target: str) -> Action:
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        found = w.other_input["a"]
+        org = w.own_cso if target == "own" else w.other_agency
+        url = f"/en/consultations/{w.cons['a'].slug}/inputs/{found.pk}/cosign/"
+        return _post(c, url, {"organisation": org.pk})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Cosignature
+
+        return sorted(
+            Cosignature.objects.filter(input=w.other_input["a"]).values_list(
+                "organisation_id", flat=True
+            )
+        )
+
+    allowed = only("cso_member", "cso_admin") if target == "own" else NOBODY
+    return Action("input cosign", target, allowed, run, probe, soft_refusal=True)
+
+
+def response_publish(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        found = w.closed_input[key]
+        data = {
+            "inputs": [found.pk],
+            "status": "partly_accepted",
+            "explanation_en": "Matrix answer",
+            "responding_body_name": "Ministry",
+            "responded_on": "2030-01-01",
+        }
+        return _post(c, f"/en/consultations/{w.closed[key].slug}/respond/", data)
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Input
+
+        return _row(Input, w.closed_input[key].pk, "response_id")
+
+    allowed = MANAGERS if target == "own" else only("site_admin")
+    return Action("response publish", target, allowed, run, probe)
+
+
+def consultation_answered(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return _post(c, f"/en/consultations/{w.empty[key].slug}/answered/")
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.participation.models import Consultation
+
+        return _row(Consultation, w.empty[key].pk, "answered_at")
+
+    allowed = MANAGERS if target == "own" else only("site_admin")
+    return Action("consultation mark answered", target, allowed, run, probe)
+
+
+def my_inputs_page() -> Action:
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return c.get("/en/my/inputs/")
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        return response.status_code == 200 and "Mine" in response.content.decode()
+
+    allowed = SIGNED_IN
+    return Action("my inputs", "own", allowed, run, shown=shown, method="get")
+
+
+PARTICIPATION_ACTIONS = [
+    consultation_create("own"),
+    consultation_create("other"),
+    consultation_edit("own"),
+    consultation_edit("other"),
+    consultation_draft("own"),
+    consultation_draft("other"),
+    input_comment("own"),
+    input_comment("mixed"),
+    input_edit_action("own"),
+    input_edit_action("other"),
+    input_support("own"),
+    input_support("other"),
+    input_cosign("own"),
+    input_cosign("other"),
+    response_publish("own"),
+    response_publish("other"),
+    consultation_answered("own"),
+    consultation_answered("other"),
+    my_inputs_page(),
+]
+
+
 ACTIONS: list[Action] = [
+    *PARTICIPATION_ACTIONS,
     *[
         indicator_action(verb, target)
         for verb in ("add", "edit", "targets", "retire", "set up")

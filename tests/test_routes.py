@@ -121,6 +121,8 @@ def _fill(route: str, w: SimpleNamespace) -> tuple[str, object]:
             values["pk"] = w.membership.pk
     elif "assessments/" in route:
         values = {"slug": w.framework.slug, "pk": w.round.pk}
+    elif "consultations/<slug:slug>/" in route:
+        values = {"slug": w.consultation.slug, "pk": w.input.pk}
     else:
         values = {}
     missing = [name for name in _PARAM.findall(route) if name not in values]
@@ -141,6 +143,10 @@ def _rule_object(rule_name: str, w: SimpleNamespace) -> object:
         return w.plan
     if app == "organisations":
         return w.organisation
+    if rule_name == "participation.edit_input":
+        return w.input
+    if app == "participation":
+        return w.consultation
     if rule_name == "assessments.link":
         return w.item
     if rule_name == "assessments.change_framework":
@@ -202,7 +208,22 @@ def someone_elses(db, dice) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     round = assessment_import(
         parsed=sample_assessment(official=False), by=ivy, assessing_organisation=watch
     ).round
+    # A consultation on Bea's plan with an input by Otto (issue 13).
+    from plantrack.participation.models import Consultation, Input
+
+    consultation = Consultation.objects.create(
+        plan=dice,
+        slug="dice-consultation",
+        title_en="DICE",
+        opens_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        closes_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
+        answers_due=dt.date(2099, 2, 1),
+        created_by=bea,
+    )
+    otto_input = Input.objects.create(consultation=consultation, author=otto, body="Otto's")
     return SimpleNamespace(
+        consultation=consultation,
+        input=otto_input,
         framework=round.version.framework,  # type: ignore[union-attr]
         round=round,
         plan=dice,
@@ -318,6 +339,7 @@ def _public_url(route: str, plan: Plan, organisation: Organisation) -> str:
         "pk": "1",
         "evidence_pk": "1",
         "key": "mongolia",
+        "anchor": "p-1",
     }
     if _LANGUAGE.sub("", route).startswith("organisations/"):
         values["slug"] = organisation.slug

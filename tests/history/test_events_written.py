@@ -17,6 +17,7 @@ from plantrack.assessments import services as assessment_services
 from plantrack.history.models import Event, Head
 from plantrack.organisations import services as organisation_services
 from plantrack.organisations.models import Membership, Organisation
+from plantrack.participation import services as participation_services
 from plantrack.plans import language_import, seed_translations, translations
 from plantrack.plans import services as plan_services
 from plantrack.plans import tree as plan_tree
@@ -100,6 +101,19 @@ COVERED = {
     "indicator_link_add",
     "indicator_link_remove",
     "assessment_import",
+    # tests/participation/test_services.py::test_one_event_per_write
+    "consultation_create",
+    "consultation_update",
+    "consultation_draft_from_items",
+    "consultation_draft_import",
+    "input_create",
+    "input_edit",
+    "support_add",
+    "support_withdraw",
+    "cosign_add",
+    "response_publish",
+    "consultation_mark_answered",
+    "consultation_close_with_report",
 }
 # Writes that change no public record: sign-in machinery and the like.
 NOT_PUBLIC = {
@@ -109,6 +123,7 @@ NOT_PUBLIC = {
     "two_factor_enable",  # account security events live in accounts.AccountEvent
     "two_factor_reset",
     "two_factor_verify",
+    "rate_take",  # participation: counts in the cache only
 }
 READS = {
     # progress: checks and the reporting calendar's reads
@@ -155,6 +170,7 @@ READS = {
     "two_factor_new_key",
     "verification_link",
     "find_framework",  # assessments/importing.py: the framework an import's title names
+    "needs_response",  # participation: the inputs the answered rule counts
 }
 
 
@@ -171,6 +187,7 @@ def test_every_write_service_is_covered_by_an_event_test():  # type: ignore[no-u
         seed_translations,
         assessment_services,
         assessment_importing,
+        participation_services,
     ]
     found = {
         name
