@@ -16,6 +16,10 @@ from .models import Meeting, Need
 
 
 class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
+    online_link = forms.URLField(
+        label=_("online link"), max_length=500, required=False, assume_scheme="https"
+    )
+
     class Meta:
         model = Meeting
         fields = [
