@@ -99,7 +99,7 @@ def _links_form(request: HttpRequest) -> LinksForm:
     user = request.user
     ids = organisations_for(user)
     return LinksForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         organisations=Organisation.objects.filter(pk__in=ids).order_by("name_en"),
         consultations=visible_consultations(user).order_by("-opens_at"),
         plans=visible_plans(user).order_by("short_name"),
@@ -110,7 +110,7 @@ def _links_form(request: HttpRequest) -> LinksForm:
 @allowed_if("meetings.create")
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST if request.method == "POST" else None)
     links = _links_form(request)
     if request.method == "POST" and form.is_valid() and links.is_valid():
         try:
@@ -139,7 +139,10 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _manage(request, pk)
-    form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=meeting.pk))
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None,
+        instance=Meeting.objects.get(pk=meeting.pk),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with receipt(request):
@@ -161,7 +164,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _manage(request, pk)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             with receipt(request):
@@ -183,7 +186,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _manage(request, pk)
     form = MinutesForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"minutes_mn": meeting.minutes_mn, "minutes_en": meeting.minutes_en},
     )
     if request.method == "POST" and form.is_valid():
@@ -209,7 +212,9 @@ def meeting_input_new(request: HttpRequest, pk: int) -> HttpResponse:
     paragraphs = Paragraph.objects.filter(consultation_id=meeting.consultation_id).order_by(
         "section__position", "position", "pk"
     )
-    form = MeetingInputForm(request.POST or None, paragraphs=paragraphs)
+    form = MeetingInputForm(
+        request.POST if request.method == "POST" else None, paragraphs=paragraphs
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with receipt(request):
@@ -249,7 +254,7 @@ def meeting_registrations(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             with receipt(request):
@@ -374,7 +379,7 @@ def _ics_response(text: str, filename: str) -> HttpResponse:
 @require_GET
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     """The calendar as iCalendar: from a month ago to a year ahead, with the page's filters."""
-    _, filters, _ = _filters(request)
+    filters = _filters(request)[1]
     now = timezone.now()
     window = selectors.Window(start=now - dt.timedelta(days=31), end=now + dt.timedelta(days=366))
     entries = selectors.calendar_entries(request.user, window, filters)

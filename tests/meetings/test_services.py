@@ -89,7 +89,9 @@ def test_a_stale_edit_is_refused(meeting, dana):
     assert Meeting.objects.get(pk=meeting.pk).place == "A"
 
 
-def test_registrants_are_told_once_of_a_move_and_once_of_a_cancellation(meeting, dana, charlie, bob):
+def test_registrants_are_told_once_of_a_move_and_once_of_a_cancellation(
+    meeting, dana, charlie, bob
+):
     services.registration_create(meeting=meeting, by=charlie)
     services.registration_create(meeting=meeting, by=bob)
     services.registration_cancel(registration=Registration.objects.get(user=bob), by=bob)
@@ -212,9 +214,7 @@ def test_inputs_raised_enter_the_consultation_named_only_with_consent(meeting, d
     assert named.attributed_to_name == "Bat-Erdene" and named.consent
     # A name without consent is refused, and nothing is stored.
     with pytest.raises(ValidationError) as refused:
-        services.meeting_input_record(
-            meeting=meeting, by=dana, body="x", attributed_to_name="Dorj"
-        )
+        services.meeting_input_record(meeting=meeting, by=dana, body="x", attributed_to_name="Dorj")
     assert "consent" in refused.value.message_dict
     assert Input.objects.filter(consultation=consultation).count() == 2
     assert MeetingInput.objects.count() == 2
@@ -252,6 +252,8 @@ def test_one_event_per_write(meeting, dana, charlie):
         ("meetings.meetinginput", "input_recorded"),
         ("participation.input", "created"),
     ]
-    other = services.meeting_create(by=dana, organisation=meeting.organisation, **values(None, place="Hall"))
+    other = services.meeting_create(
+        by=dana, organisation=meeting.organisation, **values(None, place="Hall")
+    )
     services.meeting_cancel(meeting=other, by=dana, reason="Moved online")
     assert Event.objects.count() == start + 8
