@@ -236,8 +236,8 @@ def meeting_input_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# GET and POST alike: a refusal must come before any method check (tests/test_routes.py).
 @allowed_if("meetings.manage", per_object=True)
-@require_GET
 def meeting_registrations(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _manage(request, pk)
     return render(
