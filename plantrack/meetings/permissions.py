@@ -21,18 +21,34 @@ from django.http import Http404
 
 from plantrack.accounts.permissions import PLAN_MANAGERS, in_group, is_site_admin
 from plantrack.lib.rules import rule, signed_in
-from plantrack.organisations.models import Membership
-from plantrack.participation.permissions import can_view_consultation, organisations_for
+from plantrack.organisations.models import Membership, Organisation
+from plantrack.participation.permissions import can_view_consultation
 from plantrack.plans.permissions import can_manage_plan, can_view_plan, hidden_plans
 
 from .models import Meeting
+
+
+def organiser_organisations(user: Any) -> set[int]:
+    """The verified, not retired civil-society organisations ``user`` is an active member of:
+    the ones they may organise a meeting for."""
+    if not signed_in(user):
+        return set()
+    return set(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.CSO,
+            verified_at__isnull=False,
+            retired_at__isnull=True,
+            memberships__user=user,
+            memberships__state=Membership.State.ACTIVE,
+        ).values_list("pk", flat=True)
+    )
 
 
 @rule("meetings.create")
 def can_create_meeting(user: Any, obj: Any = None) -> bool:
     if not signed_in(user):
         return False
-    return in_group(user, PLAN_MANAGERS) or bool(organisations_for(user))
+    return in_group(user, PLAN_MANAGERS) or bool(organiser_organisations(user))
 
 
 def _org_admin(user: Any, organisation_id: int) -> bool:
@@ -51,7 +67,9 @@ def can_manage_meeting(user: Any, meeting: Meeting | None = None) -> bool:
     if is_site_admin(user):
         return True
     if meeting.organisation_id is not None:
-        if meeting.created_by_id == user.pk and meeting.organisation_id in organisations_for(user):
+        if meeting.created_by_id == user.pk and meeting.organisation_id in organiser_organisations(
+            user
+        ):
             return True
         return _org_admin(user, meeting.organisation_id)
     if meeting.created_by_id == user.pk and in_group(user, PLAN_MANAGERS):

@@ -39,13 +39,13 @@ from plantrack.organisations.models import Organisation, Region, Soum
 from plantrack.organisations.services import place_check
 from plantrack.participation import services as participation_services
 from plantrack.participation.models import Consultation, Input, Paragraph
-from plantrack.participation.permissions import can_view_consultation, organisations_for
+from plantrack.participation.permissions import can_view_consultation
 from plantrack.plans.models import Plan
 from plantrack.plans.permissions import can_manage_plan, can_view_plan
 
 from . import notify
 from .models import Meeting, MeetingInput, Need, Registration
-from .permissions import can_manage_meeting
+from .permissions import can_manage_meeting, organiser_organisations
 
 MEETING_FIELDS = (
     "title_mn",
@@ -141,13 +141,13 @@ def _check_organiser(
     if not signed_in(by):
         raise PermissionDenied(_("Sign in to organise a meeting."))
     if organisation is not None:
-        if organisation.pk not in organisations_for(by):
+        if organisation.pk not in organiser_organisations(by):
             raise ValidationError(
                 {
                     "organisation": [
                         _(
-                            "You may organise a meeting for an organisation only as an active "
-                            "member of it, once it is verified."
+                            "You may organise a meeting for a civil-society organisation only "
+                            "as an active member of it, once it is verified."
                         )
                     ]
                 }

@@ -20,7 +20,7 @@ from plantrack.history.receipts import receipt
 from plantrack.lib.rules import allowed_if, has, public
 from plantrack.organisations.models import Organisation, Region
 from plantrack.participation.models import Paragraph
-from plantrack.participation.permissions import organisations_for, visible_consultations
+from plantrack.participation.permissions import visible_consultations
 from plantrack.plans.permissions import visible_plans
 
 from . import ics, selectors, services
@@ -34,7 +34,7 @@ from .forms import (
     RegistrationForm,
 )
 from .models import Meeting, Registration
-from .permissions import can_manage_meeting, get_meeting_for_user
+from .permissions import can_manage_meeting, get_meeting_for_user, organiser_organisations
 
 NAV = {"nav": "calendar"}
 MONTHS_SHOWN = 3
@@ -97,7 +97,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _links_form(request: HttpRequest) -> LinksForm:
     user = request.user
-    ids = organisations_for(user)
+    ids = organiser_organisations(user)
     return LinksForm(
         request.POST if request.method == "POST" else None,
         organisations=Organisation.objects.filter(pk__in=ids).order_by("name_en"),
