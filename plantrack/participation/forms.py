@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from plantrack.lib import once
 from plantrack.organisations.models import Organisation
 
 from .models import Consultation, Input, Response
+from .services import check_dates
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -55,9 +57,22 @@ class ConsultationForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        if (not self.is_bound and self.instance.pk is None) or not self.instance.pk:
+            field: Any = self.fields[name]
+            field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk is None:
             once.add_token(self)
+
+    def clean(self) -> dict[str, Any]:
+        """The date rules, tied to their fields (the service checks them again)."""
+        data = super().clean() or {}
+        opens, closes, due = data.get("opens_at"), data.get("closes_at"), data.get("answers_due")
+        if opens and closes and due:
+            try:
+                check_dates(opens, closes, due)
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    self.add_error(name, errors)
+        return data
 
 
 class DraftForm(forms.Form):
@@ -111,7 +126,7 @@ class InputForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         once.add_token(self)
-        choices: list[tuple[Any, str]] = [("", _("Myself (as a person)"))]
+        choices: list[tuple[Any, Any]] = [("", _("Myself (as a person)"))]
         choices += [(o.pk, o.name) for o in organisations]
         self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
         if not organisations:
@@ -160,8 +175,14 @@ class ResponseForm(forms.Form):
     explanation_en = forms.CharField(
         label=_("Explanation (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    responding_body = forms.TypedChoiceField(
+        label=_("Responding body"), required=False, coerce=int, empty_value=None
+    )
     responding_body_name = forms.CharField(
-        label=_("Responding body"), max_length=300, help_text=_("The body that gives this answer.")
+        label=_("Or its name, when it is not listed"),
+        max_length=300,
+        required=False,
+        help_text=_("The body that gives this answer."),
     )
     responded_on = forms.DateField(label=_("Date of the response"), widget=DateInput())
     items = forms.CharField(
@@ -173,9 +194,17 @@ class ResponseForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args: Any, inputs: list[Input], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        inputs: list[Input],
+        bodies: list[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         once.add_token(self)
+        body_field: Any = self.fields["responding_body"]
+        body_field.choices = [("", "—"), *((o.pk, o.name) for o in bodies or [])]
         self.fields["inputs"].choices = [  # type: ignore[attr-defined]
             (i.pk, f"#{i.pk} {(i.title or i.body)[:120]}") for i in inputs
         ]

@@ -424,10 +424,10 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    items = models.ManyToManyField(
+    items = models.ManyToManyField(  # type: ignore[var-annotated]
         "plans.Item", through="ResponseItemLink", related_name="participation_responses"
     )
-    paragraphs = models.ManyToManyField(
+    paragraphs = models.ManyToManyField(  # type: ignore[var-annotated]
         Paragraph, through="ResponseParagraphLink", related_name="responses"
     )
 

@@ -4,15 +4,17 @@ number of inputs (pages are paginated; counts are annotations, not loops)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from plantrack.plans.models import Item
 
 from .models import (
     Consultation,
+    ConsultationQuerySet,
     Cosignature,
     Input,
     InputRevision,
@@ -34,19 +36,32 @@ def consultation_list(user: Any, *, phase: str = "", page_number: Any = 1) -> Pa
     """2 queries: the count and the page (with each consultation's input count)."""
     consultations = visible_consultations(user).select_related("plan")
     if phase in LIST_PHASES:
-        consultations = consultations.in_phase(phase)
+        consultations = cast(ConsultationQuerySet, consultations).in_phase(phase)
     consultations = consultations.annotate(
         input_count=Count("inputs", filter=Q(inputs__parent__isnull=True))
     ).order_by("-opens_at", "pk")
     return Paginator(consultations, PAGE_SIZE).get_page(page_number)
 
 
+def _count_of(model: Any, field: str) -> Any:
+    """The number of ``model`` rows pointing at the outer input, as a correlated subquery:
+    computed for the rows of the page only, not for every input before the LIMIT."""
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), Value(0))
+
+
 def _input_rows(inputs: QuerySet[Input]) -> QuerySet[Input]:
     """Inputs with what a list shows: author, organisation, response, counts."""
     return inputs.select_related("author", "organisation", "response", "paragraph").annotate(
-        support_count=Count("supports", distinct=True),
-        reply_count=Count("replies", distinct=True),
-        cosign_count=Count("cosignatures", distinct=True),
+        support_count=_count_of(Support, "input"),
+        reply_count=_count_of(Input, "parent"),
+        cosign_count=_count_of(Cosignature, "input"),
     )
 
 

@@ -82,7 +82,7 @@ def _event(obj: Any, action: str, *, by: Any, consultation: Consultation, **extr
 # Consultations -----------------------------------------------------------------------
 
 
-def _check_dates(opens_at: dt.datetime, closes_at: dt.datetime, answers_due: dt.date) -> None:
+def check_dates(opens_at: dt.datetime, closes_at: dt.datetime, answers_due: dt.date) -> None:
     errors: dict[str, list[str]] = {}
     if opens_at >= closes_at:
         errors["closes_at"] = [_("The consultation must close after it opens.")]
@@ -129,7 +129,7 @@ def consultation_create(
         raise PermissionDenied(_("Only this plan's managers may open a consultation on it."))
     values = {"title_mn": title_mn.strip(), "title_en": title_en.strip()}
     _check_texts(values)
-    _check_dates(opens_at, closes_at, answers_due)
+    check_dates(opens_at, closes_at, answers_due)
     if subject not in Consultation.Subject.values:
         raise ValidationError({"subject": [_("Choose what is consulted on.")]})
     if eligibility not in Consultation.Eligibility.values:
@@ -166,7 +166,7 @@ def consultation_update(
     for name, value in fields.items():
         setattr(consultation, name, value.strip() if isinstance(value, str) else value)
     _check_texts({"title_mn": consultation.title_mn, "title_en": consultation.title_en})
-    _check_dates(consultation.opens_at, consultation.closes_at, consultation.answers_due)
+    check_dates(consultation.opens_at, consultation.closes_at, consultation.answers_due)
     changed = {
         name: [_plain(before[name]), _plain(getattr(consultation, name))]
         for name in fields
@@ -319,7 +319,7 @@ def consultation_draft_import(
         import_limits.check_upload_size(len(data), limits)
     except Exception as exc:
         raise ValidationError({"file": [str(exc)]}) from exc
-    outcome = sandbox.run(partial(_read_document), data, limits)
+    outcome = sandbox.run(partial(_read_document), data, limits)  # type: ignore[arg-type]
     if outcome.refusal or outcome.plan is None:
         raise ValidationError(
             {

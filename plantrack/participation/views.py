@@ -144,7 +144,7 @@ def _create_input(
     item = None
     code = (form.cleaned_data.get("item") or "").strip()
     if code:
-        item = Item.objects.filter(plan_id=consultation.plan_id, code=code).first()
+        item = Item.objects.filter(plan=consultation.plan, code=code).first()
         if item is None:
             once.release(token)
             form.add_error(
@@ -535,7 +535,7 @@ def consultation_draft(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 else:
                     code = form.cleaned_data["root"].strip()
-                    root = Item.objects.filter(plan_id=consultation.plan_id, code=code).first()
+                    root = Item.objects.filter(plan=consultation.plan, code=code).first()
                     if root is None:
                         raise ValidationError(
                             {
@@ -568,9 +568,16 @@ def respond(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.inputs_to_answer(consultation, page_number=request.GET.get("page", 1))
     candidates = list(page.object_list)
     chosen = [int(v) for v in request.GET.getlist("input") if v.isdigit()]
+    bodies = list(
+        Organisation.objects.filter(
+            kind__in=[Organisation.Kind.GOVERNMENT, Organisation.Kind.PARLIAMENT],
+            retired_at__isnull=True,
+        ).order_by("name_en", "name_mn")
+    )
     form = ResponseForm(
         request.POST or None,
         inputs=candidates,
+        bodies=bodies,
         initial={"inputs": chosen, "responded_on": timezone.localdate()},
     )
     if request.method == "POST":
@@ -601,7 +608,7 @@ def _publish(
     request: HttpRequest, consultation: Consultation, form: ResponseForm, token: str
 ) -> HttpResponse | None:
     codes, anchors = form.codes("items"), form.codes("paragraphs")
-    items = list(Item.objects.filter(plan_id=consultation.plan_id, code__in=codes))
+    items = list(Item.objects.filter(plan=consultation.plan, code__in=codes))
     paragraphs = list(Paragraph.objects.filter(consultation=consultation, anchor__in=anchors))
     missing_codes = sorted(set(codes) - {i.code for i in items})
     missing_anchors = sorted(set(anchors) - {p.anchor for p in paragraphs})
@@ -631,6 +638,9 @@ def _publish(
                 status=form.cleaned_data["status"],
                 explanation_mn=form.cleaned_data["explanation_mn"],
                 explanation_en=form.cleaned_data["explanation_en"],
+                responding_body=Organisation.objects.filter(
+                    pk=form.cleaned_data.get("responding_body") or 0
+                ).first(),
                 responding_body_name=form.cleaned_data["responding_body_name"],
                 responded_on=form.cleaned_data["responded_on"],
                 items=items,

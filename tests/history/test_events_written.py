@@ -180,6 +180,7 @@ READS = {
     "verification_link",
     "find_framework",  # assessments/importing.py: the framework an import's title names
     "needs_response",  # participation: the inputs the answered rule counts
+    "check_dates",  # participation: the date rules, also used by the form
     "meeting_label",  # meetings: the label an input raised at a meeting carries
 }
 
