@@ -38,6 +38,16 @@ class Command(BaseCommand):
             return
         self.stdout.write(_("History signed up to event %(seq)s.") % {"seq": checkpoint.seq})
 
+    def _meetings(self) -> None:
+        from plantrack.meetings.demo import meetings_demo
+
+        built = meetings_demo()
+        if built is not None:
+            self.stdout.write(
+                _("  meetings: %(registrations)s registrations, %(inputs)s inputs recorded")
+                % {"registrations": built.registrations, "inputs": built.inputs}
+            )
+
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(_("Database: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]})
@@ -72,6 +82,7 @@ class Command(BaseCommand):
                 "own": rounds.self_assessment,
             }
         )
+        self._meetings()
         self._sign_history()
         self.stdout.write(_("Demo sign-in (change these before any real use):"))
         for account in accounts:
