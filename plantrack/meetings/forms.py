@@ -52,7 +52,7 @@ class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
         self.fields["region"].queryset = Region.objects.order_by("name_en")  # type: ignore[attr-defined]
         self.fields["soum"].queryset = Soum.objects.select_related("aimag").order_by(  # type: ignore[attr-defined]
             "aimag__name_en", "name_en"

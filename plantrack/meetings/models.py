@@ -147,9 +147,9 @@ class Meeting(models.Model):
     def place_text(self) -> str:
         """The place in one line: the address, the soum, the aimag; or "online"."""
         parts = [self.place] if self.in_person and self.place else []
-        if self.in_person and self.soum_id:
+        if self.in_person and self.soum is not None:
             parts.append(self.soum.name)
-        if self.in_person and self.region_id:
+        if self.in_person and self.region is not None:
             parts.append(self.region.name)
         if self.online:
             parts.append(str(_("online")))

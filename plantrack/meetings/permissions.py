@@ -98,7 +98,7 @@ def visible_meetings(user: Any = None) -> QuerySet[Meeting]:
 
 
 def can_view_meeting(user: Any, meeting: Meeting) -> bool:
-    if meeting.plan_id is not None and not can_view_plan(user, meeting.plan):
+    if meeting.plan is not None and not can_view_plan(user, meeting.plan):
         return False
     return meeting.consultation is None or can_view_consultation(user, meeting.consultation)
 

@@ -69,7 +69,7 @@ MOVED_FIELDS = ("starts_at", "ends_at", "format", "place", "region", "soum", "on
 def _plan_id(meeting: Meeting) -> int | None:
     if meeting.plan_id is not None:
         return meeting.plan_id
-    return meeting.consultation.plan_id if meeting.consultation_id else None
+    return meeting.consultation.plan_id if meeting.consultation is not None else None
 
 
 def _event(obj: Any, action: str, *, meeting: Meeting, by: Any, **extra: Any) -> None:

@@ -209,7 +209,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_input_new(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _manage(request, pk)
-    paragraphs = Paragraph.objects.filter(consultation_id=meeting.consultation_id).order_by(
+    paragraphs = Paragraph.objects.filter(consultation=meeting.consultation).order_by(
         "section__position", "position", "pk"
     )
     form = MeetingInputForm(
@@ -276,7 +276,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unregister(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
-    mine = Registration.objects.filter(meeting=meeting, user=request.user).first()
+    mine = meeting.registrations.filter(user=request.user).first()  # type: ignore[misc]
     if mine is None:
         messages.error(request, _("You are not registered for this meeting."))
         return redirect(meeting)
