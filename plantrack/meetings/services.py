@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plantrack.accounts.permissions import PLAN_MANAGERS, in_group, is_site_admin
 from plantrack.history.services import record
@@ -45,7 +46,7 @@ from plantrack.plans.permissions import can_manage_plan, can_view_plan
 
 from . import notify
 from .models import Meeting, MeetingInput, Need, Registration
-from .permissions import can_manage_meeting, organiser_organisations
+from .permissions import can_manage_meeting, can_view_meeting, organiser_organisations
 
 MEETING_FIELDS = (
     "title_mn",
@@ -338,6 +339,8 @@ def registration_create(
     """Register ``by`` for a scheduled meeting with open registration and a free place."""
     if not signed_in(by) or getattr(by, "deleted_at", None) is not None:
         raise PermissionDenied(_("Sign in to register."))
+    if not can_view_meeting(by, meeting):
+        raise PermissionDenied(_("No such meeting."))
     chosen, other = _clean_needs(needs, needs_other)
     note = (note or "").strip()
     if len(note) > 500:
@@ -355,7 +358,12 @@ def registration_create(
         raise ValidationError(_("You are already registered for this meeting."))
     if current.capacity is not None and _taken(current) >= current.capacity:
         raise ValidationError(
-            _("This meeting is full: all %(n)s places are taken.") % {"n": current.capacity}
+            ngettext(
+                "This meeting is full: its one place is taken.",
+                "This meeting is full: all %(n)s places are taken.",
+                current.capacity,
+            )
+            % {"n": current.capacity}
         )
     if existing is not None:
         existing.cancelled_at = None

@@ -33,7 +33,7 @@ from .forms import (
     MinutesForm,
     RegistrationForm,
 )
-from .models import Meeting, Registration
+from .models import Meeting
 from .permissions import can_manage_meeting, get_meeting_for_user, organiser_organisations
 
 NAV = {"nav": "calendar"}

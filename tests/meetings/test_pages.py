@@ -229,3 +229,22 @@ def test_the_calendar_costs_the_same_queries_whatever_the_data(
     assert many == few
     feed_few = len(_events(client.get("/en/calendar.ics").content.decode()))
     assert feed_few >= 13
+
+
+def test_the_meeting_and_organiser_pages_cost_the_same_queries_whatever_the_data(
+    client, sign_in, meeting, dana, english
+):
+    sign_in(client, dana)
+    urls = [f"/en/meetings/{meeting.pk}/", f"/en/meetings/{meeting.pk}/registrations/"]
+    few = [_count_queries(client, url)[0] for url in urls]
+    from plantrack.accounts.models import User
+
+    Meeting.objects.filter(pk=meeting.pk).update(capacity=None)
+    for n in range(8):
+        person = User.objects.create_user(f"r{n}@example.org", "pw-meet-1234", display_name=f"R{n}")
+        services.registration_create(meeting=meeting, by=person, needs=["large_print"])
+    make_past(meeting)
+    for n in range(5):
+        services.meeting_input_record(meeting=meeting, by=dana, body=f"Raised {n}")
+    many = [_count_queries(client, url)[0] for url in urls]
+    assert many == few

@@ -257,3 +257,14 @@ def test_one_event_per_write(meeting, dana, charlie):
     )
     services.meeting_cancel(meeting=other, by=dana, reason="Moved online")
     assert Event.objects.count() == start + 8
+
+
+def test_nobody_registers_for_a_meeting_on_a_draft_plan_they_cannot_see(
+    alice, vision, charlie, aimag
+):
+    made = services.meeting_create(by=alice, plan=vision, **values(aimag))
+    vision.published_at = None
+    vision.save(update_fields=["published_at"])
+    with pytest.raises(PermissionDenied):
+        services.registration_create(meeting=made, by=charlie)
+    assert not Registration.objects.exists()
