@@ -122,11 +122,19 @@ class InputForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, organisations: list[Organisation], proposals: bool = True, **kwargs: Any
+        self,
+        *args: Any,
+        organisations: list[Organisation],
+        proposals: bool = True,
+        organisations_only: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         once.add_token(self)
         choices: list[tuple[Any, Any]] = [("", _("Myself (as a person)"))]
+        if organisations_only:
+            self.fields["organisation"].required = True
+            choices = []
         choices += [(o.pk, o.name) for o in organisations]
         self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
         if not organisations:

@@ -182,13 +182,18 @@ def my_inputs(user: Any, *, page_number: Any = 1) -> Page:  # type: ignore[type-
     return Paginator(inputs, PAGE_SIZE).get_page(page_number)
 
 
-def inputs_to_answer(consultation: Consultation, *, page_number: Any = 1) -> Page:  # type: ignore[type-arg]
-    """2 queries: the inputs still without a published response, oldest first."""
-    inputs = _input_rows(
+def unanswered(consultation: Consultation) -> QuerySet[Input]:
+    """The inputs still without a published response (replies too: they may be answered)."""
+    return _input_rows(
         Input.objects.filter(consultation=consultation).filter(
             Q(response__isnull=True) | Q(response__published_at__isnull=True)
         )
-    ).order_by("parent_id", "created_at", "pk")
+    )
+
+
+def inputs_to_answer(consultation: Consultation, *, page_number: Any = 1) -> Page:  # type: ignore[type-arg]
+    """2 queries: the inputs still without a published response, oldest first."""
+    inputs = unanswered(consultation).order_by("parent_id", "created_at", "pk")
     return Paginator(inputs, PAGE_SIZE * 2).get_page(page_number)
 
 

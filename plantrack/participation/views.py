@@ -203,13 +203,17 @@ def paragraph_detail(request: HttpRequest, slug: str, anchor: str) -> HttpRespon
         raise Http404("No such paragraph.")
     may_take_part = has(request.user, "participation.take_part", consultation)
     form = None
+    organisations = _my_organisations(request.user) if may_take_part else []
+    only = consultation.eligibility == Consultation.Eligibility.VERIFIED_ORGANISATIONS
+    if only and not organisations:
+        may_take_part = False
     if may_take_part and consultation.is_open:
-        organisations = _my_organisations(request.user)
         form = InputForm(
             request.POST or None,
             request.FILES or None,
             organisations=organisations,
             proposals=False,
+            organisations_only=only,
         )
         if request.method == "POST":
             token = request.POST.get(once.FIELD, "")
@@ -222,9 +226,12 @@ def paragraph_detail(request: HttpRequest, slug: str, anchor: str) -> HttpRespon
                 if done is not None:
                     return done
     elif request.method == "POST":
-        if not may_take_part:
+        if not request.user.is_authenticated:
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
-        messages.error(request, _("This consultation is not open for input."))
+        if not consultation.is_open:
+            messages.error(request, _("This consultation is not open for input."))
+        else:
+            messages.error(request, _("You may not take part in this consultation."))
         return redirect(request.path)
     page = selectors.paragraph_inputs(paragraph, page_number=request.GET.get("page", 1))
     return render(
@@ -235,6 +242,7 @@ def paragraph_detail(request: HttpRequest, slug: str, anchor: str) -> HttpRespon
             "paragraph": paragraph,
             "page": page,
             "form": form,
+            "organisations_only": only,
             **NAV,
         },
     )
@@ -249,7 +257,24 @@ def input_new(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("This consultation is not open for input."))
         return redirect(consultation)
     organisations = _my_organisations(request.user)
-    form = InputForm(request.POST or None, request.FILES or None, organisations=organisations)
+    only = consultation.eligibility == Consultation.Eligibility.VERIFIED_ORGANISATIONS
+    if only and not organisations:
+        messages.error(
+            request,
+            _(
+                "Only verified organisations take part in this consultation, through their "
+                "active members."
+            ),
+        )
+        return redirect(consultation)
+    form = InputForm(
+        request.POST or None,
+        request.FILES or None,
+        organisations=organisations,
+        organisations_only=only,
+    )
+    if consultation.plan_id is None:
+        del form.fields["item"]  # a text's consultation has no plan items to name
     if request.method == "POST":
         token = request.POST.get(once.FIELD, "")
         if once.seen(token):
@@ -568,6 +593,12 @@ def respond(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.inputs_to_answer(consultation, page_number=request.GET.get("page", 1))
     candidates = list(page.object_list)
     chosen = [int(v) for v in request.GET.getlist("input") if v.isdigit()]
+    # Inputs chosen from elsewhere (an input's own page, another page of this list) stay
+    # choosable: one more query, whatever their number.
+    wanted = set(chosen) | {int(v) for v in request.POST.getlist("inputs") if v.isdigit()}
+    missing = wanted - {i.pk for i in candidates}
+    if missing:
+        candidates += list(selectors.unanswered(consultation).filter(pk__in=missing))
     bodies = list(
         Organisation.objects.filter(
             kind__in=[Organisation.Kind.GOVERNMENT, Organisation.Kind.PARLIAMENT],

@@ -82,6 +82,19 @@ def tab_to(page: Any, selector: str, limit: int = 300) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def scan_all(scans: dict[str, tuple[Any, str]], axe: Any) -> list[str]:
+    """axe-core and the page structure checks on each page, in each language."""
+    problems = []
+    for name, (page, path) in scans.items():
+        for lang in LANGUAGES:
+            response = page.goto(path.format(lang=lang))
+            assert response is not None and response.status == 200, (name, lang, page.url)
+            found = _scan(page, axe, lang)
+            if found:
+                problems.append(f"{name} ({lang}) {page.url}:\n" + "\n".join(found))
+    return problems
+
+
 def go(page: Any, action: Any) -> None:
     with page.expect_navigation():
         action()
@@ -138,6 +151,13 @@ def test_the_participation_loop(site: str, page_as: Any, browser: Any, axe: Any)
     partner.goto(proposal_url)
     go(partner, lambda: partner.get_by_role("button", name="Co-sign for this organisation").click())
     assert "Coalition Partner" in partner.locator("#cosigners ~ ul").first.inner_text()
+
+    # The pages only an open consultation has: the whole-draft form and the edit form.
+    early = {
+        "send": (cso, "/{lang}/consultations/" + slug + "/send/"),
+        "edit input": (cso, proposal_url.replace("/en/", "/{lang}/", 1) + "edit/"),
+    }
+    problems = scan_all(early, axe)
 
     # The consultation closes.
     server_python(
@@ -203,12 +223,5 @@ Consultation.objects.filter(slug="{slug}").update(
         "draft": (manager, "/{lang}/consultations/" + slug + "/draft/"),
         "respond": (manager, "/{lang}/consultations/" + slug + "/respond/"),
     }
-    problems = []
-    for name, (page, path) in scans.items():
-        for lang in LANGUAGES:
-            response = page.goto(path.format(lang=lang))
-            assert response is not None and response.status == 200, (name, lang, page.url)
-            found = _scan(page, axe, lang)
-            if found:
-                problems.append(f"{name} ({lang}) {page.url}:\n" + "\n".join(found))
+    problems += scan_all(scans, axe)
     assert not problems, "\n\n".join(problems)

@@ -329,3 +329,90 @@ def test_respond_with_a_listed_responding_body(client, consultation, alice, char
     assert response.status_code == 302
     answer = Response.objects.get()
     assert answer.responding_body == ministry and answer.body_name == ministry.name
+
+
+def test_organisation_only_consultation_pages(
+    client, consultation, alice, charlie, dana, cso, sign_in, english
+):
+    services.consultation_update(
+        consultation=consultation, by=alice, eligibility="verified_organisations"
+    )
+    paragraph = consultation.paragraphs.order_by("position").first()
+    url = f"/en/consultations/{consultation.slug}/p/{paragraph.anchor}/"
+    sign_in(client, charlie)
+    page = client.get(url).content.decode()
+    assert "Only verified organisations take part" in page and 'name="body"' not in page
+    assert client.post(url, {"body": "x"}).status_code == 302
+    assert not Input.objects.exists()
+    sign_in(client, dana)
+    page = client.get(url).content.decode()
+    assert "Myself (as a person)" not in page and cso.name in page
+    assert client.post(url, {"body": "x", "organisation": cso.pk}).status_code == 302
+    assert Input.objects.get().organisation == cso
+
+
+def test_respond_and_item_pages_keep_their_query_counts(
+    client, consultation, alice, charlie, sign_in, activity
+):
+    _inputs(consultation, charlie, 3)
+    make_closed(consultation)
+    sign_in(client, alice)
+    respond = f"/en/consultations/{consultation.slug}/respond/"
+    item_page = f"/en/plans/{activity.plan.slug}/items/{activity.code}/"
+
+    def answer(count: int) -> None:
+        pending = list(Input.objects.filter(response__isnull=True).order_by("pk")[:count])
+        for one in pending:
+            one.consultation = consultation
+        services.response_publish(
+            inputs=pending,
+            by=alice,
+            status="accepted",
+            explanation_en="Yes.",
+            responding_body_name="Ministry",
+            items=[activity],
+        )
+
+    answer(1)
+    client.get(respond)  # the first request after signing in also saves the session
+    small = (_queries(client, respond), _queries(client, item_page))
+    _inputs(consultation, charlie, 297)
+    for _ in range(5):
+        answer(30)
+    assert (_queries(client, respond), _queries(client, item_page)) == small
+
+
+def test_respond_link_from_an_input_past_the_first_page(
+    client, consultation, alice, charlie, sign_in
+):
+    _inputs(consultation, charlie, 60)
+    last = Input.objects.order_by("-pk").first()
+    make_closed(consultation)
+    sign_in(client, alice)
+    url = f"/en/consultations/{consultation.slug}/respond/?input={last.pk}"
+    assert f'value="{last.pk}"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "inputs": [last.pk],
+            "status": "noted",
+            "explanation_en": "Noted.",
+            "responding_body_name": "Ministry",
+            "responded_on": "2026-12-01",
+        },
+    )
+    assert response.status_code == 302
+    assert Input.objects.get(pk=last.pk).response is not None
+
+
+def test_a_hidden_input_keeps_a_placeholder_with_its_reason(client, consultation, charlie, english):
+    from django.utils import timezone
+
+    made = services.input_create(
+        consultation=consultation, by=charlie, kind="proposal", title="Call 9911 2233", body="b"
+    )
+    Input.objects.filter(pk=made.pk).update(hidden_at=timezone.now(), hidden_reason="personal data")
+    for url in (f"/en/consultations/{consultation.slug}/", made.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "Removed by a moderator: personal data" in page
+        assert "9911" not in page

@@ -411,3 +411,24 @@ def test_one_event_per_write(consultation, alice, charlie, dana, fran, cso, cso2
     with pytest.raises(ValidationError):
         services.input_create(consultation=consultation, by=charlie, body="late")
     assert events() == start + 8
+
+
+def test_draft_imported_from_docx_and_pdf(alice, vision):
+    from plantrack.plans.generate_documents import outline_docx, outline_pdf
+
+    for name, data in (("draft.docx", outline_docx(12)), ("draft.pdf", outline_pdf(1))):
+        made = services.consultation_create(by=alice, plan=vision, title_en=name, **_dates())
+        services.consultation_draft_import(consultation=made, by=alice, data=data, name=name)
+        paragraphs = list(Paragraph.objects.filter(consultation=made))
+        assert paragraphs, name
+        assert len({p.anchor for p in paragraphs}) == len(paragraphs)
+        assert all(p.text_en or p.text_mn for p in paragraphs)
+        assert made.source_name == name
+
+
+def test_draft_cannot_be_replaced_once_inputs_arrived(consultation, alice, charlie, objective):
+    services.input_create(consultation=consultation, by=charlie, body="x")
+    before = list(consultation.paragraphs.values_list("pk", flat=True))
+    with pytest.raises(ValidationError):
+        services.consultation_draft_from_items(consultation=consultation, by=alice, root=objective)
+    assert list(consultation.paragraphs.values_list("pk", flat=True)) == before
