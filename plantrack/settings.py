@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "plantrack.progress",
     "plantrack.assessments",
     "plantrack.participation",
+    "plantrack.meetings",
     "plantrack.history",
     "plantrack.notices",
     "plantrack.ops",

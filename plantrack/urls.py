@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("plantrack.history.urls")),
     path("", include("plantrack.notices.urls")),
     path("", include("plantrack.participation.urls")),
+    path("", include("plantrack.meetings.urls")),
     path("", include("plantrack.progress.urls_queues")),
     path("", include("plantrack.surveys.urls")),
     path("accounts/", include("plantrack.accounts.urls")),

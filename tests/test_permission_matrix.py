@@ -264,6 +264,7 @@ def _build_world() -> SimpleNamespace:
     # persona, closed ones with an input to answer, closed empty ones to mark answered.
     _participation_world(w)
     _moderation_world(w)  # h-e: flags, hidden inputs, a block
+    _meetings_world(w)
     return w
 
 
@@ -1733,6 +1734,214 @@ MODERATION_ACTIONS = [
 ]
 
 
+# -- Meetings (issue 13, item 6) -----------------------------------------------------------
+
+
+def _meetings_world(w: SimpleNamespace) -> None:
+    from datetime import timedelta
+
+    from plantrack.meetings.models import Meeting, Registration
+
+    now = timezone.now()
+
+    def meeting(organiser: User, organisation: Organisation, key: str, *, past: bool) -> Meeting:
+        start = now - timedelta(hours=3) if past else now + timedelta(days=5)
+        return Meeting.objects.create(
+            title_en=f"Meeting {key}{' past' if past else ''}",
+            place="Hall",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            organisation=organisation,
+            consultation=w.cons[key],
+            created_by=organiser,
+        )
+
+    w.meeting = {
+        "a": meeting(w.persona["cso_member"], w.own_cso, "a", past=False),
+        "b": meeting(w.other["otto"], w.other_cso, "b", past=False),
+    }
+    w.past_meeting = {
+        "a": meeting(w.persona["cso_member"], w.own_cso, "a", past=True),
+        "b": meeting(w.other["otto"], w.other_cso, "b", past=True),
+    }
+    # Someone else registered with a need, so the organiser's page has a row to show.
+    for key in ("a", "b"):
+        Registration.objects.create(
+            meeting=w.meeting[key],
+            user=w.other["nina"],
+            needs=["sign_language"],
+            note="Note by Nina",
+        )
+    # Every persona registered for a past meeting: their own list shows it.
+    for user in w.persona.values():
+        Registration.objects.create(meeting=w.past_meeting["b"], user=user)
+
+
+MEETING_ORGANISERS = only("cso_member", "cso_admin", "site_admin")
+
+
+def meeting_create(target: str) -> Action:
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        start = (timezone.localtime() + timedelta_days(9)).strftime("%Y-%m-%dT%H:%M")
+        end = (timezone.localtime() + timedelta_days(9, hours=2)).strftime("%Y-%m-%dT%H:%M")
+        organisation = ""
+        if target == "other":
+            organisation = w.other_cso.pk
+        elif r in ("cso_member", "cso_admin"):
+            organisation = w.own_cso.pk
+        data = {
+            "organisation": organisation,
+            "title_en": "Matrix meeting",
+            "format": "in_person",
+            "place": "Hall",
+            "starts_at": start,
+            "ends_at": end,
+        }
+        return _post(c, "/en/meetings/new/", data)
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.meetings.models import Meeting
+
+        return Meeting.objects.filter(title_en="Matrix meeting").count()
+
+    allowed = (
+        only("plan_manager", "site_admin", "cso_member", "cso_admin") if target == "own" else NOBODY
+    )
+    return Action("meeting create", target, allowed, run, probe, soft_refusal=target == "other")
+
+
+def timedelta_days(days: int, hours: int = 0):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    return timedelta(days=days, hours=hours)
+
+
+def meeting_edit(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        m = w.meeting[key]
+        data = {
+            "title_en": "Changed by the matrix",
+            "format": "in_person",
+            "place": "Hall",
+            "starts_at": timezone.localtime(m.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": timezone.localtime(m.ends_at).strftime("%Y-%m-%dT%H:%M"),
+            "registration_open": "on",
+            "version": m.version,
+        }
+        return _post(c, f"/en/meetings/{m.pk}/edit/", data)
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.meetings.models import Meeting
+
+        return _row(Meeting, w.meeting[key].pk, "title_en", "version")
+
+    allowed = MEETING_ORGANISERS if target == "own" else only("site_admin")
+    return Action("meeting edit", target, allowed, run, probe)
+
+
+def meeting_cancel(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return _post(c, f"/en/meetings/{w.meeting[key].pk}/cancel/", {"reason": "Matrix"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.meetings.models import Meeting
+
+        return _row(Meeting, w.meeting[key].pk, "state", "cancel_reason")
+
+    allowed = MEETING_ORGANISERS if target == "own" else only("site_admin")
+    return Action("meeting cancel", target, allowed, run, probe)
+
+
+def meeting_minutes(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        url = f"/en/meetings/{w.past_meeting[key].pk}/minutes/"
+        return _post(c, url, {"minutes_en": "Matrix minutes"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.meetings.models import Meeting
+
+        return _row(Meeting, w.past_meeting[key].pk, "minutes_en", "state")
+
+    allowed = MEETING_ORGANISERS if target == "own" else only("site_admin")
+    return Action("meeting minutes", target, allowed, run, probe)
+
+
+def meeting_input(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        url = f"/en/meetings/{w.past_meeting[key].pk}/inputs/"
+        return _post(c, url, {"body": "Raised at the matrix meeting"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        return _input_count(w, key)
+
+    allowed = MEETING_ORGANISERS if target == "own" else only("site_admin")
+    return Action("meeting record input", target, allowed, run, probe)
+
+
+def meeting_registrations(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return c.get(f"/en/meetings/{w.meeting[key].pk}/registrations/")
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        return response.status_code == 200 and "Note by Nina" in response.content.decode()
+
+    allowed = MEETING_ORGANISERS if target == "own" else only("site_admin")
+    return Action("meeting registrations", target, allowed, run, shown=shown, method="get")
+
+
+def meeting_register(target: str) -> Action:
+    key = "a" if target == "own" else "b"
+
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return _post(c, f"/en/meetings/{w.meeting[key].pk}/register/", {"needs": "large_print"})
+
+    def probe(w, r):  # type: ignore[no-untyped-def]
+        from plantrack.meetings.models import Registration
+
+        return Registration.objects.filter(meeting=w.meeting[key]).count()
+
+    return Action("meeting register", target, SIGNED_IN, run, probe)
+
+
+def my_meetings_page() -> Action:
+    def run(c, w, u, r):  # type: ignore[no-untyped-def]
+        return c.get("/en/my/meetings/")
+
+    def shown(response, w, r):  # type: ignore[no-untyped-def]
+        return response.status_code == 200 and "Meeting b past" in response.content.decode()
+
+    return Action("my meetings", "own", SIGNED_IN, run, shown=shown, method="get")
+
+
+MEETING_ACTIONS = [
+    meeting_create("own"),
+    meeting_create("other"),
+    meeting_edit("own"),
+    meeting_edit("other"),
+    meeting_cancel("own"),
+    meeting_cancel("other"),
+    meeting_minutes("own"),
+    meeting_minutes("other"),
+    meeting_input("own"),
+    meeting_input("other"),
+    meeting_registrations("own"),
+    meeting_registrations("other"),
+    meeting_register("own"),
+    meeting_register("other"),
+    my_meetings_page(),
+]
+
+
 ACTIONS: list[Action] = [
     *PARTICIPATION_ACTIONS,
     *MODERATION_ACTIONS,
@@ -1742,6 +1951,7 @@ ACTIONS: list[Action] = [
         for target in ("own", "other", "mixed")
         if target != "mixed" or verb in ("word", "moderate", "answer")
     ],
+    *MEETING_ACTIONS,
     *[
         indicator_action(verb, target)
         for verb in ("add", "edit", "targets", "retire", "set up")

@@ -125,6 +125,8 @@ def _fill(route: str, w: SimpleNamespace) -> tuple[str, object]:
         values = {"slug": w.survey.slug, "pk": w.question.pk}
     elif "consultations/<slug:slug>/" in route:
         values = {"slug": w.consultation.slug, "pk": w.input.pk}
+    elif "meetings/<int:pk>/" in route:
+        values = {"pk": w.meeting.pk}
     else:
         values = {}
     missing = [name for name in _PARAM.findall(route) if name not in values]
@@ -149,6 +151,8 @@ def _rule_object(rule_name: str, w: SimpleNamespace) -> object:
         return w.input
     if app == "participation":
         return w.consultation
+    if app == "meetings":
+        return w.meeting
     if rule_name == "assessments.link":
         return w.item
     if rule_name == "assessments.change_framework":
@@ -233,9 +237,22 @@ def someone_elses(db, dice) -> SimpleNamespace:  # type: ignore[no-untyped-def]
         created_by=bea,
     )
     otto_input = Input.objects.create(consultation=consultation, author=otto, body="Otto's")
+    # A meeting Otto organises for his organisation (issue 13, meetings).
+    from plantrack.meetings.models import Meeting
+
+    meeting = Meeting.objects.create(
+        title_en="Otto's meeting",
+        place="Hall",
+        starts_at=dt.datetime(2025, 1, 2, 10, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2025, 1, 2, 12, tzinfo=dt.UTC),
+        organisation=organisation,
+        consultation=consultation,
+        created_by=otto,
+    )
     return SimpleNamespace(
         survey=survey,
         question=question,
+        meeting=meeting,
         consultation=consultation,
         input=otto_input,
         framework=round.version.framework,  # type: ignore[union-attr]

@@ -15,6 +15,7 @@ from plantrack.accounts.models import User
 from plantrack.assessments import importing as assessment_importing
 from plantrack.assessments import services as assessment_services
 from plantrack.history.models import Event, Head
+from plantrack.meetings import services as meeting_services
 from plantrack.organisations import services as organisation_services
 from plantrack.organisations.models import Membership, Organisation
 from plantrack.participation import services as participation_services
@@ -123,6 +124,14 @@ COVERED = {
     "response_publish",
     "consultation_mark_answered",
     "consultation_close_with_report",
+    # tests/meetings/test_services.py::test_one_event_per_write
+    "meeting_create",
+    "meeting_update",
+    "meeting_cancel",
+    "meeting_minutes_publish",
+    "registration_create",
+    "registration_cancel",
+    "meeting_input_record",
 }
 # Writes that change no public record: sign-in machinery and the like.
 NOT_PUBLIC = {
@@ -181,6 +190,7 @@ READS = {
     "find_framework",  # assessments/importing.py: the framework an import's title names
     "needs_response",  # participation: the inputs the answered rule counts
     "check_dates",  # participation: the date rules, also used by the form
+    "meeting_label",  # meetings: the label an input raised at a meeting carries
 }
 
 
@@ -199,6 +209,7 @@ def test_every_write_service_is_covered_by_an_event_test():  # type: ignore[no-u
         assessment_importing,
         survey_services,
         participation_services,
+        meeting_services,
     ]
     found = {
         name

@@ -57,6 +57,16 @@ class Command(BaseCommand):
                 }
             )
 
+    def _meetings(self) -> None:
+        from plantrack.meetings.demo import meetings_demo
+
+        built = meetings_demo()
+        if built is not None:
+            self.stdout.write(
+                _("  meetings: %(registrations)s registrations, %(inputs)s inputs recorded")
+                % {"registrations": built.registrations, "inputs": built.inputs}
+            )
+
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(_("Database: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]})
@@ -98,6 +108,7 @@ class Command(BaseCommand):
                 % {"title": survey.survey.title, "count": survey.responses}
             )
         self._participation()
+        self._meetings()
         self._sign_history()
         self.stdout.write(_("Demo sign-in (change these before any real use):"))
         for account in accounts:
