@@ -25,6 +25,7 @@ from plantrack.history.services import record
 from plantrack.lib.rules import require
 from plantrack.organisations.models import Organisation
 from plantrack.plans.models import Plan
+from plantrack.plans.permissions import can_view_plan
 
 from . import limits
 from .checks import named_codes, raise_if, structure_errors, subject_key
@@ -41,7 +42,7 @@ from .models import (
     Source,
 )
 from .parsed import ParsedAssessment, ParsedRound
-from .permissions import on_team
+from .permissions import may_assess_for, on_team
 from .selectors import compute_stats, computed_changes, latest_version
 from .storage import clean_sources, copy_round, framework_slug, replace_content, store_version
 
@@ -392,6 +393,11 @@ def assessment_import(
         require(by, "assessments.assess")
         if publish:
             raise PermissionDenied(_("An import from a page is published by a second person."))
+        # The same rules as a round started on the page (``services.round_create``).
+        if not may_assess_for(by, assessing_organisation):
+            raise PermissionDenied(_("You may not assess in the name of this organisation."))
+        if subject_plan is not None and not can_view_plan(by, subject_plan):
+            raise PermissionDenied("plans.view")
     _check(parsed)
     warnings = list(parsed.warnings)
     texts = _framework_texts(parsed)

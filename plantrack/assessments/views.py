@@ -223,6 +223,7 @@ def _save_ratings(request: HttpRequest, round: Round, forms: list[RatingForm]) -
             justification=data["justification"],
             change=data["change"],
             sources=parse_sources(data["sources"]),
+            seen=data["seen"],
         )
         saved += 1
     return saved

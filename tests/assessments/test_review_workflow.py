@@ -1,0 +1,108 @@
+"""Review of issue 12's workflow from outside: stale rating forms (two tabs) and imports in
+the name of an organisation."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from plantrack.assessments import services
+from plantrack.assessments.generate import sample_assessment
+from plantrack.assessments.importing import assessment_import
+from plantrack.assessments.models import AssessmentIndicator, Framework, Rating, Round, ScaleLevel
+from plantrack.organisations.models import Organisation
+
+
+def _page_one(client, round: Round) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The rating form's first page as the browser would post it back unchanged: the
+    values of its hidden and text fields, its checked radios and selected options."""
+    html = client.get(f"/en/assessments/rounds/{round.pk}/rate/").content.decode()
+    data: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="(i\d+-[a-z]+)"', tag)
+        if not name or ('type="radio"' in tag and "checked" not in tag):
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data[name.group(1)] = unescape(value.group(1)) if value else ""
+    for name, text in re.findall(r'<textarea name="(i\d+-[a-z]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = unescape(text.strip("\n"))
+    for name, body in re.findall(r'<select name="(i\d+-[a-z]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        data[name] = chosen.group(1) if chosen else ""
+    assert any(name.endswith("-seen") for name in data), "the form carries what it showed"
+    return data
+
+
+def test_a_stale_tab_does_not_overwrite_a_rating_saved_meanwhile(
+    client, sign_in, draft, ada, english
+):  # type: ignore[no-untyped-def]
+    first = AssessmentIndicator.objects.filter(version=draft.version).order_by("position")[0]
+    low = ScaleLevel.objects.get(version=draft.version, kind="rated", value=1)
+    high = ScaleLevel.objects.get(version=draft.version, kind="rated", value=4)
+    services.rating_set(
+        round=draft, indicator=first, by=ada, level=low, justification="First look."
+    )
+    sign_in(client, ada)
+    stale = _page_one(client, draft)  # tab A opens the form
+    # Tab B (or a colleague) changes the first indicator meanwhile.
+    services.rating_set(
+        round=draft, indicator=first, by=ada, level=high, justification="Second look."
+    )
+    # Tab A rates the second indicator and posts the page, the first one untouched.
+    second = AssessmentIndicator.objects.filter(version=draft.version).order_by("position")[1]
+    stale |= {
+        f"i{second.pk}-level": str(low.pk),
+        f"i{second.pk}-justification": "Seen in the report.",
+    }
+    page = client.post(f"/en/assessments/rounds/{draft.pk}/rate/", stale, follow=True)
+    kept = Rating.objects.get(round=draft, indicator=first)
+    assert (kept.level, kept.justification) == (high, "Second look.")
+    assert "changed since you opened" in page.content.decode()
+    # Nothing of the stale page is saved: the person reloads and posts again.
+    assert not Rating.objects.filter(round=draft, indicator=second).exists()
+
+
+def test_the_form_posted_twice_saves_once_and_keeps_the_rating(
+    client, sign_in, draft, ada
+):  # type: ignore[no-untyped-def]
+    sign_in(client, ada)
+    data = _page_one(client, draft)
+    first = AssessmentIndicator.objects.filter(version=draft.version).order_by("position")[0]
+    level = ScaleLevel.objects.get(version=draft.version, kind="rated", value=2)
+    data |= {f"i{first.pk}-level": str(level.pk), f"i{first.pk}-justification": "Because."}
+    client.post(f"/en/assessments/rounds/{draft.pk}/rate/", data)
+    client.post(f"/en/assessments/rounds/{draft.pk}/rate/", data)  # a double click
+    rating = Rating.objects.get(round=draft, indicator=first)
+    assert (rating.level, rating.justification) == (level, "Because.")
+
+
+@pytest.fixture
+def other_org(db) -> Organisation:  # type: ignore[no-untyped-def]
+    return Organisation.objects.create(slug="other-watch", name_en="Other Watch", kind="cso")
+
+
+def test_an_import_from_a_page_cannot_name_an_organisation_the_person_does_not_belong_to(
+    db, ada, other_org
+):  # type: ignore[no-untyped-def]
+    with pytest.raises(PermissionDenied):
+        assessment_import(
+            parsed=sample_assessment(title="Watch card"),
+            by=ada,
+            assessing_organisation=other_org,
+        )
+    assert not Round.objects.exists() and not Framework.objects.exists()
+
+
+def test_an_import_from_a_page_cannot_name_a_plan_the_person_cannot_see(
+    db, ada, vision
+):  # type: ignore[no-untyped-def]
+    vision.published_at = None
+    vision.save(update_fields=["published_at"])
+    with pytest.raises(PermissionDenied):
+        assessment_import(
+            parsed=sample_assessment(title="Plan card"), by=ada, subject_plan=vision
+        )
+    assert not Round.objects.exists()
