@@ -213,6 +213,9 @@ def _areas_and_ratings(
     areas: dict[str, ParsedArea] = {}
     ratings: list[ParsedRating] = []
     unjustified: list[str] = []
+    # The document's own codes, when every indicator has one and no two share it; else
+    # each indicator is numbered in its area.
+    own_codes = all(d.code for d in drafts) and len({d.code for d in drafts}) == len(drafts)
     for draft in drafts:
         key = normalise(draft.area)
         if key not in areas:
@@ -223,7 +226,7 @@ def _areas_and_ratings(
                 code=code, title_en=title, title_mn="" if draft.area or framework else "Үзүүлэлтүүд"
             )
         area = areas[key]
-        code = f"{area.code}.{len(area.indicators) + 1}"
+        code = draft.code if own_codes else f"{area.code}.{len(area.indicators) + 1}"
         title = superscript_markers(draft.title)
         area.indicators.append(ParsedIndicator(code=code, title_en=_unmarked(title)))
         justification = superscript_markers(draft.justification)

@@ -34,6 +34,12 @@ _LABEL_FIRST = re.compile(
     re.I,
 )
 _TERM = re.compile(r"^(?P<label>[^:]{2,50}?)\s*:\s*(?P<text>\S.{15,})$")
+# A scale stated on one line: "Scale: Very Strong 4, Strong 3, …", "Rating scale: Fully met
+# (2), Partly met (1), Not met (0)", "Levels: 0 = Absent; 1 = Weak; …".
+_LIST_INTRO = re.compile(
+    r"^\W{0,3}(?:the\s+)?(?:rating\s+|scoring\s+)?(?:scale|levels)\s*:\s*(?P<rest>\S.+)$", re.I
+)
+_LABEL_VALUE = re.compile(rf"^{_LABEL}\s+{_NUMBER}$", re.I)
 
 
 @dataclass
@@ -78,6 +84,26 @@ def _definition(text: str) -> Definition | None:
     return None
 
 
+def _listed(text: str) -> list[Definition]:
+    """The levels of a scale stated on one line, or [] when the line is not one."""
+    intro = _LIST_INTRO.match(text.strip())
+    if not intro:
+        return []
+    parts = [p for p in re.split(r"\s*[,;]\s*", intro.group("rest").strip().rstrip(".")) if p]
+    found = []
+    for part in parts:
+        definition = _definition(part)
+        if definition is None:
+            match = _LABEL_VALUE.match(part)
+            if match is None:
+                return []
+            definition = Definition(
+                match.group("label").strip(), float(match.group("value").replace(",", ".")), ""
+            )
+        found.append(definition)
+    return found if len(found) >= 2 else []
+
+
 def definitions(units: list[Unit], used: set[str]) -> list[Definition]:
     """Levels the document defines: the longest run of two or more consecutive definitions,
     most of whose labels are rating phrases or are used as ratings."""
@@ -91,6 +117,11 @@ def definitions(units: list[Unit], used: set[str]) -> list[Definition]:
         else:
             texts = []
         found = [d for d in (_definition(t) for t in texts) if d is not None]
+        listed = _listed(unit.text) if isinstance(unit, Para) else []
+        if listed:
+            runs.append(listed)
+            runs.append([])
+            continue
         if found:
             runs[-1].extend(found)
         elif runs[-1]:

@@ -53,6 +53,10 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# An indicator's code in a cell of its own ("1.2", "A3", "2.") or leading its title
+# ("1.2 Judges are …": a dotted code only, so "2022 budget law" keeps its year).
+_CODE_CELL = re.compile(r"^[A-Za-z]{0,3}\d{1,3}(?:\.\d{1,3}){0,3}\.?$")
+_CODE_LEAD = re.compile(r"^(?P<code>\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?P<title>\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _TRAILING_MARKS = re.compile(r"[\s⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
 # Running heads repeated under every section are not areas.
@@ -68,6 +72,7 @@ class Draft:
     line: int
     not_assessed: bool = False
     paragraphs: list[str] = field(default_factory=list)
+    code: str = ""  # the document's own code for the indicator ("1.2"), when it gives one
 
     @property
     def justification(self) -> str:
@@ -225,6 +230,15 @@ class _Reader:
             before, after = [cell_text(after[0])] if after else [], after[1:]
         if not before:
             return
+        code = ""
+        if len(before) >= 2 and _CODE_CELL.match(before[-2]):
+            # A code column, not an area: "1.2 | Judges are … | Weak | …"
+            code = before[-2].rstrip(".")
+            before = before[:-2] + before[-1:]
+        else:
+            lead = _CODE_LEAD.match(before[-1])
+            if lead:
+                code, before = lead.group("code"), [*before[:-1], lead.group("title")]
         if len(before) >= 2:
             self.area = before[-2]
         paragraphs = [p for cell in after for p in cell_paragraphs(cell)]
@@ -237,6 +251,7 @@ class _Reader:
             self._append(self.current, paragraphs[:1])  # type: ignore[arg-type]
             paragraphs = paragraphs[1:]
         draft = self._draft(self.area, before[-1], rating.level, change, row.line)
+        draft.code = code
         draft.paragraphs.extend(paragraphs)
         self.mode = "score"
 

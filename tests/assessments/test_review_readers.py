@@ -1,0 +1,94 @@
+"""Review of issue 12's readers with scorecards nobody wrote for them: a Word table with a
+code column and its scale stated on one line, a text scored "Fully met / Partly met / Not
+met". Each is read with the document's own codes and values, or refused saying why."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+from plantrack.assessments.importers.reader import read_assessment
+from plantrack.plans.importers.base import ImportRefused
+
+
+def _docx() -> bytes:
+    document = docx.Document()
+    document.add_heading("Judicial Independence Scorecard 2022", 1)
+    document.add_paragraph("Scale: Very Strong 4, Strong 3, Fair 2, Weak 1, Very Weak 0")
+    table = document.add_table(rows=1, cols=4)
+    for cell, text in zip(
+        table.rows[0].cells, ["Code", "Indicator", "Rating", "Justification"], strict=True
+    ):
+        cell.text = text
+    for row in (
+        ("1.1", "Judges are appointed on merit", "Fair", "A council selects judges."),
+        ("1.2", "Judges cannot be removed arbitrarily", "Weak", "Two judges were removed."),
+        ("2.1", "Court budgets are independent", "Very Weak", "The ministry sets the budget."),
+    ):
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_word_table_keeps_its_codes_and_its_scale_stated_on_one_line():  # type: ignore[no-untyped-def]
+    parsed = read_assessment(_docx(), name="judicial.docx")
+    scale = {level.label_en: level.value for level in parsed.scale}
+    assert scale == {"Very Strong": 4, "Strong": 3, "Fair": 2, "Weak": 1, "Very Weak": 0}
+    codes = [ind.code for area in parsed.areas for ind in area.indicators]
+    assert codes == ["1.1", "1.2", "2.1"]  # the document's codes, not renumbered
+    assert parsed.round is not None
+    rated = {r.indicator_code: r.level_label for r in parsed.round.ratings}
+    assert rated == {"1.1": "Fair", "1.2": "Weak", "2.1": "Very Weak"}
+    titles = [ind.title_en for area in parsed.areas for ind in area.indicators]
+    assert titles[1] == "Judges cannot be removed arbitrarily"
+
+
+TEXT = """Gender Equality Self-Assessment 2024
+Subject: Ministry of Labour
+Year: 2024
+
+Rating scale: Fully met (1), Partly met (0.5), Not met (0)
+
+1.1 The ministry has a gender policy\tFully met\tThe policy was adopted in 2022.
+1.2 The policy has a budget\tPartly met\tA budget line exists but is not funded.
+2.1 Women hold 40% of senior posts\tNot met\tWomen hold 22% of senior posts.
+"""
+
+
+@pytest.mark.django_db
+def test_a_scale_of_fractions_stated_on_one_line_and_codes_leading_the_titles():  # type: ignore[no-untyped-def]
+    parsed = read_assessment(TEXT.encode(), name="gender.txt")
+    assert [(lv.label_en, lv.value) for lv in parsed.scale] == [
+        ("Fully met", 1),
+        ("Partly met", 0.5),
+        ("Not met", 0),
+    ]
+    assert not any("took" in w or "order" in w for w in parsed.warnings)
+    indicators = [ind for area in parsed.areas for ind in area.indicators]
+    assert [(i.code, i.title_en) for i in indicators] == [
+        ("1.1", "The ministry has a gender policy"),
+        ("1.2", "The policy has a budget"),
+        ("2.1", "Women hold 40% of senior posts"),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbfCode;Indicator;Rating\r\n1.1;Laws are published;Strong\r\n",
+        b"# Report\n\nThe agency opened 412 investigations in 2023.\n",
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF",
+        b"PK\x03\x04garbage",
+        b"[" * 100_000,
+    ],
+)
+def test_documents_the_reader_cannot_read_are_refused_with_a_reason(data):  # type: ignore[no-untyped-def]
+    with pytest.raises(ImportRefused) as refused:
+        read_assessment(data, name="card")
+    assert len(str(refused.value)) > 20
