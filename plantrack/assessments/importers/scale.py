@@ -104,6 +104,13 @@ def _listed(text: str) -> list[Definition]:
     return found if len(found) >= 2 else []
 
 
+def listed_labels(line: str) -> set[str]:
+    """The level names (normalised) of a scale stated on ``line``, or an empty set."""
+    if ":" not in line:
+        return set()
+    return {normalise(d.label) for d in _listed(line)}
+
+
 def definitions(units: list[Unit], used: set[str]) -> list[Definition]:
     """Levels the document defines: the longest run of two or more consecutive definitions,
     most of whose labels are rating phrases or are used as ratings."""

@@ -195,9 +195,32 @@ def encoding_warning(encoding: str) -> str:
     ) % {"encoding": ENCODING_NAMES.get(encoding, encoding)}
 
 
+def _rated_with_own_scale(text: str) -> bool:
+    """A document that states its rating scale on a line ("Rating scale: Fully met (2),
+    Partly met (1), Not met (0)") and rates rows with its levels (a cell of a tabbed row)
+    is a scorecard, whatever words its scale uses."""
+    from plantrack.assessments.importers.scale import listed_labels
+    from plantrack.assessments.importers.vocabulary import normalise
+
+    lines = text.splitlines()
+    labels: set[str] = set()
+    for line in lines:
+        labels |= listed_labels(line)
+    if len(labels) < 2:
+        return False
+    rated = sum(
+        1
+        for line in lines
+        if "\t" in line and any(normalise(cell) in labels for cell in line.split("\t"))
+    )
+    return rated >= _MIN_RATED_ROWS
+
+
 def _refuse_assessments(text: str) -> None:
     """A scorecard of rated indicators is an assessment, whatever its subject."""
-    tabbed = _SCORE_HEADER.search(text) and len(_RATING_CELL.findall(text)) >= _MIN_RATED_ROWS
+    tabbed = (
+        _SCORE_HEADER.search(text) and len(_RATING_CELL.findall(text)) >= _MIN_RATED_ROWS
+    ) or _rated_with_own_scale(text)
     printed = _SCORE_HEADER_RUN.search(text) and (
         len(_RATING_CHANGE.findall(text)) >= _MIN_RATED_ROWS
     )

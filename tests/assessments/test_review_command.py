@@ -1,0 +1,46 @@
+"""Review of issue 12's ``plantrack import``: a scorecard that states its scale and rates its
+indicators with it goes to the assessments, never into a plan of "activities"."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from plantrack.assessments.models import Round
+from plantrack.plans.models import Plan
+
+CARD = """Gender Equality Self-Assessment 2024
+Subject: Ministry of Labour
+Assessed by: Gender Council
+Year: 2024
+
+Rating scale: Fully met (2), Partly met (1), Not met (0)
+
+1.1 The ministry has a gender policy\tFully met\tThe policy was adopted in 2022.
+1.2 The policy has a budget\tPartly met\tA budget line exists but is not funded.
+2.1 Women hold 40% of senior posts\tNot met\tWomen hold 22% of senior posts.
+2.2 Staff are trained on gender\tFully met\tAll staff completed training in 2023.
+"""
+
+
+@pytest.mark.parametrize("language, word", [("en", "ratings"), ("mn", "үнэлгээ")])
+def test_a_scorecard_with_its_own_scale_is_imported_as_an_assessment(
+    db, tmp_path, language, word
+):  # type: ignore[no-untyped-def]
+    path = tmp_path / "gender.txt"
+    path.write_text(CARD, encoding="utf-8")
+    plans = Plan.objects.count()
+    out = StringIO()
+    call_command("importplan", str(path), "--language", language, stdout=out, stderr=StringIO())
+    assert Plan.objects.count() == plans  # not a plan
+    round = Round.objects.get()
+    assert round.ratings.count() == 4
+    assert sorted(round.ratings.values_list("indicator__code", "level__value")) == [
+        ("1.1", 2.0),
+        ("1.2", 1.0),
+        ("2.1", 0.0),
+        ("2.2", 2.0),
+    ]
+    assert word in out.getvalue()
