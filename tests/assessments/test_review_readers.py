@@ -92,3 +92,30 @@ def test_documents_the_reader_cannot_read_are_refused_with_a_reason(data):  # ty
     with pytest.raises(ImportRefused) as refused:
         read_assessment(data, name="card")
     assert len(str(refused.value)) > 20
+
+
+AREAS = """Gender Equality Self-Assessment 2024
+Subject: Ministry of Labour
+Year: 2024
+
+Rating scale: Fully met (2), Partly met (1), Not met (0)
+
+1. Policy
+1.1 The ministry has a gender policy\tFully met\tThe policy was adopted in 2022.
+1.2 The policy has a budget\tPartly met\tA budget line exists but is not funded.
+
+2. Staff
+2.1 Women hold 40% of senior posts\tNot met\tWomen hold 22% of senior posts.
+"""
+
+
+@pytest.mark.django_db
+def test_numbered_area_lines_head_their_rows_and_stay_out_of_the_justification_above():  # type: ignore[no-untyped-def]
+    parsed = read_assessment(AREAS.encode(), name="gender.txt")
+    assert [(a.title_en, [i.code for i in a.indicators]) for a in parsed.areas] == [
+        ("1. Policy", ["1.1", "1.2"]),
+        ("2. Staff", ["2.1"]),
+    ]
+    assert parsed.round is not None
+    justifications = {r.indicator_code: r.justification for r in parsed.round.ratings}
+    assert justifications["1.2"] == "A budget line exists but is not funded."

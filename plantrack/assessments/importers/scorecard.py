@@ -57,6 +57,9 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
 # ("1.2 Judges are …": a dotted code only, so "2022 budget law" keeps its year).
 _CODE_CELL = re.compile(r"^[A-Za-z]{0,3}\d{1,3}(?:\.\d{1,3}){0,3}\.?$")
 _CODE_LEAD = re.compile(r"^(?P<code>\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?P<title>\S.*)$")
+# A short numbered title ("2. Staff", "B. Oversight") with no sentence end: above rated
+# rows, the heading of their area, written as a plain line.
+_NUMBERED_TITLE = re.compile(r"^(?:\d{1,2}|[A-Z])[.)]\s+\S.{0,78}$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _TRAILING_MARKS = re.compile(r"[\s⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
 # Running heads repeated under every section are not areas.
@@ -179,12 +182,28 @@ class _Reader:
     def _para(self, para: Para, index: int) -> None:
         if isinstance(self._next(index), RatingLine):
             return  # the title of the indicator rated on the next line
+        if self._area_line(para, index):
+            self.mode, self.current = "", None
+            self.area = para.text.strip()
+            return
         if self.mode == "score" and self.current is not None:
             text = f"• {para.text}" if para.bullet else para.text
             self._append(self.current, [text])
             return
         self.mode = ""
         self.reading.narrative.append(para)
+
+    def _area_line(self, para: Para, index: int) -> bool:
+        """A numbered title on a line of its own right above a rated row: an area heading
+        written as plain text, not a paragraph of the justification above."""
+        text = para.text.strip()
+        if para.bullet or not _NUMBERED_TITLE.match(text) or ends_sentence(text):
+            return False
+        following = self._next(index)
+        if not isinstance(following, Row):
+            return False
+        texts = [cell_text(cell) for cell in following.cells]
+        return self._rating_index(texts) is not None
 
     def _rating_line(self, line: RatingLine, index: int) -> None:
         title_unit = self.units[index - 1] if index else None
