@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from plantrack.assessments.models import Round
 from plantrack.plans.models import Plan
@@ -44,3 +45,21 @@ def test_a_scorecard_with_its_own_scale_is_imported_as_an_assessment(
         ("2.2", 2.0),
     ]
     assert word in out.getvalue()
+
+
+def test_a_semicolon_scorecard_without_its_identity_is_refused_naming_what_is_missing(
+    db, tmp_path
+):  # type: ignore[no-untyped-def]
+    path = tmp_path / "card.csv"
+    path.write_bytes(
+        "\ufeffCode;Indicator;Rating;Justification\r\n"
+        "1.1;Laws are published;Strong;All laws are online.\r\n"
+        "1.2;Courts publish decisions;Weak;Only some courts do.\r\n"
+        "2.1;Police report crime data;Fair;Annual data only.\r\n".encode()
+    )
+    plans = Plan.objects.count()
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("importplan", str(path), "--language", "en", stdout=StringIO(), stderr=err)
+    assert "no framework title" in err.getvalue() and "Give its subject" in err.getvalue()
+    assert Plan.objects.count() == plans and not Round.objects.exists()

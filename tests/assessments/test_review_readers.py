@@ -81,7 +81,6 @@ def test_a_scale_of_fractions_stated_on_one_line_and_codes_leading_the_titles():
 @pytest.mark.parametrize(
     "data",
     [
-        b"\xef\xbb\xbfCode;Indicator;Rating\r\n1.1;Laws are published;Strong\r\n",
         b"# Report\n\nThe agency opened 412 investigations in 2023.\n",
         b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF",
         b"PK\x03\x04garbage",
@@ -119,3 +118,22 @@ def test_numbered_area_lines_head_their_rows_and_stay_out_of_the_justification_a
     assert parsed.round is not None
     justifications = {r.indicator_code: r.justification for r in parsed.round.ratings}
     assert justifications["1.2"] == "A budget line exists but is not funded."
+
+
+SEMICOLONS = (
+    "\ufeffCode;Indicator;Rating;Justification\r\n"
+    "1.1;Laws are published;Strong;All laws are online.\r\n"
+    "1.2;Courts publish decisions;Weak;Only some courts do.\r\n"
+    "2.1;Police report crime data;Fair;Annual data only.\r\n"
+).encode()
+
+
+@pytest.mark.django_db
+def test_a_semicolon_csv_with_a_byte_order_mark_is_read_as_a_table():  # type: ignore[no-untyped-def]
+    parsed = read_assessment(SEMICOLONS, name="card.csv")
+    assert parsed.round is not None
+    assert [(r.indicator_code, r.level_label, r.justification) for r in parsed.round.ratings] == [
+        ("1.1", "Strong", "All laws are online."),
+        ("1.2", "Weak", "Only some courts do."),
+        ("2.1", "Fair", "Annual data only."),
+    ]

@@ -278,6 +278,7 @@ def parse_text(
     delimiter = sheets.delimiter_of(text)
     if delimiter:  # a CSV file that is not the template: a table like any other
         rows = sheets.csv_rows(text, delimiter, limits)
+        _refuse_assessments("\n".join("\t".join(row) for row in rows))
         name = f"CSV, {sheets.DELIMITER_NAMES[delimiter]}-separated"
         return _outline(sheets.rows_document(rows, name), mapping)
     return _outline(read_text(text), mapping)
