@@ -106,3 +106,49 @@ def test_an_import_from_a_page_cannot_name_a_plan_the_person_cannot_see(
             parsed=sample_assessment(title="Plan card"), by=ada, subject_plan=vision
         )
     assert not Round.objects.exists()
+
+
+def test_a_civil_society_member_who_is_not_an_assessor_cannot_act_on_an_official_round(
+    client, sign_in, published, ada, abe, charlie
+):  # type: ignore[no-untyped-def]
+    """Charlie may draft shadow rounds for Steppe Watch only; an official round that an
+    assessor drafted in Steppe Watch's name is not his to rate, publish or correct."""
+    ngo = Organisation.objects.create(slug="steppe", name_en="Steppe Watch", kind="cso")
+    from plantrack.organisations.models import Membership
+
+    for user in (ada, charlie):
+        Membership.objects.create(user=user, organisation=ngo, role="member", state="active")
+    round = services.round_create(
+        by=ada,
+        framework=published.version.framework,
+        subject="Mongolia",
+        year=2025,
+        assessing_organisation=ngo,
+        official=True,
+    )
+    indicator = AssessmentIndicator.objects.filter(version=round.version).first()
+    level = ScaleLevel.objects.filter(version=round.version, kind="rated").first()
+    with pytest.raises(PermissionDenied):
+        services.rating_set(
+            round=round, indicator=indicator, by=charlie, level=level, justification="x"
+        )  # type: ignore[arg-type]
+    sign_in(client, charlie)
+    assert client.get(f"/en/assessments/rounds/{round.pk}/").status_code == 200  # he sees it
+    assert client.get(f"/en/assessments/rounds/{round.pk}/rate/").status_code == 404
+    for indicator in AssessmentIndicator.objects.filter(version=round.version):
+        services.rating_set(
+            round=round, indicator=indicator, by=ada, level=level, justification="Seen."
+        )
+    services.round_submit(round=round, by=ada)
+    assert client.post(f"/en/assessments/rounds/{round.pk}/publish/").status_code == 404
+    assert Round.objects.get(pk=round.pk).state == Round.State.SUBMITTED
+    # His own shadow rounds are his team's as before.
+    shadow = services.round_create(
+        by=charlie,
+        framework=published.version.framework,
+        subject="Mongolia",
+        year=2025,
+        assessing_organisation=ngo,
+        official=False,
+    )
+    assert client.get(f"/en/assessments/rounds/{shadow.pk}/rate/").status_code == 200
