@@ -63,3 +63,48 @@ def test_a_semicolon_scorecard_without_its_identity_is_refused_naming_what_is_mi
         call_command("importplan", str(path), "--language", "en", stdout=StringIO(), stderr=err)
     assert "no framework title" in err.getvalue() and "Give its subject" in err.getvalue()
     assert Plan.objects.count() == plans and not Round.objects.exists()
+
+
+MONGOLIAN = """Нээлттэй засаглалын үнэлгээ 2023
+Үнэлсэн байгууллага: Иргэний нийгмийн форум
+Үнэлгээний объект: Монгол Улс
+Он: 2023
+
+Үнэлгээний шатлал: Маш сайн (4), Сайн (3), Дунд (2), Сул (1), Маш сул (0)
+
+1. Мэдээллийн ил тод байдал
+1.1\tМэдээлэл авах эрхийн хууль\tСайн\tХууль 2021 онд батлагдсан.
+1.2\tХүсэлтэд 15 хоногт хариулдаг\tСул\tХүсэлтийн тал нь хариугүй үлдсэн.
+
+2. Төсвийн ил тод байдал
+2.1\tТөсөв цахимаар нийтлэгддэг\tМаш сайн\tБүх хавсралттай нийтлэгддэг.
+2.2\tИргэд төсөлд санал өгдөг\tМаш сул\tХэлэлцүүлэг зохион байгуулаагүй.
+"""
+
+
+def test_a_scorecard_written_in_mongolian_is_imported_with_its_scale_and_identity(
+    db, tmp_path
+):  # type: ignore[no-untyped-def]
+    path = tmp_path / "unelgee.txt"
+    path.write_text(MONGOLIAN, encoding="utf-8")
+    plans = Plan.objects.count()
+    call_command("importplan", str(path), "--language", "mn", stdout=StringIO(), stderr=StringIO())
+    assert Plan.objects.count() == plans
+    round = Round.objects.select_related("version__framework").get()
+    assert (round.subject, round.year, round.assessing_body) == (
+        "Монгол Улс",
+        2023,
+        "Иргэний нийгмийн форум",
+    )
+    framework = round.version.framework
+    assert (framework.title_mn, framework.title_en) == ("Нээлттэй засаглалын үнэлгээ", "")
+    assert sorted(round.ratings.values_list("indicator__code", "level__label_mn", "level__value")) == [
+        ("1.1", "Сайн", 3.0),
+        ("1.2", "Сул", 1.0),
+        ("2.1", "Маш сайн", 4.0),
+        ("2.2", "Маш сул", 0.0),
+    ]
+    # 100 × (3 + 1 + 4 + 0) ÷ (4 × 4) = 50
+    from plantrack.assessments.selectors import round_score
+
+    assert round_score(round).exact_text == "50.00"

@@ -161,7 +161,32 @@ def _from_scorecard(
     parsed.areas, parsed.round.ratings = _areas_and_ratings(
         reading.drafts, scale, notes, parsed.warnings, parsed.framework_title_en
     )
+    _mongolian_in_mongolian_fields(parsed)
     return parsed
+
+
+def _is_mongolian(text: str) -> bool:
+    """Text written in Cyrillic (a Mongolian document's), not in Latin letters."""
+    letters = [ch for ch in text if ch.isalpha()]
+    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
+    return bool(letters) and cyrillic * 2 > len(letters)
+
+
+def _mongolian_in_mongolian_fields(parsed: ParsedAssessment) -> None:
+    """A title, label or description the reader put in an English field but written in
+    Mongolian moves to the Mongolian field, so pages mark its language right."""
+    if _is_mongolian(parsed.framework_title_en) and not parsed.framework_title_mn:
+        parsed.framework_title_mn, parsed.framework_title_en = parsed.framework_title_en, ""
+    for level in parsed.scale:
+        if _is_mongolian(level.label_en) and not level.label_mn:
+            level.label_mn, level.label_en = level.label_en, ""
+            level.description_mn, level.description_en = level.description_en, ""
+    for area in parsed.areas:
+        if _is_mongolian(area.title_en):
+            area.title_mn, area.title_en = area.title_en, ""
+        for indicator in area.indicators:
+            if _is_mongolian(indicator.title_en) and not indicator.title_mn:
+                indicator.title_mn, indicator.title_en = indicator.title_en, ""
 
 
 def _round(identity: Identity, reading: Reading, hints: dict[str, Any]) -> ParsedRound:

@@ -35,9 +35,12 @@ _LABEL_FIRST = re.compile(
 )
 _TERM = re.compile(r"^(?P<label>[^:]{2,50}?)\s*:\s*(?P<text>\S.{15,})$")
 # A scale stated on one line: "Scale: Very Strong 4, Strong 3, …", "Rating scale: Fully met
-# (2), Partly met (1), Not met (0)", "Levels: 0 = Absent; 1 = Weak; …".
+# (2), Partly met (1), Not met (0)", "Levels: 0 = Absent; 1 = Weak; …", "Үнэлгээний
+# шатлал: Маш сайн (4), Сайн (3), …".
 _LIST_INTRO = re.compile(
-    r"^\W{0,3}(?:the\s+)?(?:rating\s+|scoring\s+)?(?:scale|levels)\s*:\s*(?P<rest>\S.+)$", re.I
+    r"^\W{0,3}(?:(?:the\s+)?(?:rating\s+|scoring\s+)?(?:scale|levels)"
+    r"|(?:үнэлгээний\s+)?(?:шатлал|түвшин|түвшнүүд|хэмжүүр))\s*:\s*(?P<rest>\S.+)$",
+    re.I,
 )
 _LABEL_VALUE = re.compile(rf"^{_LABEL}\s+{_NUMBER}$", re.I)
 
