@@ -137,3 +137,55 @@ def test_a_semicolon_csv_with_a_byte_order_mark_is_read_as_a_table():  # type: i
         ("1.2", "Weak", "Only some courts do."),
         ("2.1", "Fair", "Annual data only."),
     ]
+
+
+MARKDOWN = """# Open Government Scorecard 2023
+
+Subject: Mongolia
+Assessed by: Transparency Forum
+Year: 2023
+
+Scale: 0 = Absent, 1 = Weak, 2 = Partial, 3 = Strong
+
+## 1. Access to information
+
+| # | Indicator | Rating | Justification |
+|---|-----------|--------|---------------|
+| 1.1 | A law guarantees access to information | 3 | The 2021 law covers all agencies. |
+| 1.2 | Requests are answered within 15 days | 1 | Half of the requests in the sample went unanswered. |
+
+## 2. Budget transparency
+
+| # | Indicator | Rating | Justification |
+|---|-----------|--------|---------------|
+| 2.1 | The budget is published online | 2 | Published, but without the annexes. |
+| 2.2 | Citizens can comment on the draft budget | 0 | No consultation was held. |
+"""
+
+
+@pytest.mark.django_db
+def test_a_markdown_table_rated_in_numbers_of_the_scale_it_states():  # type: ignore[no-untyped-def]
+    parsed = read_assessment(MARKDOWN.encode(), name="card.md")
+    assert [(lv.label_en, lv.value) for lv in parsed.scale] == [
+        ("Strong", 3),
+        ("Partial", 2),
+        ("Weak", 1),
+        ("Absent", 0),
+    ]
+    assert parsed.round is not None
+    assert (parsed.round.subject, parsed.round.year) == ("Mongolia", 2023)
+    assert [(r.indicator_code, r.level_label) for r in parsed.round.ratings] == [
+        ("1.1", "Strong"),
+        ("1.2", "Weak"),
+        ("2.1", "Partial"),
+        ("2.2", "Absent"),
+    ]
+    assert [len(area.indicators) for area in parsed.areas] == [2, 2]
+
+
+@pytest.mark.django_db
+def test_numbers_in_a_rating_column_need_the_scale_to_define_them(english):  # type: ignore[no-untyped-def]
+    # Without "Scale: 0 = Absent, …" a 3 is not a rating: the reader refuses, saying so.
+    undefined = MARKDOWN.replace("Scale: 0 = Absent, 1 = Weak, 2 = Partial, 3 = Strong", "")
+    with pytest.raises(ImportRefused, match="no rated indicators"):
+        read_assessment(undefined.encode(), name="card.md", hints={})

@@ -30,7 +30,7 @@ from ..parsed import (
 from . import principles
 from .footnotes import Footnote, cited, source_of, split_footnotes, superscript_markers
 from .identity import Identity, framework_title, narrative_summary, read_identity, title_case
-from .scale import Scale, definitions, own_levels, resolve
+from .scale import Scale, definitions, own_levels, resolve, valued_levels
 from .scorecard import Draft, Reading, read_scorecard
 from .units import units_of
 from .vocabulary import default_maturity_scale, inline_ratings, normalise
@@ -63,7 +63,7 @@ def read_lines(lines: list[str], *, hints: dict[str, Any] | None = None) -> Pars
     levels = own_levels(units)
     if levels:  # read again, knowing the document's own level names
         units = units_of(body, levels)
-    reading = read_scorecard(units, levels)
+    reading = read_scorecard(units, levels, valued_levels(units))
     _check_found(reading, lines)
     if reading.drafts or reading.groups:
         parsed = _from_scorecard(reading, units, notes, front, hints)

@@ -108,10 +108,23 @@ def _listed(text: str) -> list[Definition]:
 
 
 def listed_labels(line: str) -> set[str]:
-    """The level names (normalised) of a scale stated on ``line``, or an empty set."""
+    """The level names (normalised) of a scale stated on ``line``, and their values when
+    it states them ("3"), or an empty set."""
     if ":" not in line:
         return set()
-    return {normalise(d.label) for d in _listed(line)}
+    listed = _listed(line)
+    return {normalise(d.label) for d in listed} | {
+        f"{d.value:g}" for d in listed if d.value is not None
+    }
+
+
+def valued_levels(units: list[Unit]) -> dict[str, str]:
+    """Value → label of the levels the document defines with values ("3 = Strong"), so
+    that a rating column holding the number reads as its level; {} otherwise."""
+    defined = definitions(units, set())
+    if not defined or any(d.value is None for d in defined):
+        return {}
+    return {f"{d.value:g}": d.label for d in defined}
 
 
 def definitions(units: list[Unit], used: set[str]) -> list[Definition]:

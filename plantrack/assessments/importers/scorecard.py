@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from .units import Heading, Para, RatingLine, Row, Unit, cell_paragraphs, cell_text
-from .vocabulary import is_not_assessed, normalise, read_rating
+from .vocabulary import Rating, is_not_assessed, normalise, read_rating
 
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "area": (
@@ -126,9 +126,12 @@ def title_of(text: str) -> str:
 
 
 class _Reader:
-    def __init__(self, units: list[Unit], levels: tuple[str, ...]) -> None:
+    def __init__(
+        self, units: list[Unit], levels: tuple[str, ...], values: dict[str, str] | None = None
+    ) -> None:
         self.units = units
         self.levels = levels
+        self.values = values or {}  # "3" → "Strong": numbers in a rating column
         self.reading = Reading()
         self.header: dict[int, str] | None = None
         self.header_width = 0
@@ -237,7 +240,7 @@ class _Reader:
         if at is None:
             self._plain_row(row, texts)
             return
-        rating = read_rating(texts[at], self.levels)
+        rating = read_rating(texts[at], self.levels) or self._valued(texts[at])
         assert rating is not None
         before = [text for text in texts[:at] if text]
         after = [cell for cell in row.cells[at + 1 :] if cell.strip()]
@@ -286,13 +289,24 @@ class _Reader:
         else the first cell that reads as a level."""
         if self.header and len(texts) == self.header_width:
             for index, role in self.header.items():
-                if role == "rating" and read_rating(texts[index], self.levels):
+                if role == "rating" and (
+                    read_rating(texts[index], self.levels) or self._valued(texts[index])
+                ):
                     return index
         for index, text in enumerate(texts):
             rating = read_rating(text, self.levels) if text else None
             if rating is not None and rating.level:
                 return index
         return None
+
+    def _valued(self, text: str) -> Rating | None:
+        """A number in the rating column that is a value the document's scale defines."""
+        number = text.strip().replace(",", ".")
+        try:
+            key = f"{float(number):g}" if number else ""
+        except ValueError:
+            return None
+        return Rating(self.values[key], "") if key in self.values else None
 
     def _plain_row(self, row: Row, texts: list[str]) -> None:
         """A row with no rating: more of the group or of the indicator above, or neither."""
@@ -341,9 +355,12 @@ class _Reader:
                 draft.paragraphs.append(paragraph)
 
 
-def read_scorecard(units: list[Unit], levels: tuple[str, ...] = ()) -> Reading:
-    """The rated indicators in ``units``; ``levels`` are the document's own level labels."""
-    reading = _Reader(units, levels).read()
+def read_scorecard(
+    units: list[Unit], levels: tuple[str, ...] = (), values: dict[str, str] | None = None
+) -> Reading:
+    """The rated indicators in ``units``; ``levels`` are the document's own level labels,
+    ``values`` its levels by value, for a rating column written in numbers."""
+    reading = _Reader(units, levels, values).read()
     _drop_summaries_of_areas(reading)
     return reading
 

@@ -211,7 +211,8 @@ def _rated_with_own_scale(text: str) -> bool:
     rated = sum(
         1
         for line in lines
-        if "\t" in line and any(normalise(cell) in labels for cell in line.split("\t"))
+        if ("\t" in line or "|" in line)
+        and any(normalise(cell) in labels for cell in re.split(r"[\t|]", line))
     )
     return rated >= _MIN_RATED_ROWS
 
