@@ -108,3 +108,28 @@ def test_a_scorecard_written_in_mongolian_is_imported_with_its_scale_and_identit
     from plantrack.assessments.selectors import round_score
 
     assert round_score(round).exact_text == "50.00"
+
+
+def test_a_workbook_scorecard_is_imported_as_an_assessment_not_a_plan(db, tmp_path):  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Press Freedom Scorecard 2023"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["Country: Mongolia"])
+    sheet.append(["Code", "Indicator", "Rating", "Justification"])
+    sheet.append(["1.1", "Defamation is not a crime", "Weak", "Re-criminalised in 2020."])
+    sheet.append(["1.2", "Journalists can protect sources", "Fair", "Courts order disclosure."])
+    sheet.append(["2.1", "Journalists work without threats", "Strong", "Few threats."])
+    path = tmp_path / "press.xlsx"
+    book.save(path)
+    plans = Plan.objects.count()
+    call_command("importplan", str(path), "--language", "en", stdout=StringIO(), stderr=StringIO())
+    assert Plan.objects.count() == plans
+    round = Round.objects.get()
+    assert sorted(round.ratings.values_list("indicator__code", "level__label_en")) == [
+        ("1.1", "Weak"),
+        ("1.2", "Fair"),
+        ("2.1", "Strong"),
+    ]

@@ -343,6 +343,7 @@ def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) 
                 plan = table.parse_rows(rows, mapping)
             else:
                 _refuse_assessment_template(rows=rows)
+                _refuse_assessments("\n".join("\t".join(row) for row in rows))
                 plan = _outline(sheets.rows_document(rows, "XLSX"), mapping)
         else:
             plan = _document(read_docx(data, limits, archive), mapping)
