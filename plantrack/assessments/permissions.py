@@ -202,7 +202,20 @@ def visible_rounds(user: Any = None) -> QuerySet[Round]:
     mine = Q(created_by=user)
     orgs = active_organisation_ids(user)
     if orgs:
-        mine |= Q(assessing_organisation_id__in=orgs)
+        # The organisations they may draft for (``may_assess_for``): verified civil-society
+        # ones, as the round's page shows its drafts to those only (``can_view_round``).
+        trusted = Q(
+            assessing_organisation__self_registered=False,
+            assessing_organisation__created_by_import=False,
+        ) | Q(assessing_organisation__verified_at__isnull=False)
+        mine |= (
+            Q(
+                assessing_organisation_id__in=orgs,
+                assessing_organisation__kind=Organisation.Kind.CSO,
+                assessing_organisation__retired_at__isnull=True,
+            )
+            & trusted
+        )
     return rounds.filter(published | mine)
 
 

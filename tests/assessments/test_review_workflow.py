@@ -152,3 +152,26 @@ def test_a_civil_society_member_who_is_not_an_assessor_cannot_act_on_an_official
         official=False,
     )
     assert client.get(f"/en/assessments/rounds/{shadow.pk}/rate/").status_code == 200
+
+
+def test_a_draft_is_listed_only_to_those_who_may_open_it(
+    client, sign_in, published, ada, erin, police
+):  # type: ignore[no-untyped-def]
+    """Erin reports for the police; she is not an assessor, so a draft an assessor made in
+    the police's name is not hers to see: not on its page, nor in a list or a trend."""
+    from plantrack.organisations.models import Membership
+
+    Membership.objects.create(user=ada, organisation=police, role="member", state="active")
+    draft = services.round_create(
+        by=ada,
+        framework=published.version.framework,
+        subject="Secret subject",
+        year=2025,
+        assessing_organisation=police,
+    )
+    sign_in(client, erin)
+    assert client.get(f"/en/assessments/rounds/{draft.pk}/").status_code == 404
+    assert "Secret subject" not in client.get("/en/assessments/").content.decode()
+    slug = published.version.framework.slug
+    assert "Secret subject" not in client.get(f"/en/assessments/frameworks/{slug}/").content.decode()
+    assert client.get(f"/en/assessments/subjects/{draft.subject_key}/").status_code == 404
