@@ -133,3 +133,28 @@ def test_a_workbook_scorecard_is_imported_as_an_assessment_not_a_plan(db, tmp_pa
         ("1.2", "Fair"),
         ("2.1", "Strong"),
     ]
+
+
+PRINTED = """Police Accountability Scorecard 2021
+Subject: Mongolia. Assessed by: Citizens' Watch. Year: 2021.
+Scale: Very Strong 4, Strong 3, Fair 2, Weak 1, Very Weak 0
+Code Indicator Rating Justification
+1.1 Complaints are investigated independently Weak The police investigate themselves.
+1.2 Use of force is recorded Fair Records exist but are not published.
+2.1 Arrests are reviewed by a court Strong A judge reviews every arrest within 48 hours.
+"""
+
+
+def test_a_scorecard_printed_without_its_columns_is_refused_not_imported_as_a_plan(
+    db, tmp_path
+):  # type: ignore[no-untyped-def]
+    """As a PDF's text gives a table: the cells run together. The reader cannot tell the
+    columns apart, so the import is refused, saying so — never a plan of "activities"."""
+    path = tmp_path / "printed.txt"
+    path.write_text(PRINTED, encoding="utf-8")
+    plans = Plan.objects.count()
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("importplan", str(path), "--language", "en", stdout=StringIO(), stderr=err)
+    assert "not imported" in err.getvalue() and "rated indicators" in err.getvalue()
+    assert Plan.objects.count() == plans and not Round.objects.exists()

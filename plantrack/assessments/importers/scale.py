@@ -43,6 +43,8 @@ _LIST_INTRO = re.compile(
     re.I,
 )
 _LABEL_VALUE = re.compile(rf"^{_LABEL}\s+{_NUMBER}$", re.I)
+_LABEL_VALUE_LEAD = re.compile(rf"^{_LABEL}\s+{_NUMBER}(?=\s|$)", re.I)
+_WITHIN = re.compile(r"[.;:!?]\s+(?=\S)")
 
 
 @dataclass
@@ -87,9 +89,17 @@ def _definition(text: str) -> Definition | None:
     return None
 
 
-def _listed(text: str) -> list[Definition]:
-    """The levels of a scale stated on one line, or [] when the line is not one."""
-    intro = _LIST_INTRO.match(text.strip())
+def _listed(text: str, *, within: bool = False) -> list[Definition]:
+    """The levels of a scale stated on one line, or [] when the line is not one.
+    ``within``: the statement may start after a sentence and run into more text, as a PDF's
+    lines joined into a paragraph give it (the levels up to the first part that is not one)."""
+    text = text.strip()
+    intro = _LIST_INTRO.match(text)
+    if intro is None and within:
+        for start in _WITHIN.finditer(text):
+            intro = _LIST_INTRO.match(text[start.end() :])
+            if intro:
+                break
     if not intro:
         return []
     parts = [p for p in re.split(r"\s*[,;]\s*", intro.group("rest").strip().rstrip(".")) if p]
@@ -97,12 +107,17 @@ def _listed(text: str) -> list[Definition]:
     for part in parts:
         definition = _definition(part)
         if definition is None:
-            match = _LABEL_VALUE.match(part)
+            match = (_LABEL_VALUE_LEAD if within else _LABEL_VALUE).match(part)
             if match is None:
+                if within and len(found) >= 2:
+                    break
                 return []
             definition = Definition(
                 match.group("label").strip(), float(match.group("value").replace(",", ".")), ""
             )
+            if within and match.end() < len(part):
+                found.append(definition)
+                break
         found.append(definition)
     return found if len(found) >= 2 else []
 
@@ -112,7 +127,7 @@ def listed_labels(line: str) -> set[str]:
     it states them ("3"), or an empty set."""
     if ":" not in line:
         return set()
-    listed = _listed(line)
+    listed = _listed(line, within=True)
     return {normalise(d.label) for d in listed} | {
         f"{d.value:g}" for d in listed if d.value is not None
     }

@@ -195,6 +195,9 @@ def encoding_warning(encoding: str) -> str:
     ) % {"encoding": ENCODING_NAMES.get(encoding, encoding)}
 
 
+_PRINTED_ROW = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})+\.?\s+\S")
+
+
 def _rated_with_own_scale(text: str) -> bool:
     """A document that states its rating scale on a line ("Rating scale: Fully met (2),
     Partly met (1), Not met (0)") and rates rows with its levels (a cell of a tabbed row)
@@ -214,7 +217,15 @@ def _rated_with_own_scale(text: str) -> bool:
         if ("\t" in line or "|" in line)
         and any(normalise(cell) in labels for cell in re.split(r"[\t|]", line))
     )
-    return rated >= _MIN_RATED_ROWS
+    if rated >= _MIN_RATED_ROWS:
+        return True
+    # A table printed to PDF: its cells run together, "1.1 Complaints are … Weak The …".
+    words = sorted((label for label in labels if not label.isdigit()), key=len, reverse=True)
+    if not words:
+        return False
+    level = re.compile(r"\s(?:" + "|".join(map(re.escape, words)) + r")\s", re.I)
+    printed = sum(1 for line in lines if _PRINTED_ROW.match(line) and level.search(line))
+    return printed >= _MIN_RATED_ROWS
 
 
 def _refuse_assessments(text: str) -> None:
