@@ -156,5 +156,5 @@ def test_a_scorecard_printed_without_its_columns_is_refused_not_imported_as_a_pl
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("importplan", str(path), "--language", "en", stdout=StringIO(), stderr=err)
-    assert "not imported" in err.getvalue() and "rated indicators" in err.getvalue()
+    assert "not imported" in err.getvalue() and "columns were lost" in err.getvalue()
     assert Plan.objects.count() == plans and not Round.objects.exists()

@@ -69,6 +69,17 @@ def read_lines(lines: list[str], *, hints: dict[str, Any] | None = None) -> Pars
         parsed = _from_scorecard(reading, units, notes, front, hints)
     else:
         sections = principles.read_sections("\n".join(lines))
+        stated = definitions(units, set())
+        if not any(section.kind != "guidance" for section in sections) and len(stated) >= 2:
+            raise ImportRefused(
+                _(
+                    "the document states a rating scale (%(levels)s) but no indicator could be "
+                    "tied to a rating: a table whose columns were lost (as a PDF prints it) "
+                    "cannot be read. Import the original DOCX, XLSX or CSV, or use the "
+                    "assessment template"
+                )
+                % {"levels": ", ".join(d.label for d in stated[:8])}
+            )
         if not any(section.kind != "guidance" for section in sections):
             raise ImportRefused(
                 _(
