@@ -27,9 +27,7 @@ Rating scale: Fully met (2), Partly met (1), Not met (0)
 
 
 @pytest.mark.parametrize("language, word", [("en", "ratings"), ("mn", "үнэлгээ")])
-def test_a_scorecard_with_its_own_scale_is_imported_as_an_assessment(
-    db, tmp_path, language, word
-):  # type: ignore[no-untyped-def]
+def test_a_scorecard_with_its_own_scale_is_imported_as_an_assessment(db, tmp_path, language, word):  # type: ignore[no-untyped-def]
     path = tmp_path / "gender.txt"
     path.write_text(CARD, encoding="utf-8")
     plans = Plan.objects.count()
@@ -47,9 +45,7 @@ def test_a_scorecard_with_its_own_scale_is_imported_as_an_assessment(
     assert word in out.getvalue()
 
 
-def test_a_semicolon_scorecard_without_its_identity_is_refused_naming_what_is_missing(
-    db, tmp_path
-):  # type: ignore[no-untyped-def]
+def test_a_semicolon_scorecard_without_its_identity_is_refused_naming_what_is_missing(db, tmp_path):  # type: ignore[no-untyped-def]
     path = tmp_path / "card.csv"
     path.write_bytes(
         "\ufeffCode;Indicator;Rating;Justification\r\n"
@@ -82,9 +78,7 @@ MONGOLIAN = """Нээлттэй засаглалын үнэлгээ 2023
 """
 
 
-def test_a_scorecard_written_in_mongolian_is_imported_with_its_scale_and_identity(
-    db, tmp_path
-):  # type: ignore[no-untyped-def]
+def test_a_scorecard_written_in_mongolian_is_imported_with_its_scale_and_identity(db, tmp_path):  # type: ignore[no-untyped-def]
     path = tmp_path / "unelgee.txt"
     path.write_text(MONGOLIAN, encoding="utf-8")
     plans = Plan.objects.count()
@@ -98,7 +92,9 @@ def test_a_scorecard_written_in_mongolian_is_imported_with_its_scale_and_identit
     )
     framework = round.version.framework
     assert (framework.title_mn, framework.title_en) == ("Нээлттэй засаглалын үнэлгээ", "")
-    assert sorted(round.ratings.values_list("indicator__code", "level__label_mn", "level__value")) == [
+    assert sorted(
+        round.ratings.values_list("indicator__code", "level__label_mn", "level__value")
+    ) == [
         ("1.1", "Сайн", 3.0),
         ("1.2", "Сул", 1.0),
         ("2.1", "Маш сайн", 4.0),
@@ -145,9 +141,7 @@ Code Indicator Rating Justification
 """
 
 
-def test_a_scorecard_printed_without_its_columns_is_refused_not_imported_as_a_plan(
-    db, tmp_path
-):  # type: ignore[no-untyped-def]
+def test_a_scorecard_printed_without_its_columns_is_refused_not_imported_as_a_plan(db, tmp_path):  # type: ignore[no-untyped-def]
     """As a PDF's text gives a table: the cells run together. The reader cannot tell the
     columns apart, so the import is refused, saying so — never a plan of "activities"."""
     path = tmp_path / "printed.txt"

@@ -152,7 +152,7 @@ Scale: 0 = Absent, 1 = Weak, 2 = Partial, 3 = Strong
 | # | Indicator | Rating | Justification |
 |---|-----------|--------|---------------|
 | 1.1 | A law guarantees access to information | 3 | The 2021 law covers all agencies. |
-| 1.2 | Requests are answered within 15 days | 1 | Half of the requests in the sample went unanswered. |
+| 1.2 | Requests are answered within 15 days | 1 | Half of the requests went unanswered. |
 
 ## 2. Budget transparency
 

@@ -27,7 +27,9 @@ def _page_one(client, round: Round) -> dict[str, str]:  # type: ignore[no-untype
             continue
         value = re.search(r'value="([^"]*)"', tag)
         data[name.group(1)] = unescape(value.group(1)) if value else ""
-    for name, text in re.findall(r'<textarea name="(i\d+-[a-z]+)"[^>]*>(.*?)</textarea>', html, re.S):
+    for name, text in re.findall(
+        r'<textarea name="(i\d+-[a-z]+)"[^>]*>(.*?)</textarea>', html, re.S
+    ):
         data[name] = unescape(text.strip("\n"))
     for name, body in re.findall(r'<select name="(i\d+-[a-z]+)"[^>]*>(.*?)</select>', html, re.S):
         chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
@@ -65,9 +67,7 @@ def test_a_stale_tab_does_not_overwrite_a_rating_saved_meanwhile(
     assert not Rating.objects.filter(round=draft, indicator=second).exists()
 
 
-def test_the_form_posted_twice_saves_once_and_keeps_the_rating(
-    client, sign_in, draft, ada
-):  # type: ignore[no-untyped-def]
+def test_the_form_posted_twice_saves_once_and_keeps_the_rating(client, sign_in, draft, ada):  # type: ignore[no-untyped-def]
     sign_in(client, ada)
     data = _page_one(client, draft)
     first = AssessmentIndicator.objects.filter(version=draft.version).order_by("position")[0]
@@ -96,15 +96,11 @@ def test_an_import_from_a_page_cannot_name_an_organisation_the_person_does_not_b
     assert not Round.objects.exists() and not Framework.objects.exists()
 
 
-def test_an_import_from_a_page_cannot_name_a_plan_the_person_cannot_see(
-    db, ada, vision
-):  # type: ignore[no-untyped-def]
+def test_an_import_from_a_page_cannot_name_a_plan_the_person_cannot_see(db, ada, vision):  # type: ignore[no-untyped-def]
     vision.published_at = None
     vision.save(update_fields=["published_at"])
     with pytest.raises(PermissionDenied):
-        assessment_import(
-            parsed=sample_assessment(title="Plan card"), by=ada, subject_plan=vision
-        )
+        assessment_import(parsed=sample_assessment(title="Plan card"), by=ada, subject_plan=vision)
     assert not Round.objects.exists()
 
 
@@ -173,5 +169,7 @@ def test_a_draft_is_listed_only_to_those_who_may_open_it(
     assert client.get(f"/en/assessments/rounds/{draft.pk}/").status_code == 404
     assert "Secret subject" not in client.get("/en/assessments/").content.decode()
     slug = published.version.framework.slug
-    assert "Secret subject" not in client.get(f"/en/assessments/frameworks/{slug}/").content.decode()
+    assert (
+        "Secret subject" not in client.get(f"/en/assessments/frameworks/{slug}/").content.decode()
+    )
     assert client.get(f"/en/assessments/subjects/{draft.subject_key}/").status_code == 404

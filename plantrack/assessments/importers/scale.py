@@ -103,7 +103,7 @@ def _listed(text: str, *, within: bool = False) -> list[Definition]:
     if not intro:
         return []
     parts = [p for p in re.split(r"\s*[,;]\s*", intro.group("rest").strip().rstrip(".")) if p]
-    found = []
+    found: list[Definition] = []
     for part in parts:
         definition = _definition(part)
         if definition is None:
