@@ -145,6 +145,12 @@ def _check(parsed: ParsedAssessment) -> None:
                     _("“%(date)s” is not a date; write it as YYYY-MM-DD.")
                     % {"date": pr.assessed_on[:40]}
                 )
+        for key, value in pr.reported_scores.items():
+            if not isinstance(value, int | float) or not 0 <= value <= limits.MAX_LEVEL_VALUE:
+                errors.append(
+                    _("The reported score “%(key)s” is %(value)s, which is not a score.")
+                    % {"key": str(key)[:40], "value": str(value)[:40]}
+                )
         if len(pr.reported_scores) > limits.MAX_REPORTED_SCORES:
             errors.append(
                 _("The round reports more than %(limit)d scores.")

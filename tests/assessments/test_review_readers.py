@@ -189,3 +189,38 @@ def test_numbers_in_a_rating_column_need_the_scale_to_define_them(english):  # t
     undefined = MARKDOWN.replace("Scale: 0 = Absent, 1 = Weak, 2 = Partial, 3 = Strong", "")
     with pytest.raises(ImportRefused, match="no rated indicators"):
         read_assessment(undefined.encode(), name="card.md", hints={})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["nan", "inf", "1e400", "1e308"])
+def test_a_level_value_that_is_not_a_finite_number_is_refused_by_name(value, english):  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    from plantrack.assessments.generate import sample_assessment
+    from plantrack.assessments.importers.template_writer import template_csv
+    from plantrack.assessments.importing import assessment_import
+    from plantrack.assessments.models import Framework
+
+    data = template_csv(sample_assessment()).replace(
+        "Маш сайн,4,".encode(), f"Маш сайн,{value},".encode()
+    )
+    with pytest.raises((ImportRefused, ValidationError)) as refused:
+        parsed = read_assessment(data, name="card.csv")
+        assessment_import(parsed=parsed, system=True, publish=True)
+    expected = "1,000,000" if value == "1e308" else "is not a number"
+    assert "value" in str(refused.value) and expected in str(refused.value)
+    assert not Framework.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["nan", "inf", "1e400"])
+def test_a_reported_score_that_is_not_a_finite_number_is_refused(value, english):  # type: ignore[no-untyped-def]
+    from plantrack.assessments.generate import sample_assessment
+    from plantrack.assessments.importers.template_writer import template_csv
+
+    parsed = sample_assessment()
+    assert parsed.round is not None
+    parsed.round.reported_scores = {"2022": 54}
+    data = template_csv(parsed).replace(b",54,", f",{value},".encode())
+    with pytest.raises(ImportRefused, match="not a number"):
+        read_assessment(data, name="card.csv")
