@@ -137,9 +137,17 @@ def _check(parsed: ParsedAssessment) -> None:
             )
         if pr.year is None and not pr.assessed_on:
             errors.append(_("The round has no year or date. Give the year of the assessment."))
+        elif pr.year is not None and not (
+            isinstance(pr.year, int) and 1900 <= pr.year <= 2200  # as ``services.round_create``
+        ):
+            errors.append(
+                _("The round's year is %(year)s. Give the year of the assessment (1900 to 2200).")
+                % {"year": str(pr.year)[:20]}
+            )
         if pr.assessed_on:
             try:
-                datetime.date.fromisoformat(pr.assessed_on)
+                if not 1900 <= datetime.date.fromisoformat(pr.assessed_on).year <= 2200:
+                    raise ValueError(pr.assessed_on)
             except ValueError:
                 errors.append(
                     _("“%(date)s” is not a date; write it as YYYY-MM-DD.")

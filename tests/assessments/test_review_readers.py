@@ -224,3 +224,20 @@ def test_a_reported_score_that_is_not_a_finite_number_is_refused(value, english)
     data = template_csv(parsed).replace(b",54,", f",{value},".encode())
     with pytest.raises(ImportRefused, match="not a number"):
         read_assessment(data, name="card.csv")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [1066, 20240, 99999999999999999999])
+def test_a_round_year_out_of_range_is_refused_by_name(year, english):  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    from plantrack.assessments.generate import sample_assessment
+    from plantrack.assessments.importing import assessment_import
+    from plantrack.assessments.models import Round
+
+    parsed = sample_assessment()
+    assert parsed.round is not None
+    parsed.round.year = year
+    with pytest.raises(ValidationError, match="1900 to 2200"):
+        assessment_import(parsed=parsed, system=True, publish=True)
+    assert not Round.objects.exists()
