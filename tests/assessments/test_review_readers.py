@@ -241,3 +241,32 @@ def test_a_round_year_out_of_range_is_refused_by_name(year, english):  # type: i
     with pytest.raises(ValidationError, match="1900 to 2200"):
         assessment_import(parsed=parsed, system=True, publish=True)
     assert not Round.objects.exists()
+
+
+UNSTATED_MN = """Нээлттэй засаглалын үнэлгээ 2023
+Үнэлгээний объект: Монгол Улс
+Он: 2023
+
+1. Мэдээллийн ил тод байдал
+1.1\tМэдээлэл авах эрхийн хууль\tСайн\tӨөрчлөлтгүй\tХууль 2021 онд батлагдсан.
+1.2\tХүсэлтэд 15 хоногт хариулдаг\tСул\tМуудсан\tХүсэлтийн тал нь хариугүй үлдсэн.
+1.3\tТөсөв цахимаар нийтлэгддэг\tМаш сайн\tСайжирсан\tБүх хавсралттай нийтлэгддэг.
+1.4\tИргэд төсөлд санал өгдөг\tҮнэлээгүй\t\tМэдээлэл олдсонгүй.
+"""
+
+
+@pytest.mark.django_db
+def test_mongolian_rating_words_are_known_without_a_stated_scale():  # type: ignore[no-untyped-def]
+    parsed = read_assessment(UNSTATED_MN.encode(), name="unelgee.txt")
+    assert parsed.round is not None
+    rated = [
+        (r.indicator_code, r.level_label, r.not_assessed, r.change) for r in parsed.round.ratings
+    ]
+    labels = {lv.label_mn: lv.value for lv in parsed.scale}
+    assert labels["Маш сайн"] > labels["Сайн"] > labels["Сул"]
+    assert [(code, na, change) for code, _level, na, change in rated] == [
+        ("1.1", False, "unchanged"),
+        ("1.2", False, "decrease"),
+        ("1.3", False, "increase"),
+        ("1.4", True, ""),
+    ]
