@@ -173,3 +173,34 @@ def test_a_draft_is_listed_only_to_those_who_may_open_it(
         "Secret subject" not in client.get(f"/en/assessments/frameworks/{slug}/").content.decode()
     )
     assert client.get(f"/en/assessments/subjects/{draft.subject_key}/").status_code == 404
+
+
+def test_a_second_click_on_publish_says_the_round_is_published_not_page_not_found(
+    client, sign_in, draft, ada, abe, english
+):  # type: ignore[no-untyped-def]
+    level = ScaleLevel.objects.get(version=draft.version, kind="rated", value=3)
+    for indicator in AssessmentIndicator.objects.filter(version=draft.version):
+        services.rating_set(
+            round=draft, indicator=indicator, by=ada, level=level, justification="Seen."
+        )
+    services.round_submit(round=draft, by=ada)
+    sign_in(client, abe)
+    first = client.post(f"/en/assessments/rounds/{draft.pk}/publish/")
+    assert first.status_code == 302
+    again = client.post(f"/en/assessments/rounds/{draft.pk}/publish/", follow=True)
+    assert again.status_code == 200
+    assert "This round is published and cannot be changed" in again.content.decode()
+    # A stale tab's submit, return or rating on the published round: the same, nothing changes.
+    for action in ("submit", "return", "rate"):
+        page = client.post(
+            f"/en/assessments/rounds/{draft.pk}/{action}/", {"note": "x"}, follow=True
+        )
+        assert page.status_code == 200 and "is published" in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == Round.State.PUBLISHED and draft.published_by == abe
+
+
+def test_someone_with_no_part_in_a_round_still_gets_page_not_found(client, sign_in, draft, charlie):  # type: ignore[no-untyped-def]
+    sign_in(client, charlie)
+    for action in ("submit", "publish", "return", "rate", "correct"):
+        assert client.post(f"/en/assessments/rounds/{draft.pk}/{action}/").status_code == 404
