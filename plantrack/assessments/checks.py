@@ -146,6 +146,17 @@ def scale_errors(scale: list[ParsedLevel]) -> list[str]:
     elif len(set(labels)) != len(labels):
         errors.append(_("Two levels of the rating scale have the same label. Labels must differ."))
     values = [level.value for level in scale]
+    # Not a number, infinite or too large (a negative value has its own message below).
+    odd = [v for v in values if not v < 0 and not 0 <= v <= limits.MAX_LEVEL_VALUE]
+    if odd:
+        errors.append(
+            _(
+                "A level of the rating scale has the value %(value)s; a value is a number from 0 "
+                "to %(limit)s."
+            )
+            % {"value": odd[0], "limit": f"{limits.MAX_LEVEL_VALUE:,}"}
+        )
+        values = [v for v in values if v not in odd]
     if len(set(values)) != len(values):
         errors.append(_("Two levels of the rating scale have the same value. Values must differ."))
     if any(value < 0 for value in values):

@@ -158,6 +158,9 @@ class RatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One a line: a citation, with its web address if it has one."),
     )
+    # When the stored rating was last saved as the page showed it ("" for none): a second
+    # tab's or a colleague's change since is not overwritten (``services.rating_set``).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -177,6 +180,7 @@ class RatingForm(forms.Form):
                     "justification": rating.justification,
                     "change": rating.change_stated,
                     "sources": sources_text(sources),
+                    "seen": rating.updated_at.isoformat(),
                 },
             )
         super().__init__(*args, **kwargs)
@@ -206,7 +210,10 @@ class RatingForm(forms.Form):
 
     @property
     def wants_saving(self) -> bool:
-        return bool(self.cleaned_data.get("level")) and self.has_changed()
+        """A level is chosen and something differs from the stored rating (``seen`` alone
+        does not count: the same page posted twice saves once)."""
+        changed = [name for name in self.changed_data if name != "seen"]
+        return bool(self.cleaned_data.get("level")) and bool(changed)
 
 
 class CompareForm(forms.Form):

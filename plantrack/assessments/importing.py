@@ -25,6 +25,7 @@ from plantrack.history.services import record
 from plantrack.lib.rules import require
 from plantrack.organisations.models import Organisation
 from plantrack.plans.models import Plan
+from plantrack.plans.permissions import can_view_plan
 
 from . import limits
 from .checks import named_codes, raise_if, structure_errors, subject_key
@@ -41,7 +42,7 @@ from .models import (
     Source,
 )
 from .parsed import ParsedAssessment, ParsedRound
-from .permissions import on_team
+from .permissions import may_assess_for, on_team
 from .selectors import compute_stats, computed_changes, latest_version
 from .storage import clean_sources, copy_round, framework_slug, replace_content, store_version
 
@@ -136,13 +137,27 @@ def _check(parsed: ParsedAssessment) -> None:
             )
         if pr.year is None and not pr.assessed_on:
             errors.append(_("The round has no year or date. Give the year of the assessment."))
+        elif pr.year is not None and not (
+            isinstance(pr.year, int) and 1900 <= pr.year <= 2200  # as ``services.round_create``
+        ):
+            errors.append(
+                _("The round's year is %(year)s. Give the year of the assessment (1900 to 2200).")
+                % {"year": str(pr.year)[:20]}
+            )
         if pr.assessed_on:
             try:
-                datetime.date.fromisoformat(pr.assessed_on)
+                if not 1900 <= datetime.date.fromisoformat(pr.assessed_on).year <= 2200:
+                    raise ValueError(pr.assessed_on)
             except ValueError:
                 errors.append(
                     _("“%(date)s” is not a date; write it as YYYY-MM-DD.")
                     % {"date": pr.assessed_on[:40]}
+                )
+        for key, value in pr.reported_scores.items():
+            if not isinstance(value, int | float) or not 0 <= value <= limits.MAX_LEVEL_VALUE:
+                errors.append(
+                    _("The reported score “%(key)s” is %(value)s, which is not a score.")
+                    % {"key": str(key)[:40], "value": str(value)[:40]}
                 )
         if len(pr.reported_scores) > limits.MAX_REPORTED_SCORES:
             errors.append(
@@ -392,6 +407,11 @@ def assessment_import(
         require(by, "assessments.assess")
         if publish:
             raise PermissionDenied(_("An import from a page is published by a second person."))
+        # The same rules as a round started on the page (``services.round_create``).
+        if not may_assess_for(by, assessing_organisation):
+            raise PermissionDenied(_("You may not assess in the name of this organisation."))
+        if subject_plan is not None and not can_view_plan(by, subject_plan):
+            raise PermissionDenied("plans.view")
     _check(parsed)
     warnings = list(parsed.warnings)
     texts = _framework_texts(parsed)

@@ -5,6 +5,7 @@ The readers (``importers/``) and the services both check these before writing an
 MAX_AREAS = 500
 MAX_INDICATORS = 10_000
 MAX_LEVELS = 20
+MAX_LEVEL_VALUE = 1_000_000  # a level's value (and a reported score) is at most this
 MAX_SOURCES_PER_RATING = 100
 MAX_REPORTED_SCORES = 20
 MAX_CODE_CHARS = 40

@@ -5,7 +5,8 @@
   submit and correct;
 - members of a verified civil-society organisation draft shadow rounds for it;
 - a round's team is its creator, the active members of its assessing organisation who may
-  draft for it, and every assessor when it names no organisation;
+  draft for it, and every assessor when it names no organisation; a civil-society member
+  who is not an assessor acts (rates, submits, publishes, corrects) on shadow rounds only;
 - a round is published by a second person of its team (never the one who submitted it, nor
   one who rated it all alone) or a plan manager (the subject plan's managers when the
   subject is a plan);
@@ -82,6 +83,17 @@ def on_team(user: Any, round: Round) -> bool:
     return may_assess_for(user, round.assessing_organisation)
 
 
+def acts_for(user: Any, round: Round) -> bool:
+    """On the round's team and allowed its kind: a civil-society member who is not an
+    assessor acts on shadow rounds only (as they draft shadow rounds only), though they
+    may see their organisation's official drafts."""
+    if not on_team(user, round):
+        return False
+    return not (round.official and shadow_only(user, round.assessing_organisation)) or (
+        is_site_admin(user)
+    )
+
+
 def is_plan_manager_for(user: Any, round: Round) -> bool:
     """A plan manager may publish: the subject plan's managers when the subject is a plan,
     any plan manager otherwise."""
@@ -115,7 +127,7 @@ def can_change_framework(user: Any, framework: Framework | None = None) -> bool:
 @rule("assessments.edit_round")
 def can_edit_round(user: Any, round: Round | None = None) -> bool:
     """Rate and submit: a draft, by its team."""
-    return round is not None and round.state == Round.State.DRAFT and on_team(user, round)
+    return round is not None and round.state == Round.State.DRAFT and acts_for(user, round)
 
 
 @rule("assessments.publish_round")
@@ -123,7 +135,7 @@ def can_publish_round(user: Any, round: Round | None = None) -> bool:
     """A submitted round, by its team or a plan manager; the service adds the four-eyes rule."""
     if round is None or round.state != Round.State.SUBMITTED:
         return False
-    return on_team(user, round) or is_plan_manager_for(user, round)
+    return acts_for(user, round) or is_plan_manager_for(user, round)
 
 
 @rule("assessments.return_round")
@@ -133,7 +145,7 @@ def can_return_round(user: Any, round: Round | None = None) -> bool:
 
 @rule("assessments.correct_round")
 def can_correct_round(user: Any, round: Round | None = None) -> bool:
-    return round is not None and round.state == Round.State.PUBLISHED and on_team(user, round)
+    return round is not None and round.state == Round.State.PUBLISHED and acts_for(user, round)
 
 
 @rule("assessments.view_round")
@@ -190,7 +202,20 @@ def visible_rounds(user: Any = None) -> QuerySet[Round]:
     mine = Q(created_by=user)
     orgs = active_organisation_ids(user)
     if orgs:
-        mine |= Q(assessing_organisation_id__in=orgs)
+        # The organisations they may draft for (``may_assess_for``): verified civil-society
+        # ones, as the round's page shows its drafts to those only (``can_view_round``).
+        trusted = Q(
+            assessing_organisation__self_registered=False,
+            assessing_organisation__created_by_import=False,
+        ) | Q(assessing_organisation__verified_at__isnull=False)
+        mine |= (
+            Q(
+                assessing_organisation_id__in=orgs,
+                assessing_organisation__kind=Organisation.Kind.CSO,
+                assessing_organisation__retired_at__isnull=True,
+            )
+            & trusted
+        )
     return rounds.filter(published | mine)
 
 

@@ -20,6 +20,9 @@ METHOD = gettext_lazy(
 )
 
 
+_MILLIONTHS = Decimal("0.000001")
+
+
 def _decimal(value: float) -> Decimal:
     return Decimal(repr(float(value)))
 
@@ -37,25 +40,37 @@ class Score:
     not_assessed: int = 0
 
     @property
-    def exact(self) -> float | None:
+    def exact_decimal(self) -> Decimal | None:
+        """The score in decimal arithmetic: level values like 0.5 or 0.1 summed in binary
+        floating point (2.3 → 2.2999999999999998) are taken to millionths first, so a
+        score that is a half (57.5) is one, and rounds up as the method says."""
         if not self.rated or not self.maximum:
             return None
-        return 100 * self.total / (self.maximum * self.rated)
+        total = _decimal(self.total).quantize(_MILLIONTHS, rounding=ROUND_HALF_UP)
+        maximum = _decimal(self.maximum).quantize(_MILLIONTHS, rounding=ROUND_HALF_UP)
+        if not maximum:
+            return None
+        return 100 * total / (maximum * self.rated)
+
+    @property
+    def exact(self) -> float | None:
+        exact = self.exact_decimal
+        return None if exact is None else float(exact)
 
     @property
     def whole(self) -> int | None:
-        exact = self.exact
+        exact = self.exact_decimal
         if exact is None:
             return None
-        return whole_number(exact)
+        return int(exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
     @property
     def exact_text(self) -> str:
         """Two decimals (54.17), or "" when there is no score."""
-        exact = self.exact
+        exact = self.exact_decimal
         if exact is None:
             return ""
-        return str(_decimal(exact).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
     @property
     def points(self) -> str:

@@ -376,10 +376,13 @@ def rating_set(
     justification: str = "",
     change: str = "",
     sources: list[ParsedSource] | None = None,
+    seen: str | None = None,
 ) -> Rating:
     """Rate one indicator of a draft round (or mark it not assessed). ``sources`` replace the
     rating's sources when given. The change since the previous round is computed when the
-    subject has a previous published round, and kept as stated (``change``) as well."""
+    subject has a previous published round, and kept as stated (``change``) as well.
+    ``seen``: when the rating was last saved as the form showed it (``updated_at`` in ISO
+    form, "" for none); a rating saved since (another tab, a colleague) is not overwritten."""
     locked = _locked(round)
     _must_be_draft(locked)
     require(by, "assessments.edit_round", locked)
@@ -392,6 +395,15 @@ def rating_set(
     rating = (
         Rating.objects.filter(round=locked, indicator=indicator).select_related("level").first()
     )
+    if seen is not None and (rating.updated_at.isoformat() if rating else "") != seen:
+        raise ValidationError(
+            _(
+                "The rating of %(code)s was changed since you opened this page (in another "
+                "tab, or by a colleague). Nothing on this page was saved: reload it and rate again."
+            )
+            % {"code": indicator.code},
+            code="stale",
+        )
     before = _rating_values(rating)
     created = rating is None
     if rating is None:

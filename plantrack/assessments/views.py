@@ -148,6 +148,39 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The state each action needs: a request for a round in another state (a second click, a
+# tab left open while a colleague acted) is told so on the round's page, not "not found".
+NEEDED_STATE = {
+    "assessments.edit_round": Round.State.DRAFT,
+    "assessments.publish_round": Round.State.SUBMITTED,
+    "assessments.return_round": Round.State.SUBMITTED,
+    "assessments.correct_round": Round.State.PUBLISHED,
+}
+
+
+class _Stale(Exception):
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
+def _round_to_act_on(request: HttpRequest, pk: int, rule_name: str) -> Round:
+    """The round ``pk`` for an action: a 404 for someone who may not see it or has no part
+    in the action; ``_Stale`` (a redirect to the round with the reason) when the round has
+    moved on to another state since the page was shown."""
+    round = get_round_for_user(request.user, pk)
+    if has(request.user, rule_name, round):
+        return round
+    if round.state != NEEDED_STATE[rule_name]:
+        if round.state == Round.State.PUBLISHED:
+            refusal: ValidationError = services.RoundPublished()
+        else:
+            wanted = Round.State(NEEDED_STATE[rule_name]).label
+            refusal = services.WrongState(round, str(wanted).lower())
+        messages.error(request, " ".join(refusal.messages))
+        raise _Stale(redirect("assessments:round", round.pk))
+    raise Http404("No such assessment round to change.")
+
+
 def _rating_forms(
     request: HttpRequest, round: Round, indicators: list[AssessmentIndicator]
 ) -> list[RatingForm]:
@@ -171,7 +204,10 @@ def _rating_forms(
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     """The rating form, a page of indicators at a time."""
-    round = get_round_for_user(request.user, pk, rule_name="assessments.edit_round")
+    try:
+        round = _round_to_act_on(request, pk, "assessments.edit_round")
+    except _Stale as stale:
+        return stale.response
     indicators = AssessmentIndicator.objects.filter(version_id=round.version_id).select_related(
         "area"
     )
@@ -223,13 +259,17 @@ def _save_ratings(request: HttpRequest, round: Round, forms: list[RatingForm]) -
             justification=data["justification"],
             change=data["change"],
             sources=parse_sources(data["sources"]),
+            seen=data["seen"],
         )
         saved += 1
     return saved
 
 
 def _act(request: HttpRequest, pk: int, rule_name: str, action: Any, success: str) -> HttpResponse:
-    round = get_round_for_user(request.user, pk, rule_name=rule_name)
+    try:
+        round = _round_to_act_on(request, pk, rule_name)
+    except _Stale as stale:
+        return stale.response
     try:
         with receipt(request):
             action(round)
@@ -283,7 +323,10 @@ def return_round(request: HttpRequest, pk: int) -> HttpResponse:
 @allowed_if("assessments.correct_round", per_object=True)
 @require_POST
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    round = get_round_for_user(request.user, pk, rule_name="assessments.correct_round")
+    try:
+        round = _round_to_act_on(request, pk, "assessments.correct_round")
+    except _Stale as stale:
+        return stale.response
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say what the correction changes, and why."))

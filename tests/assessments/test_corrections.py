@@ -42,7 +42,11 @@ def test_the_services_refuse_to_change_a_published_round(published, ada, english
 
 def test_the_rating_form_of_a_published_round_is_not_there(client, sign_in, published, ada):  # type: ignore[no-untyped-def]
     sign_in(client, ada)
-    assert client.get(f"/en/assessments/rounds/{published.pk}/rate/").status_code == 404
+    # Someone who may see the round is sent to its page, told it is published (a stale
+    # link or tab), not shown "not found"; the form is not there.
+    response = client.get(f"/en/assessments/rounds/{published.pk}/rate/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/assessments/rounds/{published.pk}/"
 
 
 def test_a_correction_is_a_new_revision_and_the_old_one_stays_readable(

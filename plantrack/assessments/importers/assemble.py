@@ -30,7 +30,7 @@ from ..parsed import (
 from . import principles
 from .footnotes import Footnote, cited, source_of, split_footnotes, superscript_markers
 from .identity import Identity, framework_title, narrative_summary, read_identity, title_case
-from .scale import Scale, definitions, own_levels, resolve
+from .scale import Scale, definitions, own_levels, resolve, valued_levels
 from .scorecard import Draft, Reading, read_scorecard
 from .units import units_of
 from .vocabulary import default_maturity_scale, inline_ratings, normalise
@@ -63,12 +63,23 @@ def read_lines(lines: list[str], *, hints: dict[str, Any] | None = None) -> Pars
     levels = own_levels(units)
     if levels:  # read again, knowing the document's own level names
         units = units_of(body, levels)
-    reading = read_scorecard(units, levels)
+    reading = read_scorecard(units, levels, valued_levels(units))
     _check_found(reading, lines)
     if reading.drafts or reading.groups:
         parsed = _from_scorecard(reading, units, notes, front, hints)
     else:
         sections = principles.read_sections("\n".join(lines))
+        stated = definitions(units, set())
+        if not any(section.kind != "guidance" for section in sections) and len(stated) >= 2:
+            raise ImportRefused(
+                _(
+                    "the document states a rating scale (%(levels)s) but no indicator could be "
+                    "tied to a rating: a table whose columns were lost (as a PDF prints it) "
+                    "cannot be read. Import the original DOCX, XLSX or CSV, or use the "
+                    "assessment template"
+                )
+                % {"levels": ", ".join(d.label for d in stated[:8])}
+            )
         if not any(section.kind != "guidance" for section in sections):
             raise ImportRefused(
                 _(
@@ -161,7 +172,32 @@ def _from_scorecard(
     parsed.areas, parsed.round.ratings = _areas_and_ratings(
         reading.drafts, scale, notes, parsed.warnings, parsed.framework_title_en
     )
+    _mongolian_in_mongolian_fields(parsed)
     return parsed
+
+
+def _is_mongolian(text: str) -> bool:
+    """Text written in Cyrillic (a Mongolian document's), not in Latin letters."""
+    letters = [ch for ch in text if ch.isalpha()]
+    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
+    return bool(letters) and cyrillic * 2 > len(letters)
+
+
+def _mongolian_in_mongolian_fields(parsed: ParsedAssessment) -> None:
+    """A title, label or description the reader put in an English field but written in
+    Mongolian moves to the Mongolian field, so pages mark its language right."""
+    if _is_mongolian(parsed.framework_title_en) and not parsed.framework_title_mn:
+        parsed.framework_title_mn, parsed.framework_title_en = parsed.framework_title_en, ""
+    for level in parsed.scale:
+        if _is_mongolian(level.label_en) and not level.label_mn:
+            level.label_mn, level.label_en = level.label_en, ""
+            level.description_mn, level.description_en = level.description_en, ""
+    for area in parsed.areas:
+        if _is_mongolian(area.title_en):
+            area.title_mn, area.title_en = area.title_en, ""
+        for indicator in area.indicators:
+            if _is_mongolian(indicator.title_en) and not indicator.title_mn:
+                indicator.title_mn, indicator.title_en = indicator.title_en, ""
 
 
 def _round(identity: Identity, reading: Reading, hints: dict[str, Any]) -> ParsedRound:
@@ -213,6 +249,9 @@ def _areas_and_ratings(
     areas: dict[str, ParsedArea] = {}
     ratings: list[ParsedRating] = []
     unjustified: list[str] = []
+    # The document's own codes, when every indicator has one and no two share it; else
+    # each indicator is numbered in its area.
+    own_codes = all(d.code for d in drafts) and len({d.code for d in drafts}) == len(drafts)
     for draft in drafts:
         key = normalise(draft.area)
         if key not in areas:
@@ -223,7 +262,7 @@ def _areas_and_ratings(
                 code=code, title_en=title, title_mn="" if draft.area or framework else "Үзүүлэлтүүд"
             )
         area = areas[key]
-        code = f"{area.code}.{len(area.indicators) + 1}"
+        code = draft.code if own_codes else f"{area.code}.{len(area.indicators) + 1}"
         title = superscript_markers(draft.title)
         area.indicators.append(ParsedIndicator(code=code, title_en=_unmarked(title)))
         justification = superscript_markers(draft.justification)

@@ -37,9 +37,21 @@ _FIELD_KEYS = {
     "title": ("title", "report title", "name of report"),
     "year": ("year", "reporting year", "assessment year"),
 }  # fmt: skip
+# The same fields as Mongolian documents name them.
+_FIELD_KEYS_MN = {
+    "subject": ("үнэлгээний объект", "үнэлэгдэгч", "үнэлэгдсэн байгууллага", "улс", "объект"),
+    "date": ("огноо", "үнэлгээний огноо", "хэвлэсэн огноо"),
+    "body": ("үнэлсэн байгууллага", "үнэлгээчин", "үнэлсэн", "гүйцэтгэсэн", "бэлтгэсэн",
+             "үнэлгээ хийсэн байгууллага"),
+    "title": ("гарчиг", "нэр", "тайлангийн нэр"),
+    "year": ("он", "үнэлгээний он", "тайлант он"),
+}  # fmt: skip
+for _name, _keys in _FIELD_KEYS_MN.items():
+    _FIELD_KEYS[_name] = (*_FIELD_KEYS[_name], *_keys)
 _TITLE_WORDS = re.compile(
     r"\b(?:assessment|self-assessment|scorecard|score card|report card|review|evaluation|audit|"
-    r"index|conformance|accessibility template|monitor|barometer|ratings?)\b",
+    r"index|conformance|accessibility template|monitor|barometer|ratings?|"
+    r"үнэлгээ|үнэлгээний|өөрийн үнэлгээ|тайлан|онооны хуудас|индекс)\b",
     re.I,
 )
 _BODY_WORDS = re.compile(

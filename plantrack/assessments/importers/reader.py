@@ -26,7 +26,7 @@ from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
-from plantrack.plans.importers import safezip, sandbox
+from plantrack.plans.importers import safezip, sandbox, sheets
 from plantrack.plans.importers.base import ImportRefused
 from plantrack.plans.importers.detect import decode_text_named, encoding_warning
 from plantrack.plans.importers.document import Document, Table, normalise_characters
@@ -94,12 +94,26 @@ def read_untrusted(
         elif (found := _csv_matrix(text, limits)) is not None:
             parsed = matrix.read_matrix(found, hints)
         else:
-            parsed = read_lines(_text_lines(text), hints=hints)
+            parsed = _read_text(text, limits, hints)
         if warning:
             parsed.warnings.insert(0, warning)
     parsed.source_name = name
     check_items(_size(parsed), limits)
     return parsed
+
+
+def _read_text(text: str, limits: Limits, hints: dict[str, Any]) -> ParsedAssessment:
+    """A text, or a CSV with commas or semicolons that is not the template: its rows read
+    as a table, when the text read as lines holds no scorecard."""
+    try:
+        return read_lines(_text_lines(text), hints=hints)
+    except ImportRefused:
+        delimiter = sheets.delimiter_of(text)
+        if not delimiter:
+            raise
+    rows = sheets.csv_rows(text, delimiter, limits)
+    lines = ["\t".join(" ".join(cell.split()) for cell in row) for row in rows]
+    return read_lines(lines, hints=hints)
 
 
 def _office(data: bytes, limits: Limits, hints: dict[str, Any]) -> ParsedAssessment:

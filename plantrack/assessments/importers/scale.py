@@ -34,6 +34,17 @@ _LABEL_FIRST = re.compile(
     re.I,
 )
 _TERM = re.compile(r"^(?P<label>[^:]{2,50}?)\s*:\s*(?P<text>\S.{15,})$")
+# A scale stated on one line: "Scale: Very Strong 4, Strong 3, …", "Rating scale: Fully met
+# (2), Partly met (1), Not met (0)", "Levels: 0 = Absent; 1 = Weak; …", "Үнэлгээний
+# шатлал: Маш сайн (4), Сайн (3), …".
+_LIST_INTRO = re.compile(
+    r"^\W{0,3}(?:(?:the\s+)?(?:rating\s+|scoring\s+)?(?:scale|levels)"
+    r"|(?:үнэлгээний\s+)?(?:шатлал|түвшин|түвшнүүд|хэмжүүр))\s*:\s*(?P<rest>\S.+)$",
+    re.I,
+)
+_LABEL_VALUE = re.compile(rf"^{_LABEL}\s+{_NUMBER}$", re.I)
+_LABEL_VALUE_LEAD = re.compile(rf"^{_LABEL}\s+{_NUMBER}(?=\s|$)", re.I)
+_WITHIN = re.compile(r"[.;:!?]\s+(?=\S)")
 
 
 @dataclass
@@ -78,6 +89,59 @@ def _definition(text: str) -> Definition | None:
     return None
 
 
+def _listed(text: str, *, within: bool = False) -> list[Definition]:
+    """The levels of a scale stated on one line, or [] when the line is not one.
+    ``within``: the statement may start after a sentence and run into more text, as a PDF's
+    lines joined into a paragraph give it (the levels up to the first part that is not one)."""
+    text = text.strip()
+    intro = _LIST_INTRO.match(text)
+    if intro is None and within:
+        for start in _WITHIN.finditer(text):
+            intro = _LIST_INTRO.match(text[start.end() :])
+            if intro:
+                break
+    if not intro:
+        return []
+    parts = [p for p in re.split(r"\s*[,;]\s*", intro.group("rest").strip().rstrip(".")) if p]
+    found: list[Definition] = []
+    for part in parts:
+        definition = _definition(part)
+        if definition is None:
+            match = (_LABEL_VALUE_LEAD if within else _LABEL_VALUE).match(part)
+            if match is None:
+                if within and len(found) >= 2:
+                    break
+                return []
+            definition = Definition(
+                match.group("label").strip(), float(match.group("value").replace(",", ".")), ""
+            )
+            if within and match.end() < len(part):
+                found.append(definition)
+                break
+        found.append(definition)
+    return found if len(found) >= 2 else []
+
+
+def listed_labels(line: str) -> set[str]:
+    """The level names (normalised) of a scale stated on ``line``, and their values when
+    it states them ("3"), or an empty set."""
+    if ":" not in line:
+        return set()
+    listed = _listed(line, within=True)
+    return {normalise(d.label) for d in listed} | {
+        f"{d.value:g}" for d in listed if d.value is not None
+    }
+
+
+def valued_levels(units: list[Unit]) -> dict[str, str]:
+    """Value → label of the levels the document defines with values ("3 = Strong"), so
+    that a rating column holding the number reads as its level; {} otherwise."""
+    defined = definitions(units, set())
+    if not defined or any(d.value is None for d in defined):
+        return {}
+    return {f"{d.value:g}": d.label for d in defined}
+
+
 def definitions(units: list[Unit], used: set[str]) -> list[Definition]:
     """Levels the document defines: the longest run of two or more consecutive definitions,
     most of whose labels are rating phrases or are used as ratings."""
@@ -91,6 +155,11 @@ def definitions(units: list[Unit], used: set[str]) -> list[Definition]:
         else:
             texts = []
         found = [d for d in (_definition(t) for t in texts) if d is not None]
+        listed = _listed(unit.text) if isinstance(unit, Para) else []
+        if listed:
+            runs.append(listed)
+            runs.append([])
+            continue
         if found:
             runs[-1].extend(found)
         elif runs[-1]:

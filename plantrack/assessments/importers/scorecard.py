@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from .units import Heading, Para, RatingLine, Row, Unit, cell_paragraphs, cell_text
-from .vocabulary import is_not_assessed, normalise, read_rating
+from .vocabulary import Rating, is_not_assessed, normalise, read_rating
 
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "area": (
@@ -53,6 +53,13 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# An indicator's code in a cell of its own ("1.2", "A3", "2.") or leading its title
+# ("1.2 Judges are …": a dotted code only, so "2022 budget law" keeps its year).
+_CODE_CELL = re.compile(r"^[A-Za-z]{0,3}\d{1,3}(?:\.\d{1,3}){0,3}\.?$")
+_CODE_LEAD = re.compile(r"^(?P<code>\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?P<title>\S.*)$")
+# A short numbered title ("2. Staff", "B. Oversight") with no sentence end: above rated
+# rows, the heading of their area, written as a plain line.
+_NUMBERED_TITLE = re.compile(r"^(?:\d{1,2}|[A-Z])[.)]\s+\S.{0,78}$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _TRAILING_MARKS = re.compile(r"[\s⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
 # Running heads repeated under every section are not areas.
@@ -68,6 +75,7 @@ class Draft:
     line: int
     not_assessed: bool = False
     paragraphs: list[str] = field(default_factory=list)
+    code: str = ""  # the document's own code for the indicator ("1.2"), when it gives one
 
     @property
     def justification(self) -> str:
@@ -118,9 +126,12 @@ def title_of(text: str) -> str:
 
 
 class _Reader:
-    def __init__(self, units: list[Unit], levels: tuple[str, ...]) -> None:
+    def __init__(
+        self, units: list[Unit], levels: tuple[str, ...], values: dict[str, str] | None = None
+    ) -> None:
         self.units = units
         self.levels = levels
+        self.values = values or {}  # "3" → "Strong": numbers in a rating column
         self.reading = Reading()
         self.header: dict[int, str] | None = None
         self.header_width = 0
@@ -174,12 +185,28 @@ class _Reader:
     def _para(self, para: Para, index: int) -> None:
         if isinstance(self._next(index), RatingLine):
             return  # the title of the indicator rated on the next line
+        if self._area_line(para, index):
+            self.mode, self.current = "", None
+            self.area = para.text.strip()
+            return
         if self.mode == "score" and self.current is not None:
             text = f"• {para.text}" if para.bullet else para.text
             self._append(self.current, [text])
             return
         self.mode = ""
         self.reading.narrative.append(para)
+
+    def _area_line(self, para: Para, index: int) -> bool:
+        """A numbered title on a line of its own right above a rated row: an area heading
+        written as plain text, not a paragraph of the justification above."""
+        text = para.text.strip()
+        if para.bullet or not _NUMBERED_TITLE.match(text) or ends_sentence(text):
+            return False
+        following = self._next(index)
+        if not isinstance(following, Row):
+            return False
+        texts = [cell_text(cell) for cell in following.cells]
+        return self._rating_index(texts) is not None
 
     def _rating_line(self, line: RatingLine, index: int) -> None:
         title_unit = self.units[index - 1] if index else None
@@ -213,7 +240,7 @@ class _Reader:
         if at is None:
             self._plain_row(row, texts)
             return
-        rating = read_rating(texts[at], self.levels)
+        rating = read_rating(texts[at], self.levels) or self._valued(texts[at])
         assert rating is not None
         before = [text for text in texts[:at] if text]
         after = [cell for cell in row.cells[at + 1 :] if cell.strip()]
@@ -225,6 +252,15 @@ class _Reader:
             before, after = [cell_text(after[0])] if after else [], after[1:]
         if not before:
             return
+        code = ""
+        if len(before) >= 2 and _CODE_CELL.match(before[-2]):
+            # A code column, not an area: "1.2 | Judges are … | Weak | …"
+            code = before[-2].rstrip(".")
+            before = before[:-2] + before[-1:]
+        else:
+            lead = _CODE_LEAD.match(before[-1])
+            if lead:
+                code, before = lead.group("code"), [*before[:-1], lead.group("title")]
         if len(before) >= 2:
             self.area = before[-2]
         paragraphs = [p for cell in after for p in cell_paragraphs(cell)]
@@ -237,6 +273,7 @@ class _Reader:
             self._append(self.current, paragraphs[:1])  # type: ignore[arg-type]
             paragraphs = paragraphs[1:]
         draft = self._draft(self.area, before[-1], rating.level, change, row.line)
+        draft.code = code
         draft.paragraphs.extend(paragraphs)
         self.mode = "score"
 
@@ -252,13 +289,24 @@ class _Reader:
         else the first cell that reads as a level."""
         if self.header and len(texts) == self.header_width:
             for index, role in self.header.items():
-                if role == "rating" and read_rating(texts[index], self.levels):
+                if role == "rating" and (
+                    read_rating(texts[index], self.levels) or self._valued(texts[index])
+                ):
                     return index
         for index, text in enumerate(texts):
             rating = read_rating(text, self.levels) if text else None
             if rating is not None and rating.level:
                 return index
         return None
+
+    def _valued(self, text: str) -> Rating | None:
+        """A number in the rating column that is a value the document's scale defines."""
+        number = text.strip().replace(",", ".")
+        try:
+            key = f"{float(number):g}" if number else ""
+        except ValueError:
+            return None
+        return Rating(self.values[key], "") if key in self.values else None
 
     def _plain_row(self, row: Row, texts: list[str]) -> None:
         """A row with no rating: more of the group or of the indicator above, or neither."""
@@ -307,9 +355,12 @@ class _Reader:
                 draft.paragraphs.append(paragraph)
 
 
-def read_scorecard(units: list[Unit], levels: tuple[str, ...] = ()) -> Reading:
-    """The rated indicators in ``units``; ``levels`` are the document's own level labels."""
-    reading = _Reader(units, levels).read()
+def read_scorecard(
+    units: list[Unit], levels: tuple[str, ...] = (), values: dict[str, str] | None = None
+) -> Reading:
+    """The rated indicators in ``units``; ``levels`` are the document's own level labels,
+    ``values`` its levels by value, for a rating column written in numbers."""
+    reading = _Reader(units, levels, values).read()
     _drop_summaries_of_areas(reading)
     return reading
 

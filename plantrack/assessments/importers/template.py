@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -437,10 +438,12 @@ def _checklist_answer(written: str) -> str:
 
 
 def _number(text: str) -> float | None:
+    """A finite number ("nan", "inf" and 1e400 are not one), or None."""
     try:
-        return float(text.replace(",", ".")) if text else None
+        number = float(text.replace(",", ".")) if text else None
     except ValueError:
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _source(entry: str) -> ParsedSource:

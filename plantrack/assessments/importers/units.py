@@ -59,7 +59,7 @@ _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _ENTRY = re.compile(r"^(?:level\s+)?\d{1,3}(?:[.,]\d{1,2})?\s*(?:=|:|–|—|\))\s*\S", re.I)
 # "Prepared by: …", "**Country:** …", "Overall score (2019): 58": a field of the cover page,
 # on a line of its own however the lines around it run.
-_FIELD_LINE = re.compile(r"^\**[A-Z][\w ()/'’-]{1,40}:\**\s+\S.{0,200}$")
+_FIELD_LINE = re.compile(r"^\**[A-ZА-ЯЁӨҮ][\w ()/'’-]{1,40}:\**\s+\S.{0,200}$")
 _RATING_THEN_TEXT = re.compile(r"^(\S.{0,58}?)\s+[-–—:]\s+(\S.*)$")
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _PARAGRAPH_BREAK = re.compile(

@@ -79,6 +79,20 @@ FAMILIES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("red",),
     ),
     "yesno": (("yes",), ("partial", "partly", "partially"), ("no",)),
+    # The same scales as Mongolian scorecards write them.
+    "mn_quality": (
+        ("маш сайн", "онц сайн"),
+        ("сайн",),
+        ("дунд", "дунд зэрэг", "хангалттай"),
+        ("сул", "муу", "хангалтгүй"),
+        ("маш сул", "маш муу"),
+    ),
+    "mn_met": (
+        ("бүрэн хангасан", "хангасан", "бүрэн биелсэн"),
+        ("ихэвчлэн хангасан",),
+        ("хэсэгчлэн хангасан", "хэсэгчлэн биелсэн"),
+        ("хангаагүй", "биелээгүй"),
+    ),
 }
 
 # Ratings that say the indicator was not rated: left out of every score.
@@ -92,12 +106,37 @@ NOT_ASSESSED = (
     "no data",
     "insufficient data",
     "insufficient information",
+    "үнэлээгүй",
+    "үнэлгээ хийгээгүй",
+    "хамааралгүй",
+    "мэдээлэл байхгүй",
 )
 
 # The change since the subject's previous round, as documents state it.
 CHANGES: dict[str, tuple[str, ...]] = {
-    "increase": ("increase", "increased", "improved", "improvement", "up", "upgraded", "↑"),
-    "unchanged": ("unchanged", "no change", "same", "stable", "no movement", "→", "="),
+    "increase": (
+        "increase",
+        "increased",
+        "improved",
+        "improvement",
+        "up",
+        "upgraded",
+        "↑",
+        "сайжирсан",
+        "өссөн",
+        "нэмэгдсэн",
+    ),
+    "unchanged": (
+        "unchanged",
+        "no change",
+        "same",
+        "stable",
+        "no movement",
+        "→",
+        "=",
+        "өөрчлөлтгүй",
+        "хэвээр",
+    ),
     "decrease": (
         "decrease",
         "decreased",
@@ -108,6 +147,8 @@ CHANGES: dict[str, tuple[str, ...]] = {
         "down",
         "downgraded",
         "↓",
+        "муудсан",
+        "буурсан",
     ),
 }
 

@@ -195,9 +195,44 @@ def encoding_warning(encoding: str) -> str:
     ) % {"encoding": ENCODING_NAMES.get(encoding, encoding)}
 
 
+_PRINTED_ROW = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})+\.?\s+\S")
+
+
+def _rated_with_own_scale(text: str) -> bool:
+    """A document that states its rating scale on a line ("Rating scale: Fully met (2),
+    Partly met (1), Not met (0)") and rates rows with its levels (a cell of a tabbed row)
+    is a scorecard, whatever words its scale uses."""
+    from plantrack.assessments.importers.scale import listed_labels
+    from plantrack.assessments.importers.vocabulary import normalise
+
+    lines = text.splitlines()
+    labels: set[str] = set()
+    for line in lines:
+        labels |= listed_labels(line)
+    if len(labels) < 2:
+        return False
+    rated = sum(
+        1
+        for line in lines
+        if ("\t" in line or "|" in line)
+        and any(normalise(cell) in labels for cell in re.split(r"[\t|]", line))
+    )
+    if rated >= _MIN_RATED_ROWS:
+        return True
+    # A table printed to PDF: its cells run together, "1.1 Complaints are … Weak The …".
+    words = sorted((label for label in labels if not label.isdigit()), key=len, reverse=True)
+    if not words:
+        return False
+    level = re.compile(r"\s(?:" + "|".join(map(re.escape, words)) + r")\s", re.I)
+    printed = sum(1 for line in lines if _PRINTED_ROW.match(line) and level.search(line))
+    return printed >= _MIN_RATED_ROWS
+
+
 def _refuse_assessments(text: str) -> None:
     """A scorecard of rated indicators is an assessment, whatever its subject."""
-    tabbed = _SCORE_HEADER.search(text) and len(_RATING_CELL.findall(text)) >= _MIN_RATED_ROWS
+    tabbed = (
+        _SCORE_HEADER.search(text) and len(_RATING_CELL.findall(text)) >= _MIN_RATED_ROWS
+    ) or _rated_with_own_scale(text)
     printed = _SCORE_HEADER_RUN.search(text) and (
         len(_RATING_CHANGE.findall(text)) >= _MIN_RATED_ROWS
     )
@@ -272,6 +307,7 @@ def parse_text(
     if delimiter:  # a CSV file that is not the template: a table like any other
         rows = sheets.csv_rows(text, delimiter, limits)
         _refuse_score_table(rows)
+        _refuse_assessments("\n".join("\t".join(row) for row in rows))
         name = f"CSV, {sheets.DELIMITER_NAMES[delimiter]}-separated"
         return _outline(sheets.rows_document(rows, name), mapping)
     return _outline(read_text(text), mapping)
@@ -338,6 +374,7 @@ def read_untrusted(data: bytes, limits: Limits, mapping: Mapping | None = None) 
                 _refuse_assessment_template(rows=rows)
                 for _title, sheet_rows in workbook:
                     _refuse_score_table(sheet_rows)
+                _refuse_assessments("\n".join("\t".join(row) for row in rows))
                 plan = _outline(sheets.rows_document(rows, "XLSX"), mapping)
         else:
             plan = _document(read_docx(data, limits, archive), mapping)
