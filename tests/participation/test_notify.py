@@ -14,11 +14,19 @@ from plantrack.participation import services
 from ..notices.helpers import run_ready_tasks
 from .conftest import make_closed
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_one_email_each_in_their_language(
-    consultation, alice, charlie, dana, fran, cso, cso2, settings
+    consultation,
+    alice,
+    charlie,
+    dana,
+    fran,
+    cso,
+    cso2,
+    settings,
+    django_capture_on_commit_callbacks,
 ):  # type: ignore[no-untyped-def]
     settings.PLANTRACK_SITE_URL = "https://plantrack.example"
     charlie.language, fran.language = "en", "mn"
@@ -32,13 +40,14 @@ def test_one_email_each_in_their_language(
     make_closed(consultation)
     first.refresh_from_db()
     second.refresh_from_db()
-    services.response_publish(
-        inputs=[first, second],
-        by=alice,
-        status="accepted",
-        explanation_en="Both are taken up.",
-        responding_body_name="Ministry",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.response_publish(
+            inputs=[first, second],
+            by=alice,
+            status="accepted",
+            explanation_en="Both are taken up.",
+            responding_body_name="Ministry",
+        )
     run_ready_tasks()
     to = sorted(m.to[0] for m in mail.outbox)
     assert to == ["charlie@example.org", "dana@example.org", "fran@example.org"]
