@@ -26,6 +26,7 @@ from .permissions import visible_meetings
 
 KINDS = {
     "consultation": gettext_lazy("Consultations"),
+    "survey": gettext_lazy("Surveys"),
     "meeting": gettext_lazy("Meetings"),
 }
 
@@ -117,6 +118,57 @@ def consultation_entries(user: Any, window: Window, filters: Filters) -> list[En
                         what=what,
                         description=c.summary,
                         updated_at=c.created_at,
+                    )
+                )
+    return entries
+
+
+@calendar_source("survey", KINDS["survey"])
+def survey_entries(user: Any, window: Window, filters: Filters) -> list[Entry]:
+    """Surveys open to answers: the day they open and the day they close, when they say."""
+    from plantrack.surveys.models import Survey
+    from plantrack.surveys.permissions import visible_surveys
+
+    if filters.region_id is not None:  # surveys have no place
+        return []
+    found = visible_surveys(user).filter(state__in=(Survey.State.OPEN, Survey.State.CLOSED))
+    found = found.filter(
+        Q(opens_at__gte=window.start, opens_at__lt=window.end)
+        | Q(closes_at__gte=window.start, closes_at__lt=window.end)
+    )
+    if filters.plan_id is not None:
+        found = found.filter(plan_id=filters.plan_id)
+    entries = []
+    for survey in found.only(
+        "pk",
+        "slug",
+        "title_mn",
+        "title_en",
+        "intro_mn",
+        "intro_en",
+        "opens_at",
+        "closes_at",
+        "updated_at",
+    ):
+        url = reverse("surveys:detail", args=[survey.slug])
+        for what, moment in (("opens", survey.opens_at), ("closes", survey.closes_at)):
+            if moment is not None and window.start <= moment < window.end:
+                title = (
+                    _("Survey opens: %(title)s")
+                    if what == "opens"
+                    else _("Survey closes: %(title)s")
+                ) % {"title": survey.title}
+                entries.append(
+                    Entry(
+                        kind="survey",
+                        uid=f"survey-{survey.pk}-{what}",
+                        title=title,
+                        starts_at=moment,
+                        ends_at=None,
+                        url=url,
+                        what=what,
+                        description=survey.intro,
+                        updated_at=survey.updated_at,
                     )
                 )
     return entries

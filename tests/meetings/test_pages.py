@@ -248,3 +248,28 @@ def test_the_meeting_and_organiser_pages_cost_the_same_queries_whatever_the_data
         services.meeting_input_record(meeting=meeting, by=dana, body=f"Raised {n}")
     many = [_count_queries(client, url)[0] for url in urls]
     assert many == few
+
+
+def test_the_calendar_lists_an_open_surveys_dates_but_never_a_draft(client, alice, vision, english):  # type: ignore[no-untyped-def]
+    from plantrack.surveys import services as survey_services
+
+    opens = timezone.now() + dt.timedelta(days=3)
+    closes = opens + dt.timedelta(days=20)
+
+    def make(slug: str, title: str):  # type: ignore[no-untyped-def]
+        survey = survey_services.survey_create(
+            by=alice, plan=vision, slug=slug, title_en=title, opens_at=opens, closes_at=closes
+        )
+        survey_services.question_save(
+            survey=survey, by=alice, values={"kind": "short_text", "text_en": "Why?"}
+        )
+        return survey
+
+    survey_services.survey_set_state(survey=make("needs", "Digital needs"), by=alice, state="open")
+    make("unfinished", "Unfinished draft")
+    page = _calendar(client, f"?month={timezone.localtime(opens).strftime('%Y-%m')}")
+    assert "Survey opens: Digital needs" in page
+    assert "Unfinished draft" not in page
+    assert "Survey opens: Digital needs" not in _calendar(
+        client, f"?month={timezone.localtime(opens).strftime('%Y-%m')}&kind=meeting"
+    )
