@@ -104,3 +104,48 @@ def test_item_of_another_plan_is_not_a_follower_path(followed, dice, charlie):
     follow_set(user=charlie, target=other, following=True)
     consultations_notify_phases(now=w.at("2026-01-02"))
     assert _kinds(charlie) == []
+
+
+def test_the_worker_sends_phase_notices_and_schedules_its_next_run(vision, charlie, english):  # type: ignore[no-untyped-def]
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from plantrack.participation.tasks import interval, pending_phase_notices
+
+    today = timezone.localdate()
+    consultation = w.consultation(
+        "just-opened",
+        plan=vision,
+        opens=(today - dt.timedelta(days=1)).isoformat(),
+        closes=(today + dt.timedelta(days=30)).isoformat(),
+        due=(today + dt.timedelta(days=60)).isoformat(),
+    )
+    follow_set(user=charlie, target=consultation, following=True)
+    out = StringIO()
+    call_command("consultations_notify", "--schedule", stdout=out)
+    assert "scheduled for" in out.getvalue()
+    call_command("consultations_notify", "--schedule", stdout=out)  # a deploy runs it again
+    assert "already scheduled" in out.getvalue()
+    row = pending_phase_notices()
+    assert row is not None and row.run_after > timezone.now()
+    # Its time comes: the worker claims the run as `plantrack db_worker` does.
+    row.claim("test-worker")
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run_task(row)
+    row.refresh_from_db()
+    assert row.status == "SUCCESSFUL"
+    assert _kinds(charlie) == ["participation.opened"]
+    following = pending_phase_notices()
+    assert following is not None and following.pk != row.pk
+    assert following.run_after >= row.run_after + interval()
