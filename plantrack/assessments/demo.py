@@ -15,7 +15,7 @@ from .importing import ImportResult, assessment_import
 from .models import IndicatorKind, Round
 from .parsed import ParsedAssessment, ParsedRating, ParsedRound
 
-SHADOW_BODY = "Civil-society coalition (demo shadow assessment)"
+SHADOW_BODY = "Иргэний нийгмийн эвсэл (туршилтын сүүдрийн үнэлгээ)"
 SHADOW_EVERY = 5  # every fifth rated indicator is rated one level apart in the shadow round
 
 
@@ -66,7 +66,7 @@ def shadow_of(
         differs.append(rating.indicator_code)
     shadow.round.official = False
     shadow.round.assessing_body = body
-    shadow.round.title = f"{parsed.round.title or parsed.round.subject} (shadow)"
+    shadow.round.title = f"{parsed.round.title or parsed.round.subject} (сүүдрийн үнэлгээ)"
     shadow.round.reported_scores = {}
     return shadow, differs
 
@@ -81,13 +81,13 @@ def self_assessment_of(parsed: ParsedAssessment, *, subject: str, year: int) -> 
         ParsedRating(
             indicator_code=ind.code,
             level_label=middle if ind.kind == IndicatorKind.RATED else "partly",
-            justification=f"Self-assessment by {subject}: partly in place, with gaps noted.",
+            justification=f"Өөрийн үнэлгээ ({subject}): хэсэгчлэн хэрэгжсэн, дутагдлыг тэмдэглэв.",
         )
         for area in parsed.areas
         for ind in area.indicators
     ]
     own.round = ParsedRound(
-        title=f"{subject} self-assessment {year}",
+        title=f"{subject}: өөрийн үнэлгээ {year}",
         subject=subject,
         year=year,
         assessing_body=subject,
