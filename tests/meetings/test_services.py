@@ -124,7 +124,7 @@ def test_the_notice_reads_in_the_recipients_language(meeting, dana, charlie, eng
     assert "Feedback session, Erdene soum" in text.title and "Snowstorm" in text.body
 
 
-def test_registration_with_needs_and_no_second_one(meeting, charlie):
+def test_registration_with_needs_and_no_second_one(meeting, charlie, english):
     made = services.registration_create(
         meeting=meeting, by=charlie, needs=["sign_language", "other"], needs_other="Braille"
     )
@@ -143,7 +143,7 @@ def test_an_other_need_without_words_is_refused(meeting, charlie):
     assert not Registration.objects.exists()
 
 
-def test_the_last_place_goes_to_one_of_two(meeting, charlie, bob, alice, fran):
+def test_the_last_place_goes_to_one_of_two(meeting, charlie, bob, alice, fran, english):
     services.registration_create(meeting=meeting, by=alice)
     services.registration_create(meeting=meeting, by=fran)
     services.registration_create(meeting=meeting, by=charlie)  # the last of 3 places

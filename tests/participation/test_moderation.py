@@ -59,7 +59,7 @@ def _events(obj) -> list[str]:  # type: ignore[no-untyped-def]
     )
 
 
-def test_a_signed_in_user_flags_an_input_once_with_a_reason(setting, bob):
+def test_a_signed_in_user_flags_an_input_once_with_a_reason(setting, bob, english):
     _, entry = setting
     flag = flag_create(input=entry, reason=Flag.Reason.PERSONAL_DATA, text="a phone", by=bob)
     assert Flag.objects.filter(input=entry, user=bob, resolved_at__isnull=True).count() == 1
@@ -141,7 +141,7 @@ def test_others_cannot_hide_or_restore(setting, who, request):
     assert not ModerationAction.objects.exists()
 
 
-def test_hiding_needs_a_reason_and_a_visible_input(setting, mona):
+def test_hiding_needs_a_reason_and_a_visible_input(setting, mona, english):
     _, entry = setting
     with pytest.raises(ValidationError) as error:
         input_hide(input=entry, reason="  ", by=mona)
@@ -152,7 +152,7 @@ def test_hiding_needs_a_reason_and_a_visible_input(setting, mona):
     assert ModerationAction.objects.count() == 1
 
 
-def test_a_blocked_account_cannot_flag_and_unblocking_lets_it(setting, mona, bob):
+def test_a_blocked_account_cannot_flag_and_unblocking_lets_it(setting, mona, bob, english):
     _, entry = setting
     user_block(user=bob, reason="repeated abuse", by=mona)
     assert participation_blocked(bob)
@@ -173,7 +173,9 @@ def test_only_moderators_and_site_admins_block(setting, who, bob, request):
     assert not Block.objects.exists()
 
 
-def test_a_site_admin_blocks_and_a_moderator_cannot_be_blocked(setting, site_admin, mona, bob):
+def test_a_site_admin_blocks_and_a_moderator_cannot_be_blocked(
+    setting, site_admin, mona, bob, english
+):
     user_block(user=bob, reason="spam", by=site_admin)
     assert Block.objects.filter(user=bob, lifted_at__isnull=True).count() == 1
     with pytest.raises(ValidationError, match="already blocked"):

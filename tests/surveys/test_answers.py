@@ -141,7 +141,7 @@ def test_a_visitor_needs_an_account_unless_the_survey_allows_anonymous_answers(s
     assert not SurveyResponse.objects.exists()
 
 
-def test_a_draft_or_closed_survey_takes_no_answers(survey, qs, alice, charlie):  # type: ignore[no-untyped-def]
+def test_a_draft_or_closed_survey_takes_no_answers(survey, qs, alice, charlie, english):  # type: ignore[no-untyped-def]
     services.survey_set_state(survey=survey, by=alice, state="closed")
     with pytest.raises(ValidationError, match="not taking answers"):
         submit(survey, full(qs), charlie)
