@@ -514,6 +514,13 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _version(raw: str, current: int) -> int:
+    """The version the form was opened at; garbage counts as stale (refused with a message)."""
+    if not raw:
+        return current
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else -1
+
+
 @allowed_if("participation.manage", per_object=True)
 @require_http_methods(["GET", "POST"])
 def consultation_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -527,7 +534,7 @@ def consultation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 services.consultation_update(
                     consultation=consultation,
                     by=request.user,
-                    version=int(request.POST.get("version") or consultation.version),
+                    version=_version(request.POST.get("version", ""), consultation.version),
                     **_consultation_values(form),
                 )
         except ValidationError as exc:
