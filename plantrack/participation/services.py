@@ -62,6 +62,7 @@ from .models import (
 MAX_BODY_CHARS = 10_000
 MAX_TITLE_CHARS = 300
 MAX_PARAGRAPHS = 2_000
+MAX_PARAGRAPH_CHARS = 20_000
 CONSULTATION_FIELDS = (
     "title_mn",
     "title_en",
@@ -377,6 +378,21 @@ def consultation_draft_import(
     if count > MAX_PARAGRAPHS:
         raise ValidationError(
             {"file": [_("A draft holds at most %(n)s paragraphs.") % {"n": MAX_PARAGRAPHS}]}
+        )
+    longest = max(len(text) for _t, texts in chapters for text in texts)
+    if longest > MAX_PARAGRAPH_CHARS:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "“%(name)s” has a paragraph of %(found)s characters; a draft paragraph "
+                        "holds at most %(n)s. Separate the paragraphs with empty lines or "
+                        "headings (a text with an empty line after every line is read as one "
+                        "paragraph)."
+                    )
+                    % {"name": name, "found": longest, "n": MAX_PARAGRAPH_CHARS}
+                ]
+            }
         )
     return _store_draft(consultation=consultation, by=by, chapters=chapters, name=name)
 
