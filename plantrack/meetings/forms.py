@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plantrack.lib import once
 from plantrack.organisations.models import Organisation, Region, Soum
 from plantrack.participation.forms import DateTimeInput
 from plantrack.participation.models import Consultation, Paragraph
@@ -146,6 +147,7 @@ class MeetingInputForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["paragraph"].queryset = paragraphs  # type: ignore[attr-defined]
         self.fields["paragraph"].label_from_instance = lambda p: p.anchor  # type: ignore[attr-defined]
+        once.add_token(self)
 
 
 class CalendarFilterForm(forms.Form):
