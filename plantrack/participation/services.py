@@ -77,6 +77,10 @@ CONSULTATION_FIELDS = (
 
 
 def _event(obj: Any, action: str, *, by: Any, consultation: Consultation, **extra: Any) -> None:
+    if isinstance(obj, Input):
+        # Named by number, never by its words: the history is public and append-only, and
+        # a moderator may hide the input later (personal data).
+        extra.setdefault("label", f"{consultation.slug} #{obj.pk}")
     record(obj, action, by=by, plan_id=consultation.plan_id, **extra)
 
 
@@ -628,7 +632,12 @@ def input_edit(*, input: Input, by: Any, version: int, title: str = "", body: st
             _("This input was changed meanwhile (in another window?); open it again.")
         )
     InputRevision.objects.create(input=input, title=input.title, body=input.body, edited_by=by)
-    changes = {"title": [input.title, title], "body": [input.body, body]}
+    # The texts stay out of the (public, append-only) history: a moderator may hide the
+    # input later, and its earlier text is kept in ``InputRevision``, shown with the input.
+    changes = {
+        "version": [version, version + 1],
+        "characters": [len(input.title) + len(input.body), len(title) + len(body)],
+    }
     input.title, input.body, input.edited_at, input.version = title, body, now, version + 1
     _event(input, "changed", by=by, consultation=consultation, changes=changes)
     return input
