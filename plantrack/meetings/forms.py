@@ -55,6 +55,8 @@ class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
         self.fields["region"].queryset = Region.objects.order_by("name_en")  # type: ignore[attr-defined]
+        if self.instance.pk is None:
+            once.add_token(self)  # scheduling: a double click schedules one meeting
         self.fields["soum"].queryset = Soum.objects.select_related("aimag").order_by(  # type: ignore[attr-defined]
             "aimag__name_en", "name_en"
         )

@@ -114,6 +114,10 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST if request.method == "POST" else None)
     links = _links_form(request)
     if request.method == "POST" and form.is_valid() and links.is_valid():
+        token = form.cleaned_data.get(once.FIELD) or ""
+        if not once.claim(token):
+            messages.info(request, _("This form was already sent; the meeting is scheduled once."))
+            return redirect(once.recall(token) or reverse("meetings:list"))
         try:
             with receipt(request):
                 made = services.meeting_create(
@@ -124,13 +128,16 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                     **form.values(),
                 )
         except ValidationError as exc:
+            once.release(token)
             _add_errors(form, exc)
             for name in ("organisation", "consultation", "plan"):
                 if hasattr(exc, "error_dict") and name in exc.error_dict:
                     links.add_error(name, exc.error_dict[name])
         except PermissionDenied as exc:
+            once.release(token)
             form.add_error(None, str(exc))
         else:
+            once.remember(token, made.get_absolute_url())
             messages.success(request, _("The meeting is scheduled."))
             return redirect(made)
     return render(request, "meetings/meeting_form.html", {"form": form, "links": links, **NAV})
