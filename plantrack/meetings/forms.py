@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plantrack.lib import once
 from plantrack.organisations.models import Organisation, Region, Soum
 from plantrack.participation.forms import DateTimeInput
 from plantrack.participation.models import Consultation, Paragraph
@@ -54,6 +55,8 @@ class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
         self.fields["region"].queryset = Region.objects.order_by("name_en")  # type: ignore[attr-defined]
+        if self.instance.pk is None:
+            once.add_token(self)  # scheduling: a double click schedules one meeting
         self.fields["soum"].queryset = Soum.objects.select_related("aimag").order_by(  # type: ignore[attr-defined]
             "aimag__name_en", "name_en"
         )
@@ -146,6 +149,7 @@ class MeetingInputForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["paragraph"].queryset = paragraphs  # type: ignore[attr-defined]
         self.fields["paragraph"].label_from_instance = lambda p: p.anchor  # type: ignore[attr-defined]
+        once.add_token(self)
 
 
 class CalendarFilterForm(forms.Form):

@@ -417,9 +417,11 @@ def meeting_input_record(
     paragraph: Paragraph | None = None,
     attributed_to_name: str = "",
     consent: bool = False,
+    token: str = "",
 ) -> MeetingInput:
     """Record an input raised at the meeting into its consultation, so that it is answered
-    like any other; named after the person who raised it only with their consent."""
+    like any other; named after the person who raised it only with their consent. A repeat
+    with the same form ``token`` (double click, resend) returns the first record."""
     _require_manage(meeting, by)
     _require_started(meeting)
     if meeting.consultation_id is None:
@@ -454,9 +456,13 @@ def meeting_input_record(
             body=body,
             paragraph=paragraph,
             organisation=organisation,
+            token=token,
         )
     except RateLimited as exc:
         raise ValidationError(exc.message) from exc
+    recorded = MeetingInput.objects.filter(input=created).first()
+    if recorded is not None:
+        return recorded
     created.meeting_label = meeting_label(meeting)
     created.save(update_fields=["meeting_label"])
     link = MeetingInput.objects.create(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.history.receipts import receipt
+from plantrack.lib import once
 from plantrack.lib.rules import allowed_if, has, public
 from plantrack.organisations.models import Organisation, Region
 from plantrack.participation.models import Paragraph
@@ -113,6 +114,10 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST if request.method == "POST" else None)
     links = _links_form(request)
     if request.method == "POST" and form.is_valid() and links.is_valid():
+        token = form.cleaned_data.get(once.FIELD) or ""
+        if not once.claim(token):
+            messages.info(request, _("This form was already sent; the meeting is scheduled once."))
+            return redirect(once.recall(token) or reverse("meetings:list"))
         try:
             with receipt(request):
                 made = services.meeting_create(
@@ -123,13 +128,16 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                     **form.values(),
                 )
         except ValidationError as exc:
+            once.release(token)
             _add_errors(form, exc)
             for name in ("organisation", "consultation", "plan"):
                 if hasattr(exc, "error_dict") and name in exc.error_dict:
                     links.add_error(name, exc.error_dict[name])
         except PermissionDenied as exc:
+            once.release(token)
             form.add_error(None, str(exc))
         else:
+            once.remember(token, made.get_absolute_url())
             messages.success(request, _("The meeting is scheduled."))
             return redirect(made)
     return render(request, "meetings/meeting_form.html", {"form": form, "links": links, **NAV})
@@ -216,12 +224,20 @@ def meeting_input_new(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, paragraphs=paragraphs
     )
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        token = values.pop(once.FIELD, "") or ""
+        if not once.claim(token):  # a repeat of a form being recorded or recorded already
+            return redirect(reverse("meetings:input_new", args=[meeting.pk]))
         try:
             with receipt(request):
-                services.meeting_input_record(meeting=meeting, by=request.user, **form.cleaned_data)
+                services.meeting_input_record(
+                    meeting=meeting, by=request.user, token=token, **values
+                )
         except ValidationError as exc:
+            once.release(token)
             _add_errors(form, exc)
         except PermissionDenied as exc:
+            once.release(token)
             form.add_error(None, str(exc))
         else:
             messages.success(

@@ -6,7 +6,7 @@
 | ``participation.manage`` | the consultation's plan's managers; site administrators (any) |
 | ``participation.take_part`` | any active account not blocked (an organisation-only |
 |   | consultation also needs a verified organisation: checked by the service) |
-| ``participation.edit_input`` | the input's author, until the consultation closes |
+| ``participation.edit_input`` | the author, until the consultation closes (not once hidden) |
 | ``participation.respond`` | as ``manage``: answers, marking answered, the final report |
 | ``participation.own_inputs`` | any signed-in person (their own list) |
 """
@@ -86,6 +86,7 @@ def can_edit_input(user: Any, input: Input | None = None) -> bool:
         return False
     return (
         input.author_id == user.pk
+        and input.hidden_at is None
         and not input.consultation.has_closed
         and input.consultation.answered_at is None
         and not is_blocked(user)

@@ -62,6 +62,7 @@ from .models import (
 MAX_BODY_CHARS = 10_000
 MAX_TITLE_CHARS = 300
 MAX_PARAGRAPHS = 2_000
+MAX_PARAGRAPH_CHARS = 20_000
 CONSULTATION_FIELDS = (
     "title_mn",
     "title_en",
@@ -76,6 +77,10 @@ CONSULTATION_FIELDS = (
 
 
 def _event(obj: Any, action: str, *, by: Any, consultation: Consultation, **extra: Any) -> None:
+    if isinstance(obj, Input):
+        # Named by number, never by its words: the history is public and append-only, and
+        # a moderator may hide the input later (personal data).
+        extra.setdefault("label", f"{consultation.slug} #{obj.pk}")
     record(obj, action, by=by, plan_id=consultation.plan_id, **extra)
 
 
@@ -167,6 +172,7 @@ def consultation_update(
         setattr(consultation, name, value.strip() if isinstance(value, str) else value)
     _check_texts({"title_mn": consultation.title_mn, "title_en": consultation.title_en})
     check_dates(consultation.opens_at, consultation.closes_at, consultation.answers_due)
+    _check_date_moves(consultation, before)
     changed = {
         name: [_plain(before[name]), _plain(getattr(consultation, name))]
         for name in fields
@@ -185,6 +191,45 @@ def consultation_update(
     consultation.version = expected + 1
     _event(consultation, "changed", by=by, consultation=consultation, changes=changed)
     return consultation
+
+
+def _check_date_moves(consultation: Consultation, before: dict[str, Any]) -> None:
+    """Dates that may no longer move: the opening once inputs came in (not to later than
+    now), the opening and closing once an official answer is published or the consultation
+    is marked answered (answers were given to what was sent until then), and a promised
+    answer date that has passed (its overdue inputs are counted in public)."""
+
+    def moved(name: str) -> bool:
+        return name in before and before[name] != getattr(consultation, name)
+
+    errors: dict[str, list[str]] = {}
+    answered = (
+        consultation.answered_at is not None
+        or Response.objects.filter(consultation=consultation, published_at__isnull=False).exists()
+    )
+    if answered:
+        for name in ("opens_at", "closes_at"):
+            if moved(name):
+                errors[name] = [
+                    _("Official answers are published: the opening and closing can no longer move.")
+                ]
+    elif (
+        moved("opens_at")
+        and consultation.opens_at > timezone.now()
+        and consultation.inputs.exists()
+    ):
+        errors["opens_at"] = [
+            _("The consultation has inputs already: it cannot open later than now.")
+        ]
+    if moved("answers_due") and before["answers_due"] < timezone.localdate():
+        errors["answers_due"] = [
+            _(
+                "The promised answer date has passed and the overdue inputs are counted in "
+                "public: it can no longer be moved."
+            )
+        ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _plain(value: Any) -> Any:
@@ -337,6 +382,21 @@ def consultation_draft_import(
     if count > MAX_PARAGRAPHS:
         raise ValidationError(
             {"file": [_("A draft holds at most %(n)s paragraphs.") % {"n": MAX_PARAGRAPHS}]}
+        )
+    longest = max(len(text) for _t, texts in chapters for text in texts)
+    if longest > MAX_PARAGRAPH_CHARS:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "“%(name)s” has a paragraph of %(found)s characters; a draft paragraph "
+                        "holds at most %(n)s. Separate the paragraphs with empty lines or "
+                        "headings (a text with an empty line after every line is read as one "
+                        "paragraph)."
+                    )
+                    % {"name": name, "found": longest, "n": MAX_PARAGRAPH_CHARS}
+                ]
+            }
         )
     return _store_draft(consultation=consultation, by=by, chapters=chapters, name=name)
 
@@ -550,9 +610,15 @@ def input_edit(*, input: Input, by: Any, version: int, title: str = "", body: st
     """The author changes their input until the consultation closes; the earlier text is
     kept; a stale ``version`` is refused."""
     consultation = input.consultation
+    if input.author_id != getattr(by, "pk", None):
+        raise PermissionDenied(_("Only the input's author may edit it."))
+    if perms.is_blocked(by):
+        raise PermissionDenied(_("Your account is blocked from taking part."))
+    if input.is_hidden or Input.objects.filter(pk=input.pk, hidden_at__isnull=False).exists():
+        raise ValidationError(
+            _("A moderator hid this input: it can no longer be edited, only restored by them.")
+        )
     if not perms.can_edit_input(by, input):
-        if input.author_id != getattr(by, "pk", None):
-            raise PermissionDenied(_("Only the input's author may edit it."))
         raise ValidationError(_("The consultation has closed: inputs can no longer be edited."))
     title, body = _clean_text(title, body, kind=input.kind, has_file=bool(input.attachment))
     if title == input.title and body == input.body:
@@ -566,7 +632,12 @@ def input_edit(*, input: Input, by: Any, version: int, title: str = "", body: st
             _("This input was changed meanwhile (in another window?); open it again.")
         )
     InputRevision.objects.create(input=input, title=input.title, body=input.body, edited_by=by)
-    changes = {"title": [input.title, title], "body": [input.body, body]}
+    # The texts stay out of the (public, append-only) history: a moderator may hide the
+    # input later, and its earlier text is kept in ``InputRevision``, shown with the input.
+    changes = {
+        "version": [version, version + 1],
+        "characters": [len(input.title) + len(input.body), len(title) + len(body)],
+    }
     input.title, input.body, input.edited_at, input.version = title, body, now, version + 1
     _event(input, "changed", by=by, consultation=consultation, changes=changes)
     return input
@@ -688,6 +759,8 @@ def response_publish(
         errors["explanation_mn"] = [
             _("Explain the response (in Mongolian or English); every status needs a reason.")
         ]
+    if responded_on is not None and responded_on > timezone.localdate():
+        errors["responded_on"] = [_("The response's date cannot be in the future.")]
     if responding_body is None and not responding_body_name.strip():
         errors["responding_body"] = [_("Name the body that responds.")]
     items, paragraphs = list(items), list(paragraphs)

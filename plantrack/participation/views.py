@@ -514,6 +514,13 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _version(raw: str, current: int) -> int:
+    """The version the form was opened at; garbage counts as stale (refused with a message)."""
+    if not raw:
+        return current
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else -1
+
+
 @allowed_if("participation.manage", per_object=True)
 @require_http_methods(["GET", "POST"])
 def consultation_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -527,7 +534,7 @@ def consultation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 services.consultation_update(
                     consultation=consultation,
                     by=request.user,
-                    version=int(request.POST.get("version") or consultation.version),
+                    version=_version(request.POST.get("version", ""), consultation.version),
                     **_consultation_values(form),
                 )
         except ValidationError as exc:
@@ -585,6 +592,11 @@ def consultation_draft(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _ids(values: list[str]) -> list[int]:
+    """The ids among ``values`` a database key can hold (garbage and huge numbers dropped)."""
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18]
+
+
 @allowed_if("participation.respond", per_object=True)
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, slug: str) -> HttpResponse:
@@ -592,10 +604,10 @@ def respond(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _manage(request, slug)
     page = selectors.inputs_to_answer(consultation, page_number=request.GET.get("page", 1))
     candidates = list(page.object_list)
-    chosen = [int(v) for v in request.GET.getlist("input") if v.isdigit()]
+    chosen = _ids(request.GET.getlist("input"))
     # Inputs chosen from elsewhere (an input's own page, another page of this list) stay
     # choosable: one more query, whatever their number.
-    wanted = set(chosen) | {int(v) for v in request.POST.getlist("inputs") if v.isdigit()}
+    wanted = set(chosen) | set(_ids(request.POST.getlist("inputs")))
     missing = wanted - {i.pk for i in candidates}
     if missing:
         candidates += list(selectors.unanswered(consultation).filter(pk__in=missing))

@@ -107,7 +107,7 @@ def _target(kind: str, pk: str) -> Consultation | Plan | Item:
         "item": Item.objects.select_related("plan"),
     }
     manager = managers.get(kind)
-    if manager is None or not pk.isdigit():
+    if manager is None or not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
         raise Http404("Nothing to follow.")
     found = manager.filter(pk=int(pk)).first()
     if found is None:

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from plantrack.notices.models import Notice
 from plantrack.participation import services
@@ -192,7 +193,7 @@ def test_respond_in_bulk_through_the_page(
             "status": "partly_accepted",
             "explanation_en": "Rural schools are added.",
             "responding_body_name": "Ministry of Digital Development",
-            "responded_on": "2026-12-01",
+            "responded_on": timezone.localdate().isoformat(),
             "items": "7.3.8",
         },
     )
@@ -223,7 +224,7 @@ def test_respond_page_refuses_unknown_item_codes(client, consultation, alice, ch
             "status": "accepted",
             "explanation_en": "Yes.",
             "responding_body_name": "Ministry",
-            "responded_on": "2026-12-01",
+            "responded_on": timezone.localdate().isoformat(),
             "items": "99.99",
         },
     )
@@ -323,7 +324,7 @@ def test_respond_with_a_listed_responding_body(client, consultation, alice, char
             "status": "noted",
             "explanation_mn": "Тэмдэглэв.",
             "responding_body": ministry.pk,
-            "responded_on": "2026-12-01",
+            "responded_on": timezone.localdate().isoformat(),
         },
     )
     assert response.status_code == 302
@@ -398,7 +399,7 @@ def test_respond_link_from_an_input_past_the_first_page(
             "status": "noted",
             "explanation_en": "Noted.",
             "responding_body_name": "Ministry",
-            "responded_on": "2026-12-01",
+            "responded_on": timezone.localdate().isoformat(),
         },
     )
     assert response.status_code == 302
