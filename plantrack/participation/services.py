@@ -744,6 +744,9 @@ def response_publish(
     if not consultation.has_closed:
         errors["inputs"] = [_("Inputs are answered once the consultation has closed.")]
     pks = [i.pk for i in inputs]
+    # Lock the inputs so two managers answering at once cannot both succeed: on PostgreSQL
+    # the second waits and then finds them answered; SQLite lets one writer in at a time.
+    list(Input.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk"))
     answered = list(
         Input.objects.filter(pk__in=pks, response__published_at__isnull=False).values_list(
             "pk", flat=True

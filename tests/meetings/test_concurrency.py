@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.utils import translation
 
 from plantrack.accounts.models import User
 from plantrack.meetings import services
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_registrations_for_the_last_place_leave_one_out():
     site_admin = User.objects.create_superuser("root@example.org", "pw-root-1", display_name="R")
     aimag = Region.objects.filter(kind="aimag").order_by("pk").first()
@@ -36,6 +37,7 @@ def test_two_registrations_for_the_last_place_leave_one_out():
 
     def take(person: User) -> None:
         try:
+            translation.activate("en")  # a thread's language is its own
             barrier.wait()
             services.registration_create(meeting=Meeting.objects.get(pk=meeting.pk), by=person)
             outcomes.append("registered")
