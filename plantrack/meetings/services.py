@@ -341,6 +341,10 @@ def registration_create(
         raise PermissionDenied(_("Sign in to register."))
     if not can_view_meeting(by, meeting):
         raise PermissionDenied(_("No such meeting."))
+    from plantrack.participation.permissions import is_blocked
+
+    if is_blocked(by):  # a moderator's block covers every way of taking part
+        raise ValidationError(_("Your account is blocked from taking part."))
     chosen, other = _clean_needs(needs, needs_other)
     note = (note or "").strip()
     if len(note) > 500:

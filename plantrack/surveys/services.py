@@ -311,6 +311,11 @@ def response_submit(
     if not survey.accepting():
         raise ValidationError(_("This survey is not taking answers."))
     user = by if signed_in(by) else None
+    if user is not None:
+        from plantrack.participation.permissions import is_blocked
+
+        if is_blocked(user):  # a moderator's block covers every way of taking part
+            raise ValidationError(_("Your account is blocked from taking part."))
     if user is None:
         if not survey.anonymous:
             raise PermissionDenied("Sign in to answer this survey.")

@@ -268,3 +268,12 @@ def test_nobody_registers_for_a_meeting_on_a_draft_plan_they_cannot_see(
     with pytest.raises(PermissionDenied):
         services.registration_create(meeting=made, by=charlie)
     assert not Registration.objects.exists()
+
+
+def test_a_blocked_account_cannot_register(meeting, charlie, english):  # type: ignore[no-untyped-def]
+    from plantrack.participation.models import Block
+
+    Block.objects.create(user=charlie, reason="abuse")
+    with pytest.raises(ValidationError, match="blocked from taking part"):
+        services.registration_create(meeting=meeting, by=charlie)
+    assert not Registration.objects.exists()

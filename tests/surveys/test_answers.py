@@ -184,3 +184,12 @@ def test_a_deleted_account_leaves_its_response_anonymous(survey, qs, charlie):  
     User.objects.filter(pk=charlie.pk).delete()
     response.refresh_from_db()
     assert response.user is None
+
+
+def test_a_blocked_account_cannot_answer(survey, qs, charlie, english):  # type: ignore[no-untyped-def]
+    from plantrack.participation.models import Block
+
+    Block.objects.create(user=charlie, reason="abuse")
+    with pytest.raises(ValidationError, match="blocked from taking part"):
+        submit(survey, full(qs), charlie)
+    assert not SurveyResponse.objects.exists()
