@@ -446,8 +446,8 @@ def meeting_input_record(
         )
     if len(name) > 200:
         raise ValidationError({"attributed_to_name": [_("The name is too long.")]})
-    consultation = meeting.consultation
-    assert consultation is not None
+    # Read now: its dates and state decide whether the input still counts.
+    consultation = Consultation.objects.get(pk=meeting.consultation_id)
     organisation = None
     if consultation.eligibility == Consultation.Eligibility.VERIFIED_ORGANISATIONS:
         organisation = meeting.organisation
@@ -461,6 +461,7 @@ def meeting_input_record(
             paragraph=paragraph,
             organisation=organisation,
             token=token,
+            raised_at=meeting.starts_at,
         )
     except RateLimited as exc:
         raise ValidationError(exc.message) from exc

@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -457,6 +457,24 @@ def _require_open(consultation: Consultation) -> None:
         )
 
 
+def _require_raised_while_open(consultation: Consultation, raised_at: dt.datetime) -> None:
+    if consultation.answered_at is not None:
+        raise ValidationError(
+            _("This consultation has been answered; no more inputs can be recorded in it.")
+        )
+    if not consultation.opens_at <= raised_at < consultation.closes_at:
+        raise ValidationError(
+            _(
+                "An input raised at a meeting counts if the meeting took place while the "
+                "consultation was open (%(opens)s – %(closes)s)."
+            )
+            % {
+                "opens": formats.date_format(timezone.localtime(consultation.opens_at)),
+                "closes": formats.date_format(timezone.localtime(consultation.closes_at)),
+            }
+        )
+
+
 def _require_participant(consultation: Consultation, by: Any) -> None:
     if not perms.can_take_part(by, consultation):
         if perms.is_blocked(by):
@@ -532,16 +550,24 @@ def input_create(
     attachment: Any = None,
     token: str = "",
     ip: str = "",
+    raised_at: dt.datetime | None = None,
 ) -> Input:
     """A comment (on ``paragraph`` or the whole draft), a proposal (title, body, the plan
     item it concerns) or a reply to ``parent`` (one level deep), while the consultation is
-    open. A repeat with the same ``token`` returns the input stored the first time."""
+    open. A repeat with the same ``token`` returns the input stored the first time.
+
+    ``raised_at``: an input raised offline (at a meeting) and recorded by its organiser: it
+    counts when it was raised while the consultation was open, even if it has closed since,
+    until the consultation is marked answered; the organiser's recording is not rate-limited."""
     if token and getattr(by, "pk", None):
         first = Input.objects.filter(author=by, submit_token=token).first()
         if first is not None:
             return first
     _require_participant(consultation, by)
-    _require_open(consultation)
+    if raised_at is None:
+        _require_open(consultation)
+    else:
+        _require_raised_while_open(consultation, raised_at)
     if kind not in Input.Kind.values:
         raise ValidationError({"kind": [_("Choose a comment, a proposal or a reply.")]})
     if paragraph is not None and paragraph.consultation_id != consultation.pk:
@@ -564,7 +590,8 @@ def input_create(
     _check_organisation(consultation, by, organisation)
     title, body = _clean_text(title, body, kind=kind, has_file=attachment is not None)
     checked = attachment_check(attachment) if attachment is not None else None
-    rate_take("input", user=by, ip=ip)
+    if raised_at is None:
+        rate_take("input", user=by, ip=ip)
     try:
         with transaction.atomic():
             created = Input(

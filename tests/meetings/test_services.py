@@ -277,3 +277,30 @@ def test_a_blocked_account_cannot_register(meeting, charlie, english):  # type: 
     with pytest.raises(ValidationError, match="blocked from taking part"):
         services.registration_create(meeting=meeting, by=charlie)
     assert not Registration.objects.exists()
+
+
+def test_a_meeting_held_while_open_records_its_inputs_after_the_close(
+    meeting, dana, consultation, english
+):  # type: ignore[no-untyped-def]
+    from plantrack.participation.models import Consultation
+
+    make_past(meeting)  # held three hours ago, while the consultation was open
+    now = timezone.now()
+    Consultation.objects.filter(pk=consultation.pk).update(
+        opens_at=now - dt.timedelta(days=5), closes_at=now - dt.timedelta(hours=1)
+    )
+    recorded = services.meeting_input_record(
+        meeting=meeting, by=dana, body="Raised on the last day"
+    )
+    assert recorded.input.consultation_id == consultation.pk
+    # A meeting after the close does not count for it.
+    Consultation.objects.filter(pk=consultation.pk).update(closes_at=now - dt.timedelta(hours=4))
+    with pytest.raises(ValidationError, match="took place while the consultation was open"):
+        services.meeting_input_record(meeting=meeting, by=dana, body="Too late")
+    # Nor once the consultation is answered.
+    Consultation.objects.filter(pk=consultation.pk).update(
+        closes_at=now - dt.timedelta(hours=1), answered_at=now
+    )
+    with pytest.raises(ValidationError, match="has been answered"):
+        services.meeting_input_record(meeting=meeting, by=dana, body="After the answers")
+    assert Input.objects.filter(consultation=consultation).count() == 1
