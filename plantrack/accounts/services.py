@@ -198,6 +198,13 @@ def account_delete(*, user: User) -> None:
     user.managed_plans.clear()
     # Notices are the person's own mail box: nobody reads them once the account is gone.
     user.notices.all().delete()
+    # Follows, and meeting registrations with their accessibility needs, are about the
+    # person, not public contributions: they go too. (Inputs and answers stay, unsigned.)
+    from plantrack.meetings.models import Registration
+    from plantrack.participation.models import Follow
+
+    Follow.objects.filter(user=user).delete()
+    Registration.objects.filter(user=user).delete()
     user.email = f"deleted-{user.pk}@deleted.invalid"
     user.display_name = ""
     user.is_active = False
@@ -264,6 +271,70 @@ def account_export(*, user: User) -> dict[str, Any]:
             for u in updates
         ],
         "survey_responses": person_answers(user),
+        **_participation_export(user),
+    }
+
+
+def _participation_export(user: User) -> dict[str, Any]:
+    """The person's consultation inputs (with their answers), follows and meeting
+    registrations (with the accessibility needs they gave)."""
+    from plantrack.meetings.models import Registration
+    from plantrack.participation.models import Follow, Input
+
+    inputs = (
+        Input.objects.filter(author=user)
+        .select_related("consultation", "paragraph", "organisation", "response")
+        .order_by("created_at", "pk")
+    )
+    follows = Follow.objects.filter(user=user).select_related("consultation", "plan", "item")
+    registrations = (
+        Registration.objects.filter(user=user).select_related("meeting").order_by("created_at")
+    )
+    return {
+        "consultation_inputs": [
+            {
+                "consultation": i.consultation.slug,
+                "paragraph": i.paragraph.anchor if i.paragraph else None,
+                "kind": i.kind,
+                "on_behalf_of": i.organisation.name if i.organisation else None,
+                "title": i.title,
+                "text": i.body,
+                "attachment": i.attachment_name or None,
+                "sent": i.created_at.isoformat(),
+                "edited": i.edited_at.isoformat() if i.edited_at else None,
+                "hidden_by_moderator": i.hidden_reason if i.hidden_at else None,
+                "response": (
+                    {
+                        "status": i.response.status,
+                        "explanation_mn": i.response.explanation_mn,
+                        "explanation_en": i.response.explanation_en,
+                    }
+                    if i.response is not None and i.response.published_at
+                    else None
+                ),
+            }
+            for i in inputs
+        ],
+        "follows": [
+            {
+                "consultation": f.consultation.slug if f.consultation else None,
+                "plan": f.plan.slug if f.plan else None,
+                "item": f"{f.item.plan_id}:{f.item.code}" if f.item else None,
+            }
+            for f in follows
+        ],
+        "meeting_registrations": [
+            {
+                "meeting": r.meeting.title,
+                "starts": r.meeting.starts_at.isoformat(),
+                "needs": list(r.needs),
+                "other_need": r.needs_other,
+                "note": r.note,
+                "registered": r.created_at.isoformat(),
+                "cancelled": r.cancelled_at.isoformat() if r.cancelled_at else None,
+            }
+            for r in registrations
+        ],
     }
 
 

@@ -304,3 +304,25 @@ def test_a_meeting_held_while_open_records_its_inputs_after_the_close(
     with pytest.raises(ValidationError, match="has been answered"):
         services.meeting_input_record(meeting=meeting, by=dana, body="After the answers")
     assert Input.objects.filter(consultation=consultation).count() == 1
+
+
+def test_a_persons_registrations_are_in_their_data_and_go_with_their_account(
+    meeting, charlie, consultation
+):  # type: ignore[no-untyped-def]
+    from plantrack.accounts.services import account_delete, account_export
+    from plantrack.participation import services as participation_services
+    from plantrack.participation.follows import follow_set
+    from plantrack.participation.models import Follow
+
+    services.registration_create(meeting=meeting, by=charlie, needs=["sign_language"])
+    participation_services.input_create(consultation=consultation, by=charlie, body="Mine")
+    follow_set(user=charlie, target=consultation, following=True)
+    data = account_export(user=charlie)
+    [registration] = data["meeting_registrations"]
+    assert registration["needs"] == ["sign_language"]
+    assert [i["text"] for i in data["consultation_inputs"]] == ["Mine"]
+    assert data["follows"] == [{"consultation": consultation.slug, "plan": None, "item": None}]
+    account_delete(user=charlie)
+    assert not Registration.objects.filter(user=charlie).exists()
+    assert not Follow.objects.filter(user=charlie).exists()
+    assert Input.objects.filter(author=charlie, body="Mine").exists()  # the input stays
