@@ -1524,7 +1524,7 @@ def response_publish(target: str) -> Action:
             "status": "partly_accepted",
             "explanation_en": "Matrix answer",
             "responding_body_name": "Ministry",
-            "responded_on": "2030-01-01",
+            "responded_on": timezone.localdate().isoformat(),
         }
         return _post(c, f"/en/consultations/{w.closed[key].slug}/respond/", data)
 
