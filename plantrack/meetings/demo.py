@@ -4,7 +4,7 @@
   disability federation), a week from today, linked to the open DICE consultation when the
   participation demo made one (else to the DICE plan), with three registrations and their
   accessibility needs;
-- a meeting held ten days ago in Tsetserleg with published minutes and the inputs raised
+- a meeting held three days ago in Tsetserleg with published minutes and the inputs raised
   there recorded into that consultation (one named with consent, two from the meeting).
 
 Deterministic: fixed texts and people, dates relative to today. Running it again adds
@@ -115,8 +115,8 @@ def meetings_demo() -> DemoMeetings | None:
         place="Аймгийн Засаг даргын тамгын газар, 2 давхар / Governor's office, 2nd floor",
         region=aimag,
         soum=_soum(aimag, "Эрдэнэбулган"),
-        starts_at=_at(-10, 10),
-        ends_at=_at(-10, 12),
+        starts_at=_at(-3, 10),
+        ends_at=_at(-3, 12),
     )
     held = services.meeting_minutes_publish(
         meeting=held,

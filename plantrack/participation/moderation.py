@@ -150,7 +150,11 @@ def _clean_reason(reason: str) -> str:
 
 
 def _lock(input: Input) -> Input:
-    return Input.objects.select_for_update().select_related("consultation__plan").get(pk=input.pk)
+    return (
+        Input.objects.select_for_update(of=("self",))
+        .select_related("consultation__plan")
+        .get(pk=input.pk)
+    )
 
 
 @transaction.atomic
